@@ -1,0 +1,60 @@
+#include "compress/zstd_codec.hpp"
+
+#include <zstd.h>
+
+#include <new>
+#include <string>
+
+namespace lynx::compress {
+
+ZstdCompressor::ZstdCompressor(int level) : cctx_(ZSTD_createCCtx()), level_(level) {
+  if (cctx_ == nullptr) throw std::bad_alloc();
+  auto* c = static_cast<ZSTD_CCtx*>(cctx_);
+  // Levels outside zstd's range are clamped rather than rejected.
+  const int lo = ZSTD_minCLevel(), hi = ZSTD_maxCLevel();
+  level_ = level < lo ? lo : (level > hi ? hi : level);
+  ZSTD_CCtx_setParameter(c, ZSTD_c_compressionLevel, level_);
+  // Blocks carry their own XXH3 checksum and raw size; the frame's are redundant.
+  ZSTD_CCtx_setParameter(c, ZSTD_c_checksumFlag, 0);
+  ZSTD_CCtx_setParameter(c, ZSTD_c_contentSizeFlag, 1);
+}
+
+ZstdCompressor::~ZstdCompressor() { ZSTD_freeCCtx(static_cast<ZSTD_CCtx*>(cctx_)); }
+
+std::size_t ZstdCompressor::bound(std::size_t n) { return ZSTD_compressBound(n); }
+
+Status ZstdCompressor::compress(const std::byte* src, std::size_t n, std::byte* dst,
+                                std::size_t capacity, std::size_t* written) {
+  const std::size_t r = ZSTD_compress2(static_cast<ZSTD_CCtx*>(cctx_), dst, capacity, src, n);
+  if (ZSTD_isError(r)) {
+    return Status::error(Status::Code::io_error,
+                         std::string("zstd compression failed: ") + ZSTD_getErrorName(r));
+  }
+  *written = r;
+  return {};
+}
+
+ZstdDecompressor::ZstdDecompressor() : dctx_(ZSTD_createDCtx()) {
+  if (dctx_ == nullptr) throw std::bad_alloc();
+}
+
+ZstdDecompressor::~ZstdDecompressor() { ZSTD_freeDCtx(static_cast<ZSTD_DCtx*>(dctx_)); }
+
+Status ZstdDecompressor::decompress(const std::byte* src, std::size_t n, std::size_t raw_size,
+                                    std::vector<std::byte>* out) {
+  out->resize(raw_size);
+  const std::size_t r =
+      ZSTD_decompressDCtx(static_cast<ZSTD_DCtx*>(dctx_), out->data(), raw_size, src, n);
+  if (ZSTD_isError(r)) {
+    return Status::error(Status::Code::corrupt,
+                         std::string("zstd frame does not decode: ") + ZSTD_getErrorName(r));
+  }
+  if (r != raw_size) {
+    return Status::error(Status::Code::corrupt, "zstd frame decodes to " + std::to_string(r) +
+                                                    " bytes, block header says " +
+                                                    std::to_string(raw_size));
+  }
+  return {};
+}
+
+}  // namespace lynx::compress

@@ -1,0 +1,47 @@
+// zstd, the careful way: one context per direction, reused for every block; every block is one
+// complete frame (decodable on its own); every zstd return value is checked with ZSTD_isError.
+// Knows nothing about the file format or the engine.
+#pragma once
+
+#include <cstddef>
+#include <vector>
+
+#include "base/status.hpp"
+
+namespace lynx::compress {
+
+class ZstdCompressor {
+ public:
+  explicit ZstdCompressor(int level);
+  ~ZstdCompressor();
+  ZstdCompressor(const ZstdCompressor&) = delete;
+  ZstdCompressor& operator=(const ZstdCompressor&) = delete;
+
+  // Worst-case compressed size of `n` bytes.
+  static std::size_t bound(std::size_t n);
+  // Compresses src[0, n) into dst (capacity >= bound(n)) as one frame; *written = its size.
+  Status compress(const std::byte* src, std::size_t n, std::byte* dst, std::size_t capacity,
+                  std::size_t* written);
+
+ private:
+  void* cctx_;
+  int level_;
+};
+
+class ZstdDecompressor {
+ public:
+  ZstdDecompressor();
+  ~ZstdDecompressor();
+  ZstdDecompressor(const ZstdDecompressor&) = delete;
+  ZstdDecompressor& operator=(const ZstdDecompressor&) = delete;
+
+  // Decompresses one frame src[0, n) that must expand to exactly `raw_size` bytes into *out.
+  // Fails with Code::corrupt (never reads or writes out of bounds) on damaged input.
+  Status decompress(const std::byte* src, std::size_t n, std::size_t raw_size,
+                    std::vector<std::byte>* out);
+
+ private:
+  void* dctx_;
+};
+
+}  // namespace lynx::compress

@@ -1,0 +1,80 @@
+#include "engine/engine_impl.hpp"
+
+#include <pthread.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <bit>
+#include <stdexcept>
+
+namespace lynx::detail {
+
+Stats StatCounters::snapshot() const {
+  Stats s;
+  s.records_written = records_written.load(std::memory_order_relaxed);
+  s.records_dropped = records_dropped.load(std::memory_order_relaxed);
+  s.bytes_raw = bytes_raw.load(std::memory_order_relaxed);
+  s.bytes_written = bytes_written.load(std::memory_order_relaxed);
+  s.blocks_written = blocks_written.load(std::memory_order_relaxed);
+  s.files_opened = files_opened.load(std::memory_order_relaxed);
+  s.write_errors = write_errors.load(std::memory_order_relaxed);
+  s.threads_registered = threads_registered.load(std::memory_order_relaxed);
+  return s;
+}
+
+Options normalise(Options o) {
+  if (o.directory.empty()) throw std::invalid_argument("lynx::Options::directory must not be empty");
+  if (o.name.empty() || o.name.find('/') != std::string::npos) {
+    throw std::invalid_argument("lynx::Options::name must be a non-empty file name without '/'");
+  }
+  if (o.shards == 0 || o.shards > 256) {
+    throw std::invalid_argument("lynx::Options::shards must be between 1 and 256");
+  }
+  if (o.flush_every.count() <= 0) {
+    throw std::invalid_argument("lynx::Options::flush_every must be positive");
+  }
+  constexpr std::size_t kMinRing = 4096, kMaxRing = std::size_t{1} << 30;
+  if (o.buffer_bytes > kMaxRing) throw std::invalid_argument("lynx::Options::buffer_bytes is larger than 1 GiB");
+  o.buffer_bytes = std::bit_ceil(o.buffer_bytes < kMinRing ? kMinRing : o.buffer_bytes);
+  return o;
+}
+
+EngineImpl::EngineImpl(const Options& options)
+    : shared_(normalise(options)), backend_(shared_), thread_([this] {
+        pthread_setname_np(pthread_self(), "lynx-backend");
+        backend_.run();
+      }) {}
+
+EngineImpl::~EngineImpl() { stop(); }
+
+void EngineImpl::stop() {
+  if (stopped_) return;
+  stopped_ = true;
+  shared_.stop.store(true, std::memory_order_release);
+  shared_.wake();
+  thread_.join();
+}
+
+void EngineImpl::flush() {
+  // seq_cst RMW: everything this thread (and whatever happened-before it) committed is visible to
+  // the backend once it loads the request with acquire.
+  const std::uint64_t ticket = shared_.flush_requested.fetch_add(1) + 1;
+  shared_.wake();
+  for (std::uint64_t done = shared_.flush_done.load(std::memory_order_acquire); done < ticket;
+       done = shared_.flush_done.load(std::memory_order_acquire)) {
+    shared_.flush_done.wait(done, std::memory_order_acquire);
+  }
+}
+
+Ring* EngineImpl::register_thread() {
+  Ring* ring = shared_.pool.acquire();
+  ring->os_tid = static_cast<std::uint64_t>(::syscall(SYS_gettid));
+  pthread_getname_np(pthread_self(), ring->thread_name, sizeof ring->thread_name);
+  const auto n = shared_.stats.threads_registered.fetch_add(1, std::memory_order_relaxed);
+  ring->shard = static_cast<std::uint32_t>(n % shared_.options.shards);
+  ring->block_when_full = shared_.options.on_full == OnFull::block;
+  shared_.new_rings.enqueue(ring);
+  return ring;
+}
+
+}  // namespace lynx::detail

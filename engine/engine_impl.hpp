@@ -1,0 +1,42 @@
+// One running engine: shared state, the backend thread, and producer registration.
+#pragma once
+
+#include <memory>
+#include <thread>
+
+#include "engine/backend.hpp"
+#include "engine/engine_shared.hpp"
+#include "lynx/options.hpp"
+#include "lynx/stats.hpp"
+
+namespace lynx::detail {
+
+class EngineImpl {
+ public:
+  // Validates and normalises `options`, opens the files and starts the backend thread.
+  explicit EngineImpl(const Options& options);
+  ~EngineImpl();  // stop(): writes everything, then joins the backend
+  EngineImpl(const EngineImpl&) = delete;
+  EngineImpl& operator=(const EngineImpl&) = delete;
+
+  void flush();
+  Stats stats() const { return shared_.stats.snapshot(); }
+  const Options& options() const { return shared_.options; }
+
+  // Cold, any thread: a ring for the calling thread, queued for the backend.
+  Ring* register_thread();
+  void wake_backend() { shared_.wake(); }
+
+ private:
+  void stop();
+
+  EngineShared shared_;
+  Backend backend_;
+  std::thread thread_;
+  bool stopped_ = false;
+};
+
+// Options with sizes rounded and limits applied; throws std::invalid_argument for nonsense.
+Options normalise(Options options);
+
+}  // namespace lynx::detail

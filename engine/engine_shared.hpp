@@ -1,0 +1,67 @@
+// State shared between the API side of an engine (Engine, producer registration) and its backend
+// thread. Each field says who writes it.
+#pragma once
+
+#include <concurrentqueue/concurrentqueue.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <mutex>
+
+#include "engine/ring_pool.hpp"
+#include "lynx/options.hpp"
+#include "lynx/stats.hpp"
+
+namespace lynx::detail {
+
+// Written by the backend only (relaxed: reported, never synchronised on).
+struct StatCounters {
+  std::atomic<std::uint64_t> records_written{0};
+  std::atomic<std::uint64_t> records_dropped{0};
+  std::atomic<std::uint64_t> bytes_raw{0};
+  std::atomic<std::uint64_t> bytes_written{0};
+  std::atomic<std::uint64_t> blocks_written{0};
+  std::atomic<std::uint64_t> files_opened{0};
+  std::atomic<std::uint64_t> write_errors{0};
+  std::atomic<std::uint64_t> threads_registered{0};
+
+  void add(std::atomic<std::uint64_t>& c, std::uint64_t n) {
+    c.store(c.load(std::memory_order_relaxed) + n, std::memory_order_relaxed);
+  }
+  Stats snapshot() const;
+};
+
+struct EngineShared {
+  explicit EngineShared(const Options& o) : options(o), pool(o.buffer_bytes) {}
+
+  const Options options;  // normalised by the engine before construction
+  RingPool pool;
+
+  // Producers (registration) -> backend: rings of newly registered threads.
+  moodycamel::ConcurrentQueue<Ring*> new_rings;
+  std::atomic<std::uint32_t> next_thread_index{0};  // producers (registration)
+
+  // API side -> backend.
+  std::atomic<bool> stop{false};
+  std::atomic<std::uint64_t> flush_requested{0};
+  // Backend -> API side: the highest flush request fully written.
+  std::atomic<std::uint64_t> flush_done{0};
+
+  // Wakes an idle backend early (flush, stop, a producer blocked on a full ring).
+  std::mutex wake_mutex;
+  std::condition_variable wake_cv;
+  bool wake_pending = false;  // guarded by wake_mutex
+
+  void wake() {
+    {
+      std::lock_guard lock(wake_mutex);
+      wake_pending = true;
+    }
+    wake_cv.notify_one();
+  }
+
+  StatCounters stats;
+};
+
+}  // namespace lynx::detail

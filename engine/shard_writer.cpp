@@ -1,0 +1,188 @@
+#include "engine/shard_writer.hpp"
+
+#include <dirent.h>
+#include <unistd.h>
+
+#include <cinttypes>
+#include <cstdio>
+#include <cstring>
+
+#include "format/file_header.hpp"
+#include "format/format.hpp"
+#include "lynx/detail/clock.hpp"
+#include "lynx/detail/ring.hpp"
+
+namespace lynx::detail {
+
+namespace {
+constexpr std::size_t kBlockBytes = 64 * 1024;  // raw bytes per data block
+}
+
+std::string shard_file_name(const std::string& name, std::uint32_t shard, std::uint64_t sequence) {
+  char tail[64];
+  std::snprintf(tail, sizeof tail, ".%" PRIu32 ".%06" PRIu64 "%s", shard, sequence,
+                format::kFileExtension);
+  return name + tail;
+}
+
+std::uint64_t next_sequence(const std::string& directory, const std::string& name, std::uint32_t shard) {
+  std::uint64_t next = 0;
+  DIR* dir = ::opendir(directory.c_str());
+  if (dir == nullptr) return 0;
+  const std::string prefix = name + "." + std::to_string(shard) + ".";
+  while (const dirent* e = ::readdir(dir)) {
+    const std::string_view file(e->d_name);
+    if (file.size() <= prefix.size() || file.substr(0, prefix.size()) != prefix) continue;
+    const std::string_view rest = file.substr(prefix.size());
+    std::uint64_t seq = 0;
+    std::size_t i = 0;
+    while (i < rest.size() && rest[i] >= '0' && rest[i] <= '9') seq = seq * 10 + (rest[i++] - '0');
+    if (i == 0 || rest.substr(i) != format::kFileExtension) continue;
+    if (seq + 1 > next) next = seq + 1;
+  }
+  ::closedir(dir);
+  return next;
+}
+
+ShardWriter::ShardWriter(ShardConfig config, io::Writer& writer, io::BufferPool& pool,
+                         compress::ZstdCompressor* compressor, const ClockCalibration& clock,
+                         StatCounters& stats, const io::Writer::Completion& on_done)
+    : config_(std::move(config)),
+      writer_(writer),
+      pool_(pool),
+      clock_(clock),
+      stats_(stats),
+      on_done_(on_done),
+      builder_(compressor, kBlockBytes),
+      sequence_(config_.first_sequence) {}
+
+ShardWriter::~ShardWriter() {
+  if (buffer_ != nullptr) pool_.release(buffer_);
+  if (fd_ >= 0) ::close(fd_);
+}
+
+Status ShardWriter::open() { return open_file(); }
+
+Status ShardWriter::open_file() {
+  path_ = config_.directory + "/" + shard_file_name(config_.name, config_.shard, sequence_);
+  int fd = -1;
+  Status s = io::create_file(path_, config_.file_mode, &fd);
+  if (!s.ok()) {
+    failed_ = true;
+    if (buffer_ != nullptr) buffer_->size = 0;  // belonged to no file
+    return s;
+  }
+  failed_ = false;
+  fd_ = fd;
+  file_offset_ = 0;
+  site_defined_.assign(site_defined_.size(), 0);
+  thread_defined_.assign(thread_defined_.size(), 0);
+  stats_.add(stats_.files_opened, 1);
+
+  format::FileHeader h;
+  h.created_unix_ns = static_cast<std::int64_t>(wall_clock_ns());
+  h.pid = static_cast<std::uint32_t>(::getpid());
+  h.shard = config_.shard;
+  h.sequence = sequence_;
+  h.clock_anchor_ticks = clock_.anchor_ticks();
+  h.clock_anchor_unix_ns = clock_.anchor_ns();
+  h.clock_ns_per_tick = clock_.ns_per_tick();
+  h.program = config_.program;
+  const std::vector<std::byte> bytes = format::encode_file_header(h);
+  ensure_buffer(bytes.size());
+  std::memcpy(buffer_->data + buffer_->size, bytes.data(), bytes.size());
+  buffer_->size += bytes.size();
+  return {};
+}
+
+void ShardWriter::add_record(const SiteEntry& site, const ThreadEntry& thread, std::int64_t ts_ns,
+                             const std::byte* args, std::size_t args_size) {
+  if (failed_) {
+    // The file could not be opened (e.g. the directory vanished): try a new one for this record.
+    ++sequence_;
+    if (!open_file().ok()) {
+      stats_.add(stats_.records_dropped, 1);
+      return;
+    }
+  }
+  if (config_.rotate_bytes != 0 && file_offset_ + (buffer_ ? buffer_->size : 0) +
+                                           builder_.pending_raw() + args_size + 4096 >
+                                       config_.rotate_bytes &&
+      file_offset_ + (buffer_ ? buffer_->size : 0) + builder_.pending_raw() > 4096) {
+    rotate();
+    if (failed_) {
+      stats_.add(stats_.records_dropped, 1);
+      return;
+    }
+  }
+  if (site.id >= site_defined_.size()) site_defined_.resize(site.id + 1, 0);
+  if (!site_defined_[site.id]) {
+    const CallSite& cs = *site.site;
+    builder_.add_call_site(site.id, cs.level, site.logger, cs.file, cs.line, cs.function, cs.format,
+                           cs.arg_types, cs.arg_count);
+    site_defined_[site.id] = 1;
+  }
+  if (thread.index >= thread_defined_.size()) thread_defined_.resize(thread.index + 1, 0);
+  if (!thread_defined_[thread.index]) {
+    builder_.add_thread(thread.index, thread.os_tid, thread.name);
+    thread_defined_[thread.index] = 1;
+  }
+  builder_.add_record(site.id, thread.index, ts_ns, site.site->arg_types, site.site->arg_count,
+                      args, args_size);
+  if (pending_since_ == 0) pending_since_ = static_cast<std::int64_t>(wall_clock_ns());
+  if (builder_.pending_raw() >= kBlockBytes) seal();
+}
+
+void ShardWriter::ensure_buffer(std::size_t need) {
+  if (buffer_ != nullptr && buffer_->capacity - buffer_->size >= need) return;
+  if (buffer_ != nullptr && buffer_->size > 0) submit();
+  while (buffer_ == nullptr) {
+    buffer_ = pool_.acquire();
+    if (buffer_ == nullptr) writer_.reap(true, on_done_);  // every buffer is in flight: wait for one
+  }
+  buffer_->size = 0;
+}
+
+void ShardWriter::seal() {
+  if (builder_.empty()) return;
+  ensure_buffer(builder_.seal_bound());
+  format::SealStats s;
+  buffer_->size += builder_.seal(buffer_->data + buffer_->size, &s);
+  stats_.add(stats_.records_written, s.records);
+  stats_.add(stats_.bytes_raw, s.raw_bytes);
+  stats_.add(stats_.blocks_written, s.records != 0 ? 1 : 0);
+}
+
+void ShardWriter::submit() {
+  if (buffer_ == nullptr || buffer_->size == 0 || fd_ < 0) return;
+  io::Buffer* b = buffer_;
+  buffer_ = nullptr;
+  const std::uint64_t offset = file_offset_;
+  file_offset_ += b->size;
+  writer_.submit(fd_, offset, b);
+}
+
+void ShardWriter::flush() {
+  seal();
+  submit();
+  pending_since_ = 0;
+}
+
+void ShardWriter::close() {
+  flush();
+  writer_.drain(on_done_);
+  if (fd_ >= 0) {
+    Status s = io::close_file(fd_, path_);
+    if (!s.ok()) std::fprintf(stderr, "lynx: %s\n", s.message().c_str());
+    fd_ = -1;
+  }
+}
+
+void ShardWriter::rotate() {
+  close();
+  ++sequence_;
+  Status s = open_file();
+  if (!s.ok()) std::fprintf(stderr, "lynx: cannot rotate log file: %s\n", s.message().c_str());
+}
+
+}  // namespace lynx::detail

@@ -1,0 +1,99 @@
+// One shard's file sequence: <directory>/<name>.<shard>.<sequence>.lynx. Encodes records into
+// blocks (format::BlockBuilder), seals them into pooled I/O buffers, hands full buffers to the
+// Writer and rotates files by size. Every file is self-contained: call sites and threads are
+// defined again in each new file before the first record that uses them. Backend thread only.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "base/status.hpp"
+#include "compress/zstd_codec.hpp"
+#include "engine/clock_calibration.hpp"
+#include "engine/engine_shared.hpp"
+#include "format/block_builder.hpp"
+#include "io/writer.hpp"
+#include "lynx/detail/call_site.hpp"
+
+namespace lynx::detail {
+
+// A (call site, logger) pair numbered engine-wide; files refer to it by `id`.
+struct SiteEntry {
+  std::uint32_t id = 0;
+  const CallSite* site = nullptr;
+  std::string logger;
+};
+
+struct ThreadEntry {
+  std::uint32_t index = 0;
+  std::uint64_t os_tid = 0;
+  std::string name;
+};
+
+struct ShardConfig {
+  std::string directory;
+  std::string name;
+  std::uint32_t shard = 0;
+  std::uint64_t first_sequence = 0;
+  std::uint64_t rotate_bytes = 0;
+  unsigned file_mode = 0640;
+  std::string program;
+};
+
+// File name of one shard file; sequences are zero-padded so that names sort in write order.
+std::string shard_file_name(const std::string& name, std::uint32_t shard, std::uint64_t sequence);
+// The next unused sequence number of a shard in `directory` (0 when it has no files).
+std::uint64_t next_sequence(const std::string& directory, const std::string& name, std::uint32_t shard);
+
+class ShardWriter {
+ public:
+  ShardWriter(ShardConfig config, io::Writer& writer, io::BufferPool& pool,
+              compress::ZstdCompressor* compressor, const ClockCalibration& clock,
+              StatCounters& stats, const io::Writer::Completion& on_done);
+  ~ShardWriter();
+  ShardWriter(const ShardWriter&) = delete;
+  ShardWriter& operator=(const ShardWriter&) = delete;
+
+  // Opens the first file. Errors are reported to the caller (the Engine constructor throws them).
+  Status open();
+
+  void add_record(const SiteEntry& site, const ThreadEntry& thread, std::int64_t ts_ns,
+                  const std::byte* args, std::size_t args_size);
+
+  // Seals what is pending and hands it to the writer (does not wait for completion).
+  void flush();
+  bool has_pending() const { return !builder_.empty() || (buffer_ != nullptr && buffer_->size > 0); }
+  // Wall-clock ns when the oldest unwritten record arrived (0 when nothing is pending).
+  std::int64_t pending_since() const { return pending_since_; }
+  // Flushes and closes the current file once its writes have completed (drains the writer).
+  void close();
+  const std::string& current_path() const { return path_; }
+
+ private:
+  void seal();
+  void submit();
+  void ensure_buffer(std::size_t need);
+  void rotate();
+  Status open_file();
+
+  ShardConfig config_;
+  io::Writer& writer_;
+  io::BufferPool& pool_;
+  const ClockCalibration& clock_;
+  StatCounters& stats_;
+  const io::Writer::Completion& on_done_;
+  format::BlockBuilder builder_;
+
+  std::uint64_t sequence_;
+  std::string path_;
+  int fd_ = -1;
+  std::uint64_t file_offset_ = 0;  // bytes handed to the writer for the current file
+  io::Buffer* buffer_ = nullptr;
+  std::int64_t pending_since_ = 0;
+  std::vector<std::uint8_t> site_defined_;    // by SiteEntry::id, for the current file
+  std::vector<std::uint8_t> thread_defined_;  // by ThreadEntry::index, for the current file
+  bool failed_ = false;                       // the current file could not be opened
+};
+
+}  // namespace lynx::detail

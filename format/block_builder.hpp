@@ -1,0 +1,67 @@
+// Writer side of the file format: collects metadata entries and records of one file, and seals
+// them into checksummed (optionally zstd-compressed) blocks. One per open file (per shard).
+// Used by the backend thread only.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string_view>
+#include <vector>
+
+#include "base/status.hpp"
+#include "compress/zstd_codec.hpp"
+#include "format/format.hpp"
+#include "lynx/detail/arg_types.hpp"
+#include "lynx/level.hpp"
+
+namespace lynx::format {
+
+struct SealStats {
+  std::uint64_t records = 0;
+  std::uint64_t raw_bytes = 0;  // record payload bytes before compression
+  std::uint64_t stored_bytes = 0;
+};
+
+class BlockBuilder {
+ public:
+  // `compressor` may be null (Codec::raw). `block_bytes`: raw size at which a data block is full.
+  BlockBuilder(compress::ZstdCompressor* compressor, std::size_t block_bytes);
+
+  void add_call_site(std::uint32_t id, Level level, std::string_view logger, std::string_view file,
+                     std::uint32_t line, std::string_view function, std::string_view format,
+                     const detail::ArgType* types, std::size_t arg_count);
+  void add_thread(std::uint32_t id, std::uint64_t os_tid, std::string_view name);
+
+  // Appends one record. `args` are the record's argument bytes in the ring layout of
+  // lynx/detail/arg_types.hpp (`args_size` bytes); they are re-encoded compactly.
+  void add_record(std::uint32_t site, std::uint32_t thread, std::int64_t ts_ns,
+                  const detail::ArgType* types, std::size_t arg_count, const std::byte* args,
+                  std::size_t args_size);
+
+  bool data_full() const { return data_.size() >= block_bytes_; }
+  bool empty() const { return data_count_ == 0 && meta_count_ == 0; }
+  std::size_t pending_raw() const { return data_.size() + meta_.size(); }
+
+  // Upper bound of what seal() writes now.
+  std::size_t seal_bound() const;
+  // Writes the pending metadata block (if any) and then the pending data block (if any) to dst
+  // and starts new ones. Returns the bytes written (<= seal_bound()).
+  std::size_t seal(std::byte* dst, SealStats* stats);
+
+ private:
+  std::size_t seal_one(BlockKind kind, std::vector<std::byte>& payload, std::uint32_t count,
+                       std::int64_t first_ts, std::int64_t last_ts, std::byte* dst);
+  std::byte* grow(std::vector<std::byte>& v, std::size_t n);
+
+  compress::ZstdCompressor* compressor_;
+  std::size_t block_bytes_;
+  std::vector<std::byte> meta_;
+  std::uint32_t meta_count_ = 0;
+  std::vector<std::byte> data_;
+  std::uint32_t data_count_ = 0;
+  std::int64_t first_ts_ = 0;
+  std::int64_t prev_ts_ = 0;
+};
+
+}  // namespace lynx::format

@@ -1,0 +1,72 @@
+// The lynx log file format, version 1. This header mirrors docs/format.md byte for byte: change
+// both together. Versioning rule: fields are only ever appended (headers carry their own size and
+// readers skip bytes they do not know); a new major version means old readers must refuse.
+// All integers are little-endian.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+
+namespace lynx::format {
+
+inline constexpr std::array<unsigned char, 8> kFileMagic = {'L', 'Y', 'N', 'X', 'L', 'O', 'G', 0x1A};
+inline constexpr std::uint16_t kVersionMajor = 1;
+inline constexpr std::uint16_t kVersionMinor = 0;
+inline constexpr const char* kFileExtension = ".lynx";
+
+// File header: fixed part, then the program name, then a 4-byte XXH32 of everything before it.
+//   0  magic[8]
+//   8  u16 version_major
+//  10  u16 version_minor
+//  12  u32 header_size          whole header including name and checksum
+//  16  i64 created_unix_ns
+//  24  u32 pid
+//  28  u32 shard
+//  32  u64 sequence
+//  40  u64 clock_anchor_ticks    clock calibration at file creation:
+//  48  i64 clock_anchor_unix_ns  ns = anchor_ns + (ticks - anchor_ticks) * ns_per_tick
+//  56  f64 clock_ns_per_tick
+//  64  u16 program_name_size
+//  66  program_name bytes
+//   .. u32 header_checksum       XXH32(seed 0) of bytes [0, header_size - 4)
+inline constexpr std::size_t kFileHeaderFixedSize = 66;
+inline constexpr std::size_t kMaxFileHeaderSize = 64 * 1024;
+
+// Every block starts with this header. The sync marker lets a reader find the next block after
+// damage; the header checksum protects the sizes it uses to skip.
+//   0  u64 sync                 kBlockSync
+//   8  u8  kind                 BlockKind
+//   9  u8  codec                Codec
+//  10  u16 header_size          kBlockHeaderSize for version 1.0
+//  12  u32 stored_size          bytes that follow the header
+//  16  u32 raw_size             bytes after decompression
+//  20  u32 record_count         data blocks: records; metadata blocks: entries
+//  24  i64 first_ts             unix ns of the first record (0 for metadata)
+//  32  i64 last_ts              unix ns of the last record
+//  40  u64 payload_checksum     XXH3_64bits(seed 0) of the stored bytes
+//  48  u32 dictionary_id        zstd dictionary id, 0 when none
+//  52  u32 header_checksum      XXH32(seed 0) of bytes [0, 52)
+inline constexpr std::uint64_t kBlockSync = 0x9E3779B97F4A7C15ull ^ 0x4C594E58424C4B00ull;
+inline constexpr std::size_t kBlockHeaderSize = 56;
+inline constexpr std::uint32_t kMaxBlockRawSize = 16u << 20;  // readers refuse bigger blocks
+
+enum class BlockKind : std::uint8_t { metadata = 1, data = 2 };
+enum class Codec : std::uint8_t { raw = 0, zstd = 1 };
+
+// Metadata block payload: entries of  u8 type, varint body_size, body.  Unknown types are skipped.
+enum class EntryType : std::uint8_t {
+  call_site = 1,  // varint id, u8 level, str logger, str file, varint line, str function,
+                  // str format, varint arg_count, u8 arg_type[arg_count]
+  thread = 2,     // varint id, varint os_tid, str name
+};
+// str = varint size, bytes (UTF-8, not terminated)
+
+// Data block payload: records of
+//   varint call_site_id, varint thread_id, zigzag-varint ts_delta, arguments
+// ts_delta is relative to the previous record of the block; the first is relative to first_ts.
+// Arguments, in the call site's arg_type order (values of lynx::detail::ArgType):
+//   signed integers: zigzag varint; unsigned integers, pointers: varint;
+//   bool, char: 1 byte; f32: 4 bytes; f64: 8 bytes (IEEE 754); string: varint size, bytes.
+
+}  // namespace lynx::format

@@ -1,0 +1,104 @@
+// Reader side of the file format: decodes one lynx file, block by block, tolerating damage.
+// A damaged block (bad header or payload checksum, undecodable payload) is reported as a Problem and
+// skipped by resyncing at the next sync marker; a cut-off tail is reported with its size. Memory
+// use is bounded by the file size plus one block (kMaxBlockRawSize).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "base/status.hpp"
+#include "compress/zstd_codec.hpp"
+#include "format/file_header.hpp"
+#include "format/template_parse.hpp"
+#include "lynx/detail/arg_types.hpp"
+#include "lynx/level.hpp"
+
+namespace lynx::format {
+
+struct CallSiteInfo {
+  std::uint32_t id = 0;
+  Level level = Level::info;
+  std::string logger;
+  std::string file;
+  std::uint32_t line = 0;
+  std::string function;
+  std::string format;
+  std::vector<detail::ArgType> types;
+  ParsedTemplate parsed;  // field names and fmt pattern
+};
+
+struct ThreadInfo {
+  std::uint32_t id = 0;
+  std::uint64_t os_tid = 0;
+  std::string name;
+};
+
+struct Value {
+  detail::ArgType type = detail::ArgType::i64;
+  std::int64_t i = 0;     // i8..i64, character, boolean (0/1)
+  std::uint64_t u = 0;    // u8..u64, pointer
+  double f = 0;           // f32, f64
+  std::string_view s;     // string: valid only during the callback
+};
+
+struct Record {
+  std::int64_t ts_ns = 0;
+  const CallSiteInfo* site = nullptr;
+  const ThreadInfo* thread = nullptr;
+  std::vector<Value> args;
+};
+
+struct Problem {
+  std::uint64_t offset = 0;        // byte offset in the file where the damage starts
+  std::uint64_t bytes = 0;         // bytes that could not be used
+  std::uint64_t records_lost = 0;  // when known from an intact block header
+  std::string message;
+};
+
+struct ReadSummary {
+  std::uint64_t blocks = 0;
+  std::uint64_t records = 0;
+  std::uint64_t bytes = 0;
+  std::uint64_t problems = 0;
+};
+
+class FileReader {
+ public:
+  using RecordFn = std::function<void(const Record&)>;
+  using ProblemFn = std::function<void(const Problem&)>;
+
+  explicit FileReader(std::string path);
+  // Reads the file and its header. Errors: cannot read (Code::io_error), not a lynx file or damaged
+  // header (Code::corrupt), newer major version (Code::unsupported).
+  Status open();
+  const FileHeader& header() const { return header_; }
+  const std::string& path() const { return path_; }
+
+  // Decodes every block in file order; records go to on_record, damage to on_problem.
+  ReadSummary read(const RecordFn& on_record, const ProblemFn& on_problem);
+
+ private:
+  bool decode_metadata(const std::byte* p, std::size_t n);
+  bool decode_data(const std::byte* p, std::size_t n, std::uint32_t count, std::int64_t first_ts,
+                   const RecordFn& on_record, std::uint64_t* decoded);
+  std::size_t find_sync(std::size_t from) const;
+
+  std::string path_;
+  std::vector<std::byte> bytes_;
+  std::size_t header_size_ = 0;
+  FileHeader header_;
+  std::unordered_map<std::uint32_t, std::unique_ptr<CallSiteInfo>> sites_;
+  std::unordered_map<std::uint32_t, std::unique_ptr<ThreadInfo>> threads_;
+  compress::ZstdDecompressor zstd_;
+  std::vector<std::byte> scratch_;
+  Record record_;
+};
+
+}  // namespace lynx::format

@@ -1,0 +1,20 @@
+// Runtime view of a log template: the field names of its placeholders and an equivalent {fmt}
+// pattern with the names removed ("took {ms:.1f}" -> "took {:.1f}"). Same grammar as the compile-time
+// check in include/lynx/detail/template_check.hpp; used by readers, never on the hot path.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace lynx::format {
+
+struct ParsedTemplate {
+  bool ok = false;                 // false: malformed (only possible for damaged or foreign files)
+  std::vector<std::string> names;  // one per placeholder; "arg<i>" for positional ones
+  std::string fmt_pattern;         // for fmt::vformat
+};
+
+ParsedTemplate parse_template(std::string_view text);
+
+}  // namespace lynx::format

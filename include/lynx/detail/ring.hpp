@@ -1,0 +1,157 @@
+// Per-thread single-producer/single-consumer byte ring. One application thread writes records;
+// the backend thread reads them. HOT PATH on the producer side: reserve()/commit() are inline,
+// noexcept, allocation-free and lock-free; a full ring is a nullptr return, not an exception.
+//
+// Invariants
+// - capacity_ is a power of two; positions are unbounded byte counters (offset = pos & mask_).
+// - Every record starts at an 8-byte aligned offset with a u32 size (a multiple of 8). A record
+//   never wraps: when it does not fit before the end, the producer writes a padding marker
+//   (size == kPadding) at the current offset and the record starts at offset 0.
+// - read_pos_ <= write_pos_ <= read_pos_ + capacity_.
+// - Field groups are separated by 64 bytes so that producer-written, consumer-written and
+//   read-mostly fields never share a cache line.
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+
+namespace lynx::detail {
+
+struct CallSite;
+
+// What the producer writes in front of each record's argument bytes.
+struct RecordHeader {
+  std::uint32_t size;       // whole record incl. header, multiple of 8; kPadding = skip to ring end
+  std::uint32_t logger_id;
+  const CallSite* site;
+  std::uint64_t ticks;      // raw timestamp (TSC on x86-64)
+};
+static_assert(sizeof(RecordHeader) == 24);
+
+inline constexpr std::uint32_t kPadding = 0;
+inline constexpr std::size_t kRecordAlign = 8;
+inline constexpr std::size_t kMaxRecord = 8u << 20;
+
+constexpr std::size_t align_record(std::size_t n) noexcept {
+  return (n + kRecordAlign - 1) & ~(kRecordAlign - 1);
+}
+
+class Ring {
+ public:
+  // `storage` holds `capacity` bytes (a power of two >= 64), aligned to 64. Owned by the pool.
+  Ring(std::byte* storage, std::size_t capacity) noexcept
+      : data_(storage), capacity_(capacity), mask_(capacity - 1) {}
+  Ring(const Ring&) = delete;
+  Ring& operator=(const Ring&) = delete;
+
+  // ---- producer side ----
+
+  // Space for a record of `n` bytes (n = align_record(...), n <= max_record()), or nullptr when
+  // the ring is full. Pair with commit(n).
+  std::byte* reserve(std::size_t n) noexcept {
+    std::uint64_t pos = write_local_;
+    std::size_t offset = pos & mask_;
+    const std::size_t to_end = capacity_ - offset;
+    const std::size_t need = n <= to_end ? n : to_end + n;
+    if (pos + need - cached_read_ > capacity_) {
+      // Pairs with the consumer's release in publish_read(): the bytes it gave back are free.
+      cached_read_ = read_pos_.load(std::memory_order_acquire);
+      if (pos + need - cached_read_ > capacity_) return nullptr;
+    }
+    if (n > to_end) {
+      const std::uint32_t pad = kPadding;
+      std::memcpy(data_ + offset, &pad, sizeof pad);
+      pos += to_end;
+      offset = 0;
+    }
+    reserved_pos_ = pos;
+    return data_ + offset;
+  }
+
+  // Publishes the record written into the last reserve(). Pairs with the consumer's acquire in
+  // peek(): the record's bytes are visible before the new write position is.
+  void commit(std::size_t n) noexcept {
+    write_local_ = reserved_pos_ + n;
+    write_pos_.store(write_local_, std::memory_order_release);
+  }
+
+  // Bounded so that one record always fits a file block (format::kMaxBlockRawSize).
+  std::size_t max_record() const noexcept { return capacity_ / 2 < kMaxRecord ? capacity_ / 2 : kMaxRecord; }
+
+  // Records this thread dropped (OnFull::drop or a record too big for the ring). Producer-written,
+  // backend-read; relaxed is enough for a counter that is reported, not synchronised on.
+  void count_drop() noexcept {
+    dropped_.store(dropped_.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+  }
+
+  // ---- consumer side (backend thread only) ----
+
+  // The next committed record, or nullptr when the ring is empty up to `limit` (a write position
+  // snapshot taken with snapshot()). Skips padding.
+  const std::byte* peek(std::uint64_t limit) noexcept {
+    while (read_local_ < limit) {
+      const std::size_t offset = read_local_ & mask_;
+      std::uint32_t size;
+      std::memcpy(&size, data_ + offset, sizeof size);
+      if (size != kPadding) return data_ + offset;
+      read_local_ += capacity_ - offset;
+    }
+    return nullptr;
+  }
+  // Pairs with commit(): every record committed before this load is readable.
+  std::uint64_t snapshot() noexcept { return write_pos_.load(std::memory_order_acquire); }
+  void advance(std::size_t n) noexcept { read_local_ += n; }
+  // Gives consumed bytes back to the producer. Pairs with the acquire in reserve().
+  void publish_read() noexcept { read_pos_.store(read_local_, std::memory_order_release); }
+  bool empty_up_to(std::uint64_t limit) const noexcept { return read_local_ >= limit; }
+  std::uint64_t dropped() const noexcept { return dropped_.load(std::memory_order_relaxed); }
+
+  // ---- lifecycle (cold) ----
+
+  // Set by the engine when it stops; the producer then drops its ring and asks for a new one.
+  bool closed() const noexcept { return closed_.load(std::memory_order_relaxed); }
+  void close() noexcept { closed_.store(true, std::memory_order_release); }
+
+  // Two owners: the producer thread and the engine. Whoever drops the last reference frees the
+  // ring (see engine/ring_pool.cpp). refs() == 1 while the engine holds it means the thread is gone.
+  std::atomic<int>& refs() noexcept { return refs_; }
+
+  // Reset for reuse by a new thread (engine only, when no producer holds the ring).
+  void reset() noexcept {
+    write_local_ = reserved_pos_ = cached_read_ = 0;
+    write_pos_.store(0, std::memory_order_relaxed);
+    read_local_ = 0;
+    read_pos_.store(0, std::memory_order_relaxed);
+    dropped_.store(0, std::memory_order_relaxed);
+    closed_.store(false, std::memory_order_relaxed);
+  }
+
+  // Set at registration (cold), read by the backend.
+  std::uint64_t os_tid = 0;
+  std::uint32_t shard = 0;
+  bool block_when_full = true;
+  char thread_name[16] = {};
+
+ private:
+  // Read-mostly: written at construction or once at close.
+  std::byte* const data_;
+  const std::size_t capacity_;
+  const std::size_t mask_;
+  std::atomic<bool> closed_{false};
+  std::atomic<int> refs_{0};
+
+  // Producer-written.
+  alignas(64) std::atomic<std::uint64_t> write_pos_{0};
+  std::uint64_t write_local_ = 0;
+  std::uint64_t reserved_pos_ = 0;
+  std::uint64_t cached_read_ = 0;
+  std::atomic<std::uint64_t> dropped_{0};
+
+  // Consumer-written.
+  alignas(64) std::atomic<std::uint64_t> read_pos_{0};
+  std::uint64_t read_local_ = 0;
+};
+
+}  // namespace lynx::detail

@@ -1,0 +1,49 @@
+// Named loggers. A Logger is a name plus a level; records name their logger in the file.
+// lynx::logger("orders") returns the same object for the same name, valid until the process exits.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "lynx/level.hpp"
+
+namespace lynx {
+
+namespace detail {
+class LoggerRegistry;
+}
+
+class Logger {
+ public:
+  Logger(const Logger&) = delete;
+  Logger& operator=(const Logger&) = delete;
+
+  std::string_view name() const noexcept { return name_; }
+  std::uint32_t id() const noexcept { return id_; }
+
+  Level level() const noexcept { return static_cast<Level>(level_.load(std::memory_order_relaxed)); }
+  void set_level(Level level) noexcept {
+    level_.store(static_cast<std::uint8_t>(level), std::memory_order_relaxed);
+  }
+  // HOT PATH: one relaxed load and a compare, before any argument is evaluated.
+  bool enabled(Level level) const noexcept {
+    return static_cast<std::uint8_t>(level) >= level_.load(std::memory_order_relaxed);
+  }
+
+ private:
+  friend class detail::LoggerRegistry;
+  Logger(std::string name, std::uint32_t id, Level level)
+      : level_(static_cast<std::uint8_t>(level)), id_(id), name_(std::move(name)) {}
+
+  std::atomic<std::uint8_t> level_;
+  const std::uint32_t id_;
+  const std::string name_;
+};
+
+// The logger called `name`, created at the current engine's Options::level (info when none runs).
+// Thread-safe; takes a lock, so look a logger up once and keep the reference.
+Logger& logger(std::string_view name);
+
+}  // namespace lynx
