@@ -1,0 +1,189 @@
+#include "test_support.hpp"
+
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <charconv>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <stdexcept>
+#include <system_error>
+
+#include "format/reader.hpp"
+
+namespace lynx::test {
+
+namespace fs = std::filesystem;
+using detail::ArgType;
+
+TempDir::TempDir(std::string_view tag) {
+  const char* base = std::getenv("TMPDIR");
+  std::string pattern = std::string(base != nullptr && *base != '\0' ? base : "/tmp") + "/lynx-" +
+                        std::string(tag) + "-XXXXXX";
+  if (::mkdtemp(pattern.data()) == nullptr) {
+    throw std::system_error(errno, std::generic_category(), "mkdtemp " + pattern);
+  }
+  path_ = pattern;
+}
+
+TempDir::~TempDir() {
+  const char* keep = std::getenv("LYNX_KEEP_TEST_DIRS");
+  if (keep != nullptr && std::string_view(keep) == "1") {
+    std::fprintf(stderr, "kept test directory %s\n", path_.c_str());
+    return;
+  }
+  std::error_code ec;
+  fs::remove_all(path_, ec);
+}
+
+std::string DecodedRecord::value(std::string_view name) const {
+  for (std::size_t i = 0; i < names.size() && i < values.size(); ++i) {
+    if (names[i] == name) return values[i];
+  }
+  return {};
+}
+
+std::vector<const DecodedRecord*> Decoded::user_records() const {
+  std::vector<const DecodedRecord*> out;
+  for (const DecodedRecord& r : records) {
+    if (r.logger != "lynx") out.push_back(&r);
+  }
+  return out;
+}
+
+std::uint64_t Decoded::dropped_in_notices() const {
+  std::uint64_t sum = 0;
+  for (const DecodedRecord& r : records) {
+    if (r.logger == "lynx" && r.format == "{count} records dropped" && !r.values.empty()) {
+      sum += std::stoull(r.values[0]);
+    }
+  }
+  return sum;
+}
+
+std::uint64_t Decoded::notice_count() const {
+  return static_cast<std::uint64_t>(
+      std::count_if(records.begin(), records.end(), [](const DecodedRecord& r) { return r.logger == "lynx"; }));
+}
+
+namespace {
+
+template <class T>
+std::string to_chars_string(T v) {
+  char buf[64];
+  const auto r = std::to_chars(buf, buf + sizeof buf, v);
+  return std::string(buf, r.ptr);
+}
+
+std::string render(const format::Value& v) {
+  switch (v.type) {
+    case ArgType::i8: case ArgType::i16: case ArgType::i32: case ArgType::i64:
+      return std::to_string(v.i);
+    case ArgType::u8: case ArgType::u16: case ArgType::u32: case ArgType::u64:
+      return std::to_string(v.u);
+    case ArgType::boolean: return v.i != 0 ? "true" : "false";
+    case ArgType::character: return std::string(1, static_cast<char>(v.i));
+    case ArgType::f32: return render_float(static_cast<float>(v.f));
+    case ArgType::f64: return render_double(v.f);
+    case ArgType::string: return std::string(v.s);
+    case ArgType::pointer: return render_pointer(static_cast<std::uintptr_t>(v.u));
+  }
+  return "<unknown type " + std::to_string(static_cast<int>(v.type)) + ">";
+}
+
+}  // namespace
+
+std::string render_double(double v) { return to_chars_string(v); }
+std::string render_float(float v) { return to_chars_string(v); }
+std::string render_pointer(std::uintptr_t v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(v));
+  return buf;
+}
+
+std::vector<std::string> lynx_files(const std::string& dir) {
+  std::vector<std::string> out;
+  std::error_code ec;
+  for (const fs::directory_entry& e : fs::directory_iterator(dir, ec)) {
+    if (e.is_regular_file() && e.path().extension() == ".lynx") out.push_back(e.path().string());
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+void decode_file(const std::string& path, Decoded& out) {
+  DecodedFile file;
+  file.path = path;
+  std::error_code ec;
+  file.size = fs::file_size(path, ec);
+  if (!ec) out.bytes += file.size;
+
+  format::FileReader reader(path);
+  const Status s = reader.open();
+  if (!s.ok()) {
+    file.open_error = s.message();
+    ++out.problems;
+    out.problem_messages.push_back(path + ": " + s.message());
+    out.files.push_back(std::move(file));
+    return;
+  }
+  file.opened = true;
+  file.shard = reader.header().shard;
+  file.sequence = reader.header().sequence;
+  file.pid = reader.header().pid;
+  file.program = reader.header().program;
+
+  const format::ReadSummary sum = reader.read(
+      [&](const format::Record& rec) {
+        DecodedRecord r;
+        r.path = path;
+        r.ts_ns = rec.ts_ns;
+        r.level = rec.site->level;
+        r.logger = rec.site->logger;
+        r.thread_id = rec.thread->id;
+        r.os_tid = rec.thread->os_tid;
+        r.thread_name = rec.thread->name;
+        r.file = rec.site->file;
+        r.line = rec.site->line;
+        r.function = rec.site->function;
+        r.format = rec.site->format;
+        r.fmt_pattern = rec.site->parsed.fmt_pattern;
+        r.names = rec.site->parsed.names;
+        r.types = rec.site->types;
+        r.values.reserve(rec.args.size());
+        for (const format::Value& v : rec.args) r.values.push_back(render(v));
+        out.records.push_back(std::move(r));
+      },
+      [&](const format::Problem& p) {
+        out.problem_messages.push_back(path + " @" + std::to_string(p.offset) + ": " + p.message);
+      });
+  file.records = sum.records;
+  file.problems = sum.problems;
+  out.problems += sum.problems;
+  out.files.push_back(std::move(file));
+}
+
+Decoded decode_file(const std::string& path) {
+  Decoded out;
+  decode_file(path, out);
+  return out;
+}
+
+Decoded decode_dir(const std::string& dir) {
+  Decoded out;
+  for (const std::string& path : lynx_files(dir)) decode_file(path, out);
+  return out;
+}
+
+std::string read_bytes(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+std::uint64_t current_os_tid() { return static_cast<std::uint64_t>(::syscall(SYS_gettid)); }
+
+}  // namespace lynx::test
