@@ -92,8 +92,11 @@ ArgList<arg_t<Args>...> arg_list(const Args&...);  // declared only: decltype(ar
 template <class T>
 inline std::size_t string_size(const T& v) noexcept {
   using U = arg_t<T>;
-  if constexpr (std::is_same_v<U, const char*> || std::is_same_v<U, char*>) {
-    return v == nullptr ? 0 : std::strlen(v);
+  if constexpr (std::is_array_v<T>) {
+    return std::strlen(v);  // a string literal or char buffer: never null
+  } else if constexpr (std::is_same_v<U, const char*> || std::is_same_v<U, char*>) {
+    return v == nullptr ? 0 : std::strlen(v);  // a null C string logs as ""
+
   } else if constexpr (std::is_same_v<U, std::string> || std::is_same_v<U, std::string_view>) {
     return v.size();
   } else {

@@ -1,0 +1,117 @@
+// Proves the hot-path rule: after a thread's first log call, a log call performs zero heap
+// allocations, zero lock acquisitions and zero syscalls, for every supported argument type.
+// Each counter is first shown to work (a control allocation, lock and syscall are seen), so the
+// zero cannot come from a counter that counts nothing.
+#define DOCTEST_CONFIG_IMPLEMENT
+#include <doctest/doctest.h>
+#include <lynx/lynx.hpp>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <thread>
+
+#include "alloc_lock_counter.hpp"
+#include "syscall_counter.hpp"
+
+namespace {
+
+enum class Side : std::int16_t { buy = 1, sell = -1 };
+enum Plain { kPlainA = 7 };
+
+// Every supported argument type, several shapes of call. The same statements run for warm-up and
+// for the measured iterations, so their call sites are the same.
+void log_everything(lynx::Logger& log, int i, const std::string& s, std::string_view sv, const char* cs) {
+  static int local = 0;
+  LYNX_INFO(log, "no arguments");
+  LYNX_INFO(log, "ints {a} {b} {c} {d}", static_cast<std::int8_t>(i), static_cast<std::int16_t>(i), i,
+            static_cast<long long>(i) * 1000);
+  LYNX_INFO(log, "uints {a} {b} {c} {d}", static_cast<std::uint8_t>(i), static_cast<unsigned short>(i),
+            static_cast<unsigned>(i), static_cast<std::uint64_t>(i));
+  LYNX_WARN(log, "misc {flag} {ch} {f:.2f} {d}", i % 2 == 0, 'x', 1.5f * i, 2.25 * i);
+  LYNX_ERROR(log, "enums {side} {plain}", i % 2 ? Side::buy : Side::sell, kPlainA);
+  LYNX_INFO(log, "strings {s} {sv} {cs} {lit}", s, sv, cs, "literal");
+  LYNX_INFO(log, "pointers {p} {q} {n}", static_cast<const void*>(&local), &local, nullptr);
+  LYNX_CRITICAL(log, "{} {} {} {} {} {} {} {}", i, 2u, 3.0, 'c', true, s, sv, &local);
+}
+
+struct Result {
+  bool seccomp = false;
+  lynx::test::Counts control_counts, counts;
+  std::uint64_t control_syscalls = 0, syscalls = 0;
+};
+
+Result measure(lynx::Logger& log) {
+  Result r;
+  const std::string s(40, 's');
+  const std::string_view sv = "a string view";
+  const char* cs = "a C string";
+  log_everything(log, 0, s, sv, cs);  // the thread's first calls: registration may allocate and lock
+
+  r.seccomp = lynx::test::install_on_this_thread();
+  // Controls: each counter sees what it should.
+  lynx::test::reset_counts_on_this_thread();
+  lynx::test::reset_this_thread();
+  {
+    std::mutex m;
+    std::lock_guard lock(m);
+    void* volatile p = ::operator new(16);  // a direct call: cannot be elided like a new-expression
+    ::operator delete(p);
+    (void)getppid();
+  }
+  r.control_counts = lynx::test::counts_on_this_thread();
+  r.control_syscalls = lynx::test::syscalls_on_this_thread();
+
+  lynx::test::reset_counts_on_this_thread();
+  lynx::test::reset_this_thread();
+  for (int i = 1; i <= 2000; ++i) log_everything(log, i, s, sv, cs);
+  r.counts = lynx::test::counts_on_this_thread();
+  r.syscalls = lynx::test::syscalls_on_this_thread();
+  return r;
+}
+
+}  // namespace
+
+TEST_CASE("a log call allocates nothing, takes no lock and makes no syscall") {
+  const auto dir = std::filesystem::temp_directory_path() / ("lynx_hot_path_" + std::to_string(getpid()));
+  std::filesystem::remove_all(dir);
+  REQUIRE(lynx::test::install_syscall_handler());
+  Result r;
+  {
+    // A ring large enough that no call waits for the backend: waiting is allowed to sleep.
+    lynx::Engine engine({.directory = dir.string(), .name = "hot", .buffer_bytes = 64u << 20});
+    lynx::Logger& log = lynx::logger("hot");
+    std::thread t([&] { r = measure(log); });
+    t.join();
+    engine.flush();
+    const lynx::Stats st = engine.stats();
+    CHECK(st.records_dropped == 0);
+    CHECK(st.records_written == 2001 * 8);
+  }
+  std::filesystem::remove_all(dir);
+
+  CHECK(r.control_counts.allocations >= 1);
+  CHECK(r.control_counts.locks >= 1);
+  CHECK(r.counts.allocations == 0);
+  CHECK(r.counts.locks == 0);
+  if (r.seccomp) {
+    CHECK(r.control_syscalls >= 1);
+    CHECK(r.syscalls == 0);
+  } else {
+    MESSAGE("seccomp is unavailable here: syscalls were not counted");
+  }
+}
+
+int main(int argc, char** argv) {
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+  std::puts("hot path proof skipped: sanitizers replace malloc and pthread functions");
+  return 77;
+#else
+  doctest::Context context(argc, argv);
+  return context.run();
+#endif
+}
