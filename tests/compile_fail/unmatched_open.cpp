@@ -1,0 +1,5 @@
+#include <lynx/lynx.hpp>
+#include <string>
+void f(lynx::Logger& log) {
+  LYNX_INFO(log, "order {id placed", 17);
+}
