@@ -47,7 +47,7 @@ inline constexpr std::size_t kMaxFileHeaderSize = 64 * 1024;
 //  40  u64 payload_checksum     XXH3_64bits(seed 0) of the stored bytes
 //  48  u32 dictionary_id        zstd dictionary id, 0 when none
 //  52  u32 header_checksum      XXH32(seed 0) of bytes [0, 52)
-inline constexpr std::uint64_t kBlockSync = 0x9E3779B97F4A7C15ull ^ 0x4C594E58424C4B00ull;
+inline constexpr std::uint64_t kBlockSync = 0xD26E37E13D063715ull;
 inline constexpr std::size_t kBlockHeaderSize = 56;
 inline constexpr std::uint32_t kMaxBlockRawSize = 16u << 20;  // readers refuse bigger blocks
 
