@@ -1,0 +1,139 @@
+// Drops are counted and reported: OnFull::drop on a full ring, and a record too large for its ring
+// under either policy. The backend writes notices "{count} records dropped" (logger "lynx") whose
+// counts add up to Stats::records_dropped.
+#define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
+#include <doctest/doctest.h>
+#include <lynx/lynx.hpp>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "test_support.hpp"
+
+namespace {
+
+using lynx::detail::ArgType;
+
+// Checks the bookkeeping that must hold after a flush, whatever was dropped:
+//  - every attempted record is either in the file or counted as dropped,
+//  - the notices in the file add up to the dropped count,
+//  - records_written counts user records and notices alike.
+void check_accounting(const lynx::Stats& stats, const lynx::test::Decoded& decoded, std::uint64_t attempted) {
+  const std::uint64_t user = decoded.user_records().size();
+  CAPTURE(stats.records_written);
+  CAPTURE(stats.records_dropped);
+  CAPTURE(user);
+  CHECK(decoded.problems == 0);
+  CHECK(user + stats.records_dropped == attempted);
+  CHECK(decoded.dropped_in_notices() == stats.records_dropped);
+  CHECK(stats.records_written == user + decoded.notice_count());
+  CHECK(stats.records_written + stats.records_dropped == attempted + decoded.notice_count());
+  for (const lynx::test::DecodedRecord& r : decoded.records) {
+    if (r.logger != "lynx") continue;
+    CHECK(r.format == "{count} records dropped");
+    CHECK(r.level == lynx::Level::warn);
+    CHECK(r.names == std::vector<std::string>{"count"});
+    CHECK(r.types == std::vector<ArgType>{ArgType::u64});
+    CHECK(std::stoull(r.values.at(0)) > 0);
+  }
+}
+
+}  // namespace
+
+TEST_CASE("OnFull::drop with a 4 KiB ring: a burst drops records, counts them and says so in the log") {
+  lynx::test::TempDir dir("drop");
+  lynx::Engine engine(lynx::Options{.directory = dir.path(), .name = "t", .buffer_bytes = 4096,
+                                    .on_full = lynx::OnFull::drop});
+  lynx::Logger& log = lynx::logger("drop.burst");
+
+  // A ring of 4 KiB holds about a hundred of these records; a tight loop of many thousands outruns
+  // the backend. Repeat bursts (each followed by a flush) until one dropped something, so the test
+  // does not depend on how fast the backend happens to be.
+  std::uint64_t attempted = 0;
+  for (int burst = 0; burst < 100 && engine.stats().records_dropped == 0; ++burst) {
+    for (int i = 0; i < 100'000; ++i) {
+      LYNX_INFO(log, "burst {i}", attempted);
+      ++attempted;
+    }
+    engine.flush();
+  }
+  const lynx::Stats stats = engine.stats();
+  const auto decoded = lynx::test::decode_dir(dir.path());
+  REQUIRE(stats.records_dropped > 0);
+  CHECK(decoded.notice_count() > 0);
+  check_accounting(stats, decoded, attempted);
+
+  // What was kept is in program order with no duplicates.
+  std::int64_t last = -1;
+  std::uint64_t out_of_order = 0;
+  for (const auto* r : decoded.user_records()) {
+    const auto i = static_cast<std::int64_t>(std::stoull(r->value("i")));
+    if (i <= last) ++out_of_order;
+    last = i;
+  }
+  CHECK(out_of_order == 0);
+}
+
+TEST_CASE("OnFull::drop: a later flush still accounts for drops made after the previous one") {
+  lynx::test::TempDir dir("drop");
+  lynx::Engine engine(lynx::Options{.directory = dir.path(), .name = "t", .buffer_bytes = 4096,
+                                    .on_full = lynx::OnFull::drop});
+  lynx::Logger& log = lynx::logger("drop.twice");
+  std::uint64_t attempted = 0;
+  for (int round = 0; round < 3; ++round) {
+    for (int i = 0; i < 50'000; ++i) {
+      LYNX_INFO(log, "round {r} {i}", round, i);
+      ++attempted;
+    }
+    engine.flush();
+    check_accounting(engine.stats(), lynx::test::decode_dir(dir.path()), attempted);
+  }
+}
+
+TEST_CASE("a record larger than half the ring is dropped and counted even with OnFull::block") {
+  lynx::test::TempDir dir("drop");
+  lynx::Engine engine(lynx::Options{.directory = dir.path(), .name = "t", .buffer_bytes = 4096,
+                                    .on_full = lynx::OnFull::block});
+  lynx::Logger& log = lynx::logger("drop.large");
+
+  // Ring record = 24-byte header + 4-byte length + the bytes, rounded up to 8. With a 4 KiB ring the
+  // largest record allowed is 2048 bytes: a string of 2020 bytes fits exactly, 2021 does not.
+  const std::string fits(2020, 'f');
+  const std::string too_big(2021, 'b');
+  const std::string far_too_big(3000, 'B');
+  LYNX_INFO(log, "large {s}", too_big);
+  LYNX_INFO(log, "large {s}", fits);
+  LYNX_INFO(log, "large {s}", far_too_big);
+  LYNX_INFO(log, "small {i}", 1);
+  engine.flush();
+
+  const lynx::Stats stats = engine.stats();
+  const auto decoded = lynx::test::decode_dir(dir.path());
+  CHECK(stats.records_dropped == 2);
+  check_accounting(stats, decoded, 4);
+  const auto got = decoded.user_records();
+  REQUIRE(got.size() == 2);
+  CHECK(got[0]->value("s") == fits);
+  CHECK(got[1]->value("i") == "1");
+  CHECK(decoded.notice_count() >= 1);
+}
+
+TEST_CASE("with the default 1 MiB ring a 600 KB string is over the limit and dropped, 400 KB is written") {
+  lynx::test::TempDir dir("drop");
+  lynx::Engine engine(lynx::Options{.directory = dir.path(), .name = "t"});
+  lynx::Logger& log = lynx::logger("drop.default-ring");
+  const std::string big(600'000, 'x');
+  const std::string ok(400'000, 'y');
+  LYNX_INFO(log, "big {s}", big);
+  LYNX_INFO(log, "ok {s}", ok);
+  engine.flush();
+
+  const lynx::Stats stats = engine.stats();
+  const auto decoded = lynx::test::decode_dir(dir.path());
+  CHECK(stats.records_dropped == 1);
+  check_accounting(stats, decoded, 2);
+  const auto got = decoded.user_records();
+  REQUIRE(got.size() == 1);
+  CHECK(got[0]->value("s") == ok);
+}
