@@ -1,0 +1,46 @@
+// Page-aligned I/O buffers owned by one pool. The backend takes a buffer, fills it with encoded
+// blocks, hands it to a Writer, and the buffer returns here when its completion is reaped.
+// Single-threaded (backend only): no synchronisation inside.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+namespace lynx::io {
+
+struct Buffer {
+  std::byte* data = nullptr;
+  std::size_t capacity = 0;
+  std::size_t size = 0;    // bytes filled
+  std::uint32_t index = 0;  // position in the pool; the io_uring registered-buffer index
+};
+
+class BufferPool {
+ public:
+  // `count` buffers of `buffer_bytes` each (rounded up to the page size), allocated up front.
+  BufferPool(std::size_t buffer_bytes, std::size_t count);
+  ~BufferPool();
+  BufferPool(const BufferPool&) = delete;
+  BufferPool& operator=(const BufferPool&) = delete;
+
+  Buffer* acquire();  // nullptr when every buffer is in use
+  void release(Buffer* buffer);
+  std::size_t free_count() const { return free_.size(); }
+  std::size_t count() const { return buffers_.size(); }
+  std::size_t buffer_bytes() const { return buffer_bytes_; }
+  Buffer& at(std::size_t i) { return buffers_[i]; }
+  // True when `buffer` is one of this pool's buffers (not a copy of one, not another pool's).
+  bool owns(const Buffer* buffer) const {
+    return buffer != nullptr && buffer->index < buffers_.size() &&
+           &buffers_[buffer->index] == buffer;
+  }
+
+ private:
+  std::size_t buffer_bytes_;
+  std::vector<Buffer> buffers_;
+  std::vector<Buffer*> free_;
+  std::vector<bool> in_use_;  // by index; catches a buffer released twice
+};
+
+}  // namespace lynx::io
