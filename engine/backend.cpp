@@ -53,7 +53,10 @@ Backend::Backend(EngineShared& shared) : shared_(shared) {
   std::string note;
   writer_ = io::make_writer(wc, &s, &note);
   if (writer_ == nullptr) fail(s, "cannot set up file writing");
-  if (!note.empty()) std::fprintf(stderr, "%s\n", note.c_str());
+  // Say it once when io_uring is not used; partial buffer registration is not worth a line.
+  if (!note.empty() && std::strcmp(writer_->name(), "pwritev") == 0) {
+    std::fprintf(stderr, "%s\n", note.c_str());
+  }
   if (o.compression == Compression::zstd) {
     compressor_ = std::make_unique<compress::ZstdCompressor>(o.compression_level);
   }

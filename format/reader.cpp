@@ -42,6 +42,11 @@ Status FileReader::open() {
   }
   ::close(fd);
   bytes_.resize(done);
+  return open_bytes(std::move(bytes_));
+}
+
+Status FileReader::open_bytes(std::vector<std::byte> bytes) {
+  bytes_ = std::move(bytes);
   Status s = decode_file_header(bytes_.data(), bytes_.size(), &header_, &header_size_);
   if (!s.ok()) return Status::error(s.code(), path_ + ": " + s.message());
   return {};

@@ -78,6 +78,8 @@ class FileReader {
   // Reads the file and its header. Errors: cannot read (Code::io_error), not a lynx file or damaged
   // header (Code::corrupt), newer major version (Code::unsupported).
   Status open();
+  // Same as open(), for a file already in memory (tests, fuzzing). `path` names it in messages.
+  Status open_bytes(std::vector<std::byte> bytes);
   const FileHeader& header() const { return header_; }
   const std::string& path() const { return path_; }
 
