@@ -104,7 +104,11 @@ void Backend::on_write_done(io::Buffer* buffer, const Status& status) {
                    status.message().c_str());
     }
   }
-  buffers_->release(buffer);
+  if (buffers_->owns(buffer)) {
+    buffers_->release(buffer);
+  } else {
+    free_oversized(buffer);
+  }
 }
 
 void Backend::adopt_new_rings() {

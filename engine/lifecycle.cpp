@@ -45,6 +45,7 @@ void stop_default_engine_at_exit() {
     if (g_engine != nullptr && g_engine_is_default) {
       engine = g_engine;
       g_engine = nullptr;
+      LoggerRegistry::instance().set_default_level(Level::info);
     }
   }
   delete engine;
@@ -137,6 +138,8 @@ void stop_engine(EngineImpl* engine) {
   {
     std::lock_guard lock(g_lifecycle);
     if (g_engine == engine) g_engine = nullptr;
+    // Loggers created while no engine runs start at info, as documented in lynx/logger.hpp.
+    LoggerRegistry::instance().set_default_level(Level::info);
   }
   delete engine;
 }

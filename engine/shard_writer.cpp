@@ -5,7 +5,9 @@
 
 #include <cinttypes>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
+#include <new>
 
 #include "format/file_header.hpp"
 #include "format/format.hpp"
@@ -57,7 +59,10 @@ ShardWriter::ShardWriter(ShardConfig config, io::Writer& writer, io::BufferPool&
       sequence_(config_.first_sequence) {}
 
 ShardWriter::~ShardWriter() {
-  if (buffer_ != nullptr) pool_.release(buffer_);
+  if (buffer_ != nullptr) {
+    if (pool_.owns(buffer_)) pool_.release(buffer_);
+    else free_oversized(buffer_);
+  }
   if (fd_ >= 0) ::close(fd_);
 }
 
@@ -145,12 +150,38 @@ void ShardWriter::ensure_buffer(std::size_t need) {
 
 void ShardWriter::seal() {
   if (builder_.empty()) return;
+  if (builder_.seal_bound() > pool_.buffer_bytes()) {
+    seal_oversized();
+    return;
+  }
   ensure_buffer(builder_.seal_bound());
   format::SealStats s;
   buffer_->size += builder_.seal(buffer_->data + buffer_->size, &s);
   stats_.add(stats_.records_written, s.records);
   stats_.add(stats_.bytes_raw, s.raw_bytes);
   stats_.add(stats_.blocks_written, s.records != 0 ? 1 : 0);
+}
+
+// A block bigger than a pooled buffer (a record of up to kMaxRecord bytes) gets a buffer of its own,
+// written like any other; the completion handler frees buffers the pool does not own.
+void ShardWriter::seal_oversized() {
+  submit();
+  const std::size_t page = 4096;
+  const std::size_t capacity = (builder_.seal_bound() + page - 1) / page * page;
+  auto* data = static_cast<std::byte*>(std::aligned_alloc(page, capacity));
+  if (data == nullptr) throw std::bad_alloc();
+  buffer_ = new io::Buffer{data, capacity, 0, ~std::uint32_t{0}};
+  format::SealStats st;
+  buffer_->size = builder_.seal(buffer_->data, &st);
+  stats_.add(stats_.records_written, st.records);
+  stats_.add(stats_.bytes_raw, st.raw_bytes);
+  stats_.add(stats_.blocks_written, st.records != 0 ? 1 : 0);
+  submit();
+}
+
+void free_oversized(io::Buffer* buffer) noexcept {
+  std::free(buffer->data);
+  delete buffer;
 }
 
 void ShardWriter::submit() {

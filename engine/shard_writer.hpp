@@ -46,6 +46,9 @@ std::string shard_file_name(const std::string& name, std::uint32_t shard, std::u
 // The next unused sequence number of a shard in `directory` (0 when it has no files).
 std::uint64_t next_sequence(const std::string& directory, const std::string& name, std::uint32_t shard);
 
+// Frees a buffer that seal() allocated outside the pool for an oversized block.
+void free_oversized(io::Buffer* buffer) noexcept;
+
 class ShardWriter {
  public:
   ShardWriter(ShardConfig config, io::Writer& writer, io::BufferPool& pool,
@@ -72,6 +75,7 @@ class ShardWriter {
 
  private:
   void seal();
+  void seal_oversized();
   void submit();
   void ensure_buffer(std::size_t need);
   void rotate();
