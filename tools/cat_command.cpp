@@ -1,0 +1,65 @@
+#include "tools/cat_command.hpp"
+
+#include <cerrno>
+#include <cstring>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include "tools/log_source.hpp"
+
+namespace lynx::tools {
+
+namespace {
+
+// Output goes out in chunks of about this size: one fwrite per chunk, never a flush per line.
+constexpr std::size_t kFlushBytes = 1 << 20;
+
+bool write_all(std::FILE* out, const fmt::memory_buffer& buf) {
+  return std::fwrite(buf.data(), 1, buf.size(), out) == buf.size();
+}
+
+}  // namespace
+
+CLI::App* add_cat_command(CLI::App& app, CatOptions& options) {
+  CLI::App* cat = app.add_subcommand("cat", "Print the records of log files, merged in time order");
+  cat->add_option_function<std::string>(
+         "--format",
+         [&options](const std::string& name) {
+           options.format = name == "json" ? OutputFormat::json : OutputFormat::text;
+         },
+         "Output format, one line per record")
+      ->check(CLI::IsMember({"text", "json"}))
+      ->default_str("text");
+  cat->add_option("PATH", options.paths, "Log files, or directories whose *.lynx files are read")
+      ->required();
+  return cat;
+}
+
+int run_cat(const CatOptions& options, std::FILE* out, std::FILE* err) {
+  Diagnostics diag(err);
+  const std::vector<std::string> files = expand_paths(options.paths, diag);
+  const LogSet logs = LogSet::load(files, diag);
+
+  Renderer renderer;
+  std::vector<format::Value> values;
+  fmt::memory_buffer buf;
+  buf.reserve(kFlushBytes + 64 * 1024);
+  bool ok = true;
+  for (const LoadedRecord& r : logs.records()) {
+    logs.values(r, &values);
+    const RecordView view{r.ts_ns, &logs.site(r), logs.thread(r).os_tid, values};
+    renderer.line(buf, options.format, view);
+    if (buf.size() >= kFlushBytes) {
+      ok = write_all(out, buf);
+      if (!ok) break;
+      buf.clear();
+    }
+  }
+  if (!ok || !write_all(out, buf) || std::fflush(out) != 0) {
+    diag.io_error(fmt::format("write error on standard output: {}", std::strerror(errno)));
+  }
+  return diag.exit_code();
+}
+
+}  // namespace lynx::tools

@@ -1,0 +1,29 @@
+// `lynx cat [--format text|json] PATH...`: every record of the given files, merged in time order
+// (see tools/log_source.hpp), one line per record on stdout.
+#pragma once
+
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "tools/render.hpp"
+
+namespace CLI {
+class App;
+}
+
+namespace lynx::tools {
+
+struct CatOptions {
+  OutputFormat format = OutputFormat::text;
+  std::vector<std::string> paths;
+};
+
+// Registers the `cat` subcommand on `app`; parsing fills `options`. Returns the subcommand.
+CLI::App* add_cat_command(CLI::App& app, CatOptions& options);
+
+// Runs `cat`. Returns the exit code: kExitOk, kExitDataError (damage found; the readable records
+// are still printed) or kExitUsage (a path or file could not be read, or output failed).
+int run_cat(const CatOptions& options, std::FILE* out, std::FILE* err);
+
+}  // namespace lynx::tools

@@ -1,0 +1,29 @@
+// The `lynx` command-line tool: one subcommand per file in tools/ (`cat` for now).
+// Exit codes: 0 ok, 1 damaged data found (output still produced), 2 usage or I/O error.
+#include <cstdio>
+
+#include <CLI/CLI.hpp>
+
+#include "tools/cat_command.hpp"
+#include "tools/log_source.hpp"
+
+#ifndef LYNX_VERSION
+#define LYNX_VERSION "unknown"
+#endif
+
+int main(int argc, char** argv) {
+  using namespace lynx::tools;
+  CLI::App app{"lynx: read LynxLogger log files", "lynx"};
+  app.set_version_flag("--version", "lynx " LYNX_VERSION);
+  app.require_subcommand(1);
+  CatOptions cat_options;
+  CLI::App* cat = add_cat_command(app, cat_options);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    // CLI11 has its own exit codes; ours are 0 for --help/--version and 2 for any usage error.
+    return app.exit(e) == 0 ? kExitOk : kExitUsage;
+  }
+  if (cat->parsed()) return run_cat(cat_options, stdout, stderr);
+  return kExitUsage;
+}
