@@ -1,0 +1,494 @@
+// End-to-end tests of `lynx cat`: files are written with the format's own writer (BlockBuilder,
+// raw and zstd), then the built binary (path in $LYNX_CLI) runs on them; stdout, stderr and the
+// exit code are checked exactly.
+#define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
+#include <doctest/doctest.h>
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <limits>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "compress/zstd_codec.hpp"
+#include "format/block_builder.hpp"
+#include "format/file_header.hpp"
+#include "format/format.hpp"
+#include "lynx/detail/arg_types.hpp"
+
+namespace {
+
+namespace fs = std::filesystem;
+using lynx::Level;
+using lynx::detail::ArgType;
+
+constexpr std::int64_t kBase = 1795814246123456789;  // 2026-11-27T21:17:26.123456789Z
+
+class TempDir {
+ public:
+  TempDir() {
+    std::string templ = (fs::temp_directory_path() / "lynx_cat_test.XXXXXX").string();
+    REQUIRE(::mkdtemp(templ.data()) != nullptr);
+    path_ = templ;
+  }
+  ~TempDir() {
+    std::error_code ec;
+    fs::remove_all(path_, ec);
+  }
+  std::string file(std::string_view name) const { return (path_ / name).string(); }
+  const fs::path& path() const { return path_; }
+
+ private:
+  fs::path path_;
+};
+
+// The ring layout BlockBuilder::add_record takes, built from typed values like a log call does.
+template <class... Args>
+std::vector<std::byte> ring_bytes(const Args&... args) {
+  using namespace lynx::detail;
+  std::vector<std::byte> out((ring_size<Args>(string_size(args)) + ... + 0));
+  std::byte* p = out.data();
+  ((p = encode_arg(p, args, string_size(args))), ...);
+  return out;
+}
+
+template <class... Args>
+std::vector<ArgType> types_of() {
+  const auto& t = lynx::detail::ArgList<lynx::detail::arg_t<Args>...>::types;
+  return std::vector<ArgType>(t.begin(), t.end());
+}
+
+// One log file being written. seal() ends the pending blocks; block_offsets() are the file
+// offsets of the data blocks written so far.
+class TestFile {
+ public:
+  explicit TestFile(std::uint32_t pid = 100, std::uint32_t shard = 0, std::uint64_t sequence = 0,
+                    bool zstd = false)
+      : compressor_(zstd ? std::make_unique<lynx::compress::ZstdCompressor>(1) : nullptr),
+        builder_(compressor_.get(), 1 << 16) {
+    lynx::format::FileHeader h;
+    h.created_unix_ns = kBase;
+    h.pid = pid;
+    h.shard = shard;
+    h.sequence = sequence;
+    h.program = "shop";
+    bytes_ = lynx::format::encode_file_header(h);
+  }
+
+  void site(std::uint32_t id, std::string_view format, const std::vector<ArgType>& types,
+            Level level = Level::info, std::string_view logger = "orders",
+            std::string_view file = "src/shop/main.cpp", std::uint32_t line = 6) {
+    builder_.add_call_site(id, level, logger, file, line, "main", format, types.data(),
+                           types.size());
+  }
+  void thread(std::uint32_t id, std::uint64_t os_tid) {
+    builder_.add_thread(id, os_tid, "worker");
+  }
+  template <class... Args>
+  void record(std::uint32_t site, std::uint32_t thread, std::int64_t ts, const Args&... args) {
+    const auto types = types_of<Args...>();
+    const auto ring = ring_bytes(args...);
+    builder_.add_record(site, thread, ts, types.data(), types.size(), ring.data(), ring.size());
+    has_data_ = true;
+  }
+  void seal() {
+    if (builder_.empty()) return;
+    const bool data = has_data_;
+    std::vector<std::byte> out(builder_.seal_bound());
+    lynx::format::SealStats stats;
+    out.resize(builder_.seal(out.data(), &stats));
+    // A seal with data writes the data block last; tests seal metadata on its own first, so a
+    // data seal starts with its data block.
+    if (data) block_offsets_.push_back(bytes_.size());
+    bytes_.insert(bytes_.end(), out.begin(), out.end());
+    has_data_ = false;
+  }
+  std::vector<std::byte>& bytes() {
+    seal();
+    return bytes_;
+  }
+  const std::vector<std::size_t>& block_offsets() const { return block_offsets_; }
+  std::string write(const std::string& path) {
+    seal();
+    std::ofstream f(path, std::ios::binary);
+    f.write(reinterpret_cast<const char*>(bytes_.data()),
+            static_cast<std::streamsize>(bytes_.size()));
+    REQUIRE(f.good());
+    return path;
+  }
+
+ private:
+  std::unique_ptr<lynx::compress::ZstdCompressor> compressor_;
+  lynx::format::BlockBuilder builder_;
+  std::vector<std::byte> bytes_;
+  std::vector<std::size_t> block_offsets_;
+  bool has_data_ = false;
+};
+
+struct Run {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+std::string slurp(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>());
+}
+
+// Runs the lynx binary with `args`, stdout and stderr captured in files.
+Run run_lynx(const std::vector<std::string>& args) {
+  const char* cli = std::getenv("LYNX_CLI");
+  REQUIRE_MESSAGE(cli != nullptr, "set LYNX_CLI to the lynx binary (meson test does)");
+  TempDir io;
+  const std::string out = io.file("stdout"), err = io.file("stderr");
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 1, out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  posix_spawn_file_actions_addopen(&actions, 2, err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  std::vector<std::string> all = {cli};
+  all.insert(all.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (auto& a : all) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  pid_t pid;
+  const int rc = posix_spawn(&pid, cli, &actions, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  REQUIRE(rc == 0);
+  int status = 0;
+  REQUIRE(waitpid(pid, &status, 0) == pid);
+  Run run;
+  run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  run.out = slurp(out);
+  run.err = slurp(err);
+  return run;
+}
+
+std::vector<std::string> lines(const std::string& s) {
+  std::vector<std::string> out;
+  std::istringstream in(s);
+  for (std::string line; std::getline(in, line);) out.push_back(line);
+  return out;
+}
+
+// The "msg" field of each JSON line (tests use messages without quotes or escapes).
+std::vector<std::string> messages(const std::string& json) {
+  std::vector<std::string> out;
+  for (const std::string& line : lines(json)) {
+    const std::size_t at = line.find("\"msg\":\"") + 7;
+    out.push_back(line.substr(at, line.find('"', at) - at));
+  }
+  return out;
+}
+
+// A file with one thread and site 1 = "step {n}" (i32), one data block per record.
+TestFile steps_file(std::uint32_t shard, std::uint64_t sequence, std::uint64_t os_tid,
+                    const std::vector<std::pair<std::int64_t, int>>& records, bool zstd = false) {
+  TestFile f(100, shard, sequence, zstd);
+  f.site(1, "step {n}", types_of<int>());
+  f.thread(1, os_tid);
+  f.seal();
+  for (const auto& [ts, n] : records) {
+    f.record(1, 1, ts, n);
+    f.seal();
+  }
+  return f;
+}
+
+}  // namespace
+
+TEST_CASE("JSON output of every argument type, raw and zstd blocks") {
+  for (const bool zstd : {false, true}) {
+    CAPTURE(zstd);
+    TempDir dir;
+    TestFile f(4242, 0, 0, zstd);
+    f.site(1,
+           "i8={a} i16={b} i32={c} i64={d} u8={e} u16={f} u32={g} u64={h} bool={i} char={j} "
+           "f32={k} f64={l} str={m} ptr={n}",
+           types_of<std::int8_t, std::int16_t, std::int32_t, std::int64_t, std::uint8_t,
+                    std::uint16_t, std::uint32_t, std::uint64_t, bool, char, float, double,
+                    std::string_view, const void*>(),
+           Level::warn, "types", "/src/shop/types.cpp", 42);
+    f.site(2, "x={x} y={y} z={z} neg={w}", types_of<double, double, float, double>(), Level::debug);
+    f.thread(7, 4242);
+    const std::string_view nasty("q\"b\\\n\x01\xff!", 8);
+    f.record(1, 7, kBase, std::int8_t{-5}, std::int16_t{-300}, std::int32_t{-70000},
+             std::numeric_limits<std::int64_t>::min(), std::uint8_t{255}, std::uint16_t{65535},
+             std::uint32_t{4294967295u}, std::numeric_limits<std::uint64_t>::max(), true, '"', 0.5f,
+             -12.25, nasty, reinterpret_cast<const void*>(0x7ffd1234abcdull));
+    f.record(2, 7, kBase + 1, std::nan(""), HUGE_VAL, -HUGE_VALF, -0.1);
+    const std::string path = f.write(dir.file("types.lynx"));
+
+    const Run run = run_lynx({"cat", "--format", "json", path});
+    CHECK(run.err == "");
+    CHECK(run.exit_code == 0);
+    CHECK(run.out ==
+          R"({"ts":"2026-11-27T21:17:26.123456789Z","level":"warn","logger":"types","thread":4242,)"
+          R"("file":"/src/shop/types.cpp","line":42,"msg":"i8=-5 i16=-300 i32=-70000 )"
+          R"(i64=-9223372036854775808 u8=255 u16=65535 u32=4294967295 u64=18446744073709551615 )"
+          R"(bool=true char=\" f32=0.5 f64=-12.25 str=q\"b\\\n\u0001\ufffd! ptr=0x7ffd1234abcd",)"
+          R"("fields":{"a":-5,"b":-300,"c":-70000,"d":-9223372036854775808,"e":255,"f":65535,)"
+          R"("g":4294967295,"h":18446744073709551615,"i":true,"j":"\"","k":0.5,"l":-12.25,)"
+          R"("m":"q\"b\\\n\u0001\ufffd!","n":"0x7ffd1234abcd"}})"
+          "\n"
+          R"({"ts":"2026-11-27T21:17:26.123456790Z","level":"debug","logger":"orders","thread":4242,)"
+          R"("file":"src/shop/main.cpp","line":6,"msg":"x=nan y=inf z=-inf neg=-0.1",)"
+          R"("fields":{"x":"NaN","y":"Infinity","z":"-Infinity","w":-0.1}})"
+          "\n");
+  }
+}
+
+TEST_CASE("text output and positional placeholders") {
+  TempDir dir;
+  TestFile f(1, 0, 0, true);
+  f.site(1, "order {id} placed for {amount:.2f} by {user}",
+         types_of<long, double, std::string_view>());
+  f.site(2, "{} of {}", types_of<unsigned, unsigned>(), Level::error, "jobs", "jobs.cpp", 99);
+  f.thread(1, 4242);
+  f.record(1, 1, kBase, 17L, 12.5, std::string_view("bob"));
+  f.record(2, 1, kBase + 1'000'000'000, 3u, 4u);
+  const std::string path = f.write(dir.file("shop.lynx"));
+
+  const Run text = run_lynx({"cat", path});
+  CHECK(text.exit_code == 0);
+  CHECK(text.err == "");
+  CHECK(text.out ==
+        "2026-11-27T21:17:26.123456789Z INFO  orders [4242] main.cpp:6 order 17 placed for 12.50 by bob\n"
+        "2026-11-27T21:17:27.123456789Z ERROR jobs [4242] jobs.cpp:99 3 of 4\n");
+
+  const Run json = run_lynx({"cat", "--format=json", path});
+  CHECK(json.exit_code == 0);
+  CHECK(json.out ==
+        R"({"ts":"2026-11-27T21:17:26.123456789Z","level":"info","logger":"orders","thread":4242,)"
+        R"("file":"src/shop/main.cpp","line":6,"msg":"order 17 placed for 12.50 by bob",)"
+        R"("fields":{"id":17,"amount":12.5,"user":"bob"}})"
+        "\n"
+        R"({"ts":"2026-11-27T21:17:27.123456789Z","level":"error","logger":"jobs","thread":4242,)"
+        R"("file":"jobs.cpp","line":99,"msg":"3 of 4","fields":{"arg0":3,"arg1":4}})"
+        "\n");
+}
+
+TEST_CASE("a format error is rendered with default formats and still exits 0") {
+  TempDir dir;
+  TestFile f;
+  f.site(1, "user {name:d} has {n} items", types_of<std::string_view, int>());
+  f.thread(1, 9);
+  f.record(1, 1, kBase, std::string_view("bob"), 4);
+  const Run run = run_lynx({"cat", f.write(dir.file("a.lynx"))});
+  CHECK(run.exit_code == 0);
+  CHECK(run.err == "");
+  CHECK(run.out == "2026-11-27T21:17:26.123456789Z INFO  orders [9] main.cpp:6 user bob has 4 items "
+                   "[format error: invalid type specifier]\n");
+}
+
+TEST_CASE("files of two shards and a rotation merge in time order, each thread in its own order") {
+  TempDir dir;
+  // Thread 11 (shard 0) logs across two rotated files and its clock steps back once (a3 < a2).
+  const std::string a0 = steps_file(0, 0, 11, {{100, 1}, {300, 2}}).write(dir.file("app.0.0.lynx"));
+  const std::string a1 =
+      steps_file(0, 1, 11, {{250, 3}, {400, 4}}, true).write(dir.file("app.0.1.lynx"));
+  // Thread 22 (shard 1).
+  const std::string b0 = steps_file(1, 0, 22, {{200, 101}, {260, 102}, {300, 103}, {350, 104}})
+                             .write(dir.file("app.1.0.lynx"));
+
+  const std::vector<std::string> want = {"step 1",   "step 101", "step 102", "step 2", "step 3",
+                                         "step 103", "step 104", "step 4"};
+  // The argument order does not matter: files are laid out by (shard, sequence).
+  const Run run = run_lynx({"cat", "--format", "json", b0, a1, a0});
+  CHECK(run.exit_code == 0);
+  CHECK(run.err == "");
+  CHECK(messages(run.out) == want);
+  // Each record keeps its own timestamp, even where the effective one moved it.
+  CHECK(lines(run.out)[4].starts_with(R"({"ts":"1970-01-01T00:00:00.000000250Z")"));
+
+  const Run from_dir = run_lynx({"cat", "--format", "json", dir.path().string()});
+  CHECK(from_dir.exit_code == 0);
+  CHECK(from_dir.out == run.out);
+}
+
+TEST_CASE("threads are told apart by pid and os tid") {
+  TempDir dir;
+  // Same os tid in two processes: process 1's late record must not hold back process 2's.
+  TestFile p1(1, 0, 0);
+  p1.site(1, "p1 {n}", types_of<int>());
+  p1.thread(1, 5);
+  p1.record(1, 1, 1000, 1);
+  TestFile p2(2, 0, 0);
+  p2.site(1, "p2 {n}", types_of<int>());
+  p2.thread(1, 5);
+  p2.record(1, 1, 10, 2);
+  p2.record(1, 1, 20, 3);
+  const std::string f1 = p1.write(dir.file("p1.lynx")), f2 = p2.write(dir.file("p2.lynx"));
+  const Run run = run_lynx({"cat", "--format=json", f1, f2});
+  CHECK(run.exit_code == 0);
+  CHECK(messages(run.out) == std::vector<std::string>{"p2 2", "p2 3", "p1 1"});
+}
+
+TEST_CASE("a call site redefined later in a file renders with the definition of its time") {
+  TempDir dir;
+  TestFile f;
+  f.site(1, "first {x}", types_of<int>());
+  f.thread(1, 5);
+  f.record(1, 1, 100, 1);
+  f.seal();
+  f.site(1, "second {y}", types_of<std::string_view>(), Level::warn, "other", "b.cpp", 2);
+  f.record(1, 1, 200, std::string_view("two"));
+  f.seal();
+  f.site(1, "third {z}", types_of<int>());
+  f.record(1, 1, 300, 3);
+  const Run run = run_lynx({"cat", f.write(dir.file("redefined.lynx"))});
+  CHECK(run.exit_code == 0);
+  CHECK(run.out == "1970-01-01T00:00:00.000000100Z INFO  orders [5] main.cpp:6 first 1\n"
+                   "1970-01-01T00:00:00.000000200Z WARN  other [5] b.cpp:2 second two\n"
+                   "1970-01-01T00:00:00.000000300Z INFO  orders [5] main.cpp:6 third 3\n");
+}
+
+TEST_CASE("a directory argument reads its *.lynx files only") {
+  TempDir dir;
+  steps_file(0, 0, 1, {{10, 1}}).write(dir.file("b.lynx"));
+  steps_file(0, 1, 1, {{20, 2}}).write(dir.file("a.lynx"));
+  std::ofstream(dir.file("notes.txt")) << "not a log\n";
+  std::ofstream(dir.file("c.lynx.tmp")) << "not a log either\n";
+  fs::create_directory(dir.file("sub.lynx"));
+  const Run run = run_lynx({"cat", "--format=json", dir.path().string()});
+  CHECK(run.err == "");
+  CHECK(run.exit_code == 0);
+  CHECK(messages(run.out) == std::vector<std::string>{"step 1", "step 2"});
+
+  // A file named again (directly and through its directory) is read once.
+  const Run twice = run_lynx({"cat", "--format=json", dir.file("a.lynx"), dir.path().string()});
+  CHECK(twice.out == run.out);
+}
+
+TEST_CASE("a corrupted block is reported and the other blocks are still printed") {
+  for (const bool zstd : {false, true}) {
+    CAPTURE(zstd);
+    TempDir dir;
+    TestFile f = steps_file(0, 0, 1, {{10, 1}, {20, 2}, {30, 3}}, zstd);
+    auto& bytes = f.bytes();
+    const std::size_t damaged = f.block_offsets().at(1);
+    bytes[damaged + lynx::format::kBlockHeaderSize + 1] ^= std::byte{0x40};
+    const std::string path = f.write(dir.file("damaged.lynx"));
+
+    const Run run = run_lynx({"cat", "--format=json", path});
+    CHECK(run.exit_code == 1);
+    CHECK(run.err == "lynx: " + path + ": offset " + std::to_string(damaged) +
+                         ": block checksum mismatch (1 records lost)\n");
+    CHECK(messages(run.out) == std::vector<std::string>{"step 1", "step 3"});
+  }
+}
+
+TEST_CASE("a cut-off file is reported and its complete blocks are printed") {
+  TempDir dir;
+  TestFile f = steps_file(0, 0, 1, {{10, 1}, {20, 2}});
+  auto& bytes = f.bytes();
+  bytes.resize(bytes.size() - 3);
+  const std::string path = f.write(dir.file("cut.lynx"));
+  const Run run = run_lynx({"cat", path});
+  CHECK(run.exit_code == 1);
+  const std::size_t cut_block = f.block_offsets().at(1);
+  CHECK(run.err.starts_with("lynx: " + path + ": offset " + std::to_string(cut_block) +
+                            ": file is cut off inside a block"));
+  CHECK(lines(run.out).size() == 1);
+  CHECK(run.out.ends_with(" step 1\n"));
+}
+
+TEST_CASE("files that are not lynx files, or too new, are data errors") {
+  TempDir dir;
+  const std::string good = steps_file(0, 0, 1, {{10, 1}}).write(dir.file("good.lynx"));
+  const std::string text = dir.file("text.lynx");
+  std::ofstream(text) << "hello, I am not a log file\n";
+  TestFile newer = steps_file(0, 1, 1, {{20, 2}});
+  newer.bytes()[8] = std::byte{2};  // version_major
+  const std::string future = newer.write(dir.file("future.lynx"));
+
+  const Run run = run_lynx({"cat", text, good, future});
+  CHECK(run.exit_code == 1);
+  CHECK(run.err == "lynx: " + text + ": not a lynx log file (bad magic)\n"
+                   "lynx: " + future + ": written by a newer lynx (format 2.0); this reader "
+                   "understands format 1.x: upgrade lynx to read it\n");
+  CHECK(run.out.ends_with(" step 1\n"));
+  CHECK(lines(run.out).size() == 1);
+}
+
+TEST_CASE("missing paths, unreadable files and empty directories exit 2") {
+  TempDir dir;
+  const std::string good = steps_file(0, 0, 1, {{10, 1}}).write(dir.file("good.lynx"));
+  const std::string missing = dir.file("missing.lynx");
+
+  const Run run = run_lynx({"cat", missing, good});
+  CHECK(run.exit_code == 2);
+  CHECK(run.err == "lynx: " + missing + ": No such file or directory\n");
+  CHECK(run.out.ends_with(" step 1\n"));  // what could be read is still printed
+
+  fs::create_directory(dir.file("empty"));
+  std::ofstream(dir.file("empty/readme.txt")) << "x";
+  const Run empty = run_lynx({"cat", dir.file("empty")});
+  CHECK(empty.exit_code == 2);
+  CHECK(empty.err == "lynx: " + dir.file("empty") + ": no .lynx files in this directory\n");
+  CHECK(empty.out == "");
+
+  if (::geteuid() != 0) {  // root reads anything
+    const std::string locked = steps_file(0, 0, 1, {{10, 1}}).write(dir.file("locked.lynx"));
+    ::chmod(locked.c_str(), 0);
+    const Run denied = run_lynx({"cat", locked});
+    CHECK(denied.exit_code == 2);
+    CHECK(denied.err == "lynx: open " + locked + ": Permission denied\n");
+  }
+}
+
+TEST_CASE("usage errors exit 2, --help exits 0") {
+  TempDir dir;
+  const std::string good = steps_file(0, 0, 1, {{10, 1}}).write(dir.file("good.lynx"));
+  CHECK(run_lynx({"cat", "--bogus", good}).exit_code == 2);
+  CHECK(run_lynx({"cat", "--format", "xml", good}).exit_code == 2);
+  CHECK(run_lynx({"cat"}).exit_code == 2);
+  CHECK(run_lynx({}).exit_code == 2);
+  CHECK(run_lynx({"frobnicate"}).exit_code == 2);
+  const Run help = run_lynx({"cat", "--help"});
+  CHECK(help.exit_code == 0);
+  CHECK(help.out.find("Usage: lynx cat") != std::string::npos);
+  CHECK(run_lynx({"--help"}).exit_code == 0);
+}
+
+TEST_CASE("many records over many zstd blocks keep their order") {
+  TempDir dir;
+  TestFile f(1, 0, 0, true);
+  f.site(1, "record {i} of thread {t}", types_of<int, int>());
+  f.thread(1, 1);
+  f.thread(2, 2);
+  constexpr int kRecords = 20000;
+  for (int i = 0; i < kRecords; ++i) {
+    // Thread 2 runs 5 ns "behind" thread 1 and interleaves with it.
+    f.record(1, 1 + i % 2, 10 * i - (i % 2) * 15, i, 1 + i % 2);
+    if (i % 1000 == 999) f.seal();
+  }
+  const Run run = run_lynx({"cat", f.write(dir.file("big.lynx"))});
+  CHECK(run.exit_code == 0);
+  const auto got = lines(run.out);
+  REQUIRE(got.size() == kRecords);
+  // Expected: by timestamp; thread 2's record i (ts 10i-15) comes before thread 1's record i-1.
+  int last_i[3] = {-1, -1, -1};
+  for (const std::string& line : got) {
+    int i = 0, t = 0;
+    const char* msg = line.c_str() + line.find("record ");
+    REQUIRE(std::sscanf(msg, "record %d of thread %d", &i, &t) == 2);
+    CHECK(i > last_i[t]);
+    last_i[t] = i;
+  }
+  CHECK(got[0].ends_with("record 1 of thread 2"));
+  CHECK(got[1].ends_with("record 0 of thread 1"));
+}

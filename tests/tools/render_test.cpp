@@ -1,0 +1,233 @@
+// Unit tests of tools/render: timestamps, JSON escaping and values, message formatting with its
+// fallback, and whole text and JSON lines.
+#define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "tools/render.hpp"
+
+namespace {
+
+using lynx::Level;
+using lynx::detail::ArgType;
+using lynx::format::CallSiteInfo;
+using lynx::format::Value;
+using namespace lynx::tools;
+
+CallSiteInfo make_site(std::string format, std::vector<ArgType> types, Level level = Level::info) {
+  CallSiteInfo s;
+  s.id = 1;
+  s.level = level;
+  s.logger = "orders";
+  s.file = "src/shop/main.cpp";
+  s.line = 6;
+  s.function = "main";
+  s.format = std::move(format);
+  s.types = std::move(types);
+  s.parsed = lynx::format::parse_template(s.format);
+  return s;
+}
+
+Value int_value(std::int64_t i, ArgType t = ArgType::i64) {
+  Value v;
+  v.type = t;
+  v.i = i;
+  return v;
+}
+Value uint_value(std::uint64_t u, ArgType t = ArgType::u64) {
+  Value v;
+  v.type = t;
+  v.u = u;
+  return v;
+}
+Value float_value(double f, ArgType t = ArgType::f64) {
+  Value v;
+  v.type = t;
+  v.f = f;
+  return v;
+}
+Value string_value(std::string_view s) {
+  Value v;
+  v.type = ArgType::string;
+  v.s = s;
+  return v;
+}
+
+std::string str(const fmt::memory_buffer& b) { return std::string(b.data(), b.size()); }
+
+std::string timestamp(std::int64_t ns) {
+  fmt::memory_buffer b;
+  append_timestamp(b, ns);
+  return str(b);
+}
+std::string json_string(std::string_view s) {
+  fmt::memory_buffer b;
+  append_json_string(b, s);
+  return str(b);
+}
+std::string json_value(const Value& v) {
+  fmt::memory_buffer b;
+  append_json_value(b, v);
+  return str(b);
+}
+std::string message(const CallSiteInfo& site, const std::vector<Value>& args) {
+  fmt::memory_buffer b;
+  Renderer r;
+  r.message(b, site, args);
+  return str(b);
+}
+
+constexpr std::int64_t kExampleTs = 1795814246123456789;  // 2026-11-27T21:17:26.123456789Z
+
+}  // namespace
+
+TEST_CASE("timestamps are UTC RFC 3339 with nanoseconds") {
+  CHECK(timestamp(0) == "1970-01-01T00:00:00.000000000Z");
+  CHECK(timestamp(kExampleTs) == "2026-11-27T21:17:26.123456789Z");
+  CHECK(timestamp(1709251199000000001) == "2024-02-29T23:59:59.000000001Z");
+  CHECK(timestamp(-1) == "1969-12-31T23:59:59.999999999Z");
+  CHECK(timestamp(std::numeric_limits<std::int64_t>::max()) == "2262-04-11T23:47:16.854775807Z");
+  CHECK(timestamp(std::numeric_limits<std::int64_t>::min()) == "1677-09-21T00:12:43.145224192Z");
+}
+
+TEST_CASE("JSON strings escape quotes, backslashes and control characters") {
+  CHECK(json_string("") == R"("")");
+  CHECK(json_string("plain text") == R"("plain text")");
+  CHECK(json_string("say \"hi\" \\ now") == R"("say \"hi\" \\ now")");
+  CHECK(json_string("a\nb\tc\rd\be\ff") == R"("a\nb\tc\rd\be\ff")");
+  CHECK(json_string(std::string_view("\x00\x01\x1f\x7f", 4)) == "\"\\u0000\\u0001\\u001f\x7f\"");
+  CHECK(json_string("</script>") == R"("</script>")");
+}
+
+TEST_CASE("JSON strings keep valid UTF-8 and replace invalid bytes") {
+  const std::string valid = "caf\xc3\xa9 \xe2\x82\xac \xf0\x9d\x84\x9e";  // 2-, 3- and 4-byte forms
+  CHECK(json_string(valid) == "\"" + valid + "\"");
+  CHECK(json_string("a\xff" "b") == R"("a\ufffdb")");
+  CHECK(json_string("\xc0\x80") == R"("\ufffd\ufffd")");            // overlong NUL
+  CHECK(json_string("\xed\xa0\x80") == R"("\ufffd\ufffd\ufffd")");  // surrogate
+  CHECK(json_string("\xf4\x90\x80\x80") == R"("\ufffd\ufffd\ufffd\ufffd")");  // above U+10FFFF
+  CHECK(json_string("\xe2\x82") == R"("\ufffd\ufffd")");            // cut-off sequence
+  CHECK(json_string("\xc3\xa9\x80") == "\"\xc3\xa9\\ufffd\"");      // stray continuation byte
+}
+
+TEST_CASE("JSON values of every argument type") {
+  CHECK(json_value(int_value(-5, ArgType::i8)) == "-5");
+  CHECK(json_value(int_value(-300, ArgType::i16)) == "-300");
+  CHECK(json_value(int_value(-70000, ArgType::i32)) == "-70000");
+  CHECK(json_value(int_value(std::numeric_limits<std::int64_t>::min())) == "-9223372036854775808");
+  CHECK(json_value(uint_value(255, ArgType::u8)) == "255");
+  CHECK(json_value(uint_value(65535, ArgType::u16)) == "65535");
+  CHECK(json_value(uint_value(4294967295u, ArgType::u32)) == "4294967295");
+  const std::uint64_t u64_max = std::numeric_limits<std::uint64_t>::max();
+  CHECK(json_value(uint_value(u64_max)) == "18446744073709551615");
+  CHECK(json_value(int_value(1, ArgType::boolean)) == "true");
+  CHECK(json_value(int_value(0, ArgType::boolean)) == "false");
+  CHECK(json_value(int_value('x', ArgType::character)) == R"("x")");
+  CHECK(json_value(int_value('"', ArgType::character)) == R"("\"")");
+  CHECK(json_value(int_value('\n', ArgType::character)) == R"("\n")");
+  CHECK(json_value(int_value(static_cast<char>(0xE9), ArgType::character)) == R"("\ufffd")");
+  CHECK(json_value(float_value(12.5)) == "12.5");
+  CHECK(json_value(float_value(0.1)) == "0.1");
+  CHECK(json_value(float_value(-2.0)) == "-2");
+  CHECK(json_value(float_value(1e300)) == "1e+300");
+  CHECK(json_value(float_value(static_cast<float>(0.1f), ArgType::f32)) == "0.1");
+  CHECK(json_value(float_value(std::nan(""))) == R"("NaN")");
+  CHECK(json_value(float_value(std::nan(""), ArgType::f32)) == R"("NaN")");
+  CHECK(json_value(float_value(HUGE_VAL)) == R"("Infinity")");
+  CHECK(json_value(float_value(-HUGE_VAL, ArgType::f32)) == R"("-Infinity")");
+  CHECK(json_value(string_value("bob \"the\" builder")) == R"("bob \"the\" builder")");
+  CHECK(json_value(uint_value(0x7ffd1234abcdull, ArgType::pointer)) == R"("0x7ffd1234abcd")");
+  CHECK(json_value(uint_value(0, ArgType::pointer)) == R"("0x0")");
+}
+
+TEST_CASE("messages are formatted with fmt from the template") {
+  const auto site = make_site("order {id} placed for {amount:.2f} by {user}",
+                              {ArgType::i64, ArgType::f64, ArgType::string});
+  CHECK(message(site, {int_value(17), float_value(12.5), string_value("bob")}) ==
+        "order 17 placed for 12.50 by bob");
+
+  const auto all = make_site("{} {} {} {} {} {} {:>4} {:x}",
+                             {ArgType::i8, ArgType::u64, ArgType::boolean, ArgType::character,
+                              ArgType::f32, ArgType::pointer, ArgType::string, ArgType::u32});
+  CHECK(message(all, {int_value(-1, ArgType::i8), uint_value(18446744073709551615ull),
+                      int_value(1, ArgType::boolean), int_value('c', ArgType::character),
+                      float_value(0.1f, ArgType::f32), uint_value(0xbeef, ArgType::pointer),
+                      string_value("ab"), uint_value(255, ArgType::u32)}) ==
+        "-1 18446744073709551615 true c 0.1 0xbeef   ab ff");
+
+  CHECK(message(make_site("{{literal}} {n}", {ArgType::i32}), {int_value(3, ArgType::i32)}) ==
+        "{literal} 3");
+  CHECK(message(make_site("no placeholders", {}), {}) == "no placeholders");
+}
+
+TEST_CASE("a format error falls back to default formats and says what went wrong") {
+  const auto bad_spec = make_site("user {name:d} has {n} items", {ArgType::string, ArgType::i64});
+  CHECK(message(bad_spec, {string_value("bob"), int_value(4)}) ==
+        "user bob has 4 items [format error: invalid type specifier]");
+
+  const auto too_few = make_site("{a} and {b}", {ArgType::i64});
+  CHECK(message(too_few, {int_value(1)}) == "1 and {b} [format error: argument not found]");
+
+  const auto malformed = make_site("broken {x", {ArgType::i64});
+  REQUIRE_FALSE(malformed.parsed.ok);
+  CHECK(message(malformed, {int_value(1)}) == "broken {x [format error: malformed template]");
+
+  const auto stray = make_site("v={v} } {{ok}}", {ArgType::f64});
+  REQUIRE_FALSE(stray.parsed.ok);
+  CHECK(message(stray, {float_value(1.5)}) == "v=1.5 } {ok} [format error: malformed template]");
+}
+
+TEST_CASE("positional placeholders are named arg0, arg1, ...") {
+  const auto site = make_site("{} then {}", {ArgType::i64, ArgType::string});
+  Renderer r;
+  fmt::memory_buffer out;
+  std::vector<Value> args = {int_value(1), string_value("two")};
+  r.json(out, RecordView{0, &site, 7, args});
+  CHECK(str(out) ==
+        R"({"ts":"1970-01-01T00:00:00.000000000Z","level":"info","logger":"orders","thread":7,)"
+        R"("file":"src/shop/main.cpp","line":6,"msg":"1 then two","fields":{"arg0":1,"arg1":"two"}})"
+        "\n");
+
+  // More arguments than placeholders (a damaged or foreign file): the extra ones are still named.
+  fmt::memory_buffer tmp;
+  CHECK(field_name(make_site("{a}", {ArgType::i64, ArgType::i64}), 1, tmp) == "arg1");
+}
+
+TEST_CASE("text and JSON lines") {
+  const auto site = make_site("order {id} placed for {amount:.2f} by {user}",
+                              {ArgType::i64, ArgType::f64, ArgType::string});
+  std::vector<Value> args = {int_value(17), float_value(12.5), string_value("bob")};
+  const RecordView view{kExampleTs, &site, 4242, args};
+  Renderer r;
+
+  fmt::memory_buffer text;
+  r.line(text, OutputFormat::text, view);
+  CHECK(str(text) ==
+        "2026-11-27T21:17:26.123456789Z INFO  orders [4242] main.cpp:6 order 17 placed for 12.50 by bob\n");
+
+  fmt::memory_buffer json;
+  r.line(json, OutputFormat::json, view);
+  CHECK(str(json) ==
+        R"({"ts":"2026-11-27T21:17:26.123456789Z","level":"info","logger":"orders","thread":4242,)"
+        R"("file":"src/shop/main.cpp","line":6,"msg":"order 17 placed for 12.50 by bob",)"
+        R"("fields":{"id":17,"amount":12.5,"user":"bob"}})"
+        "\n");
+
+  // Levels are upper-case and padded to five columns; the message is JSON-escaped.
+  const auto crit = make_site("quote \" here {s}", {ArgType::string}, Level::critical);
+  const auto warn = make_site("w", {}, Level::warn);
+  std::vector<Value> sargs = {string_value("line\nbreak")};
+  fmt::memory_buffer lines;
+  r.text(lines, RecordView{0, &warn, 1, {}});
+  r.json(lines, RecordView{0, &crit, 1, sargs});
+  CHECK(str(lines) ==
+        "1970-01-01T00:00:00.000000000Z WARN  orders [1] main.cpp:6 w\n"
+        R"({"ts":"1970-01-01T00:00:00.000000000Z","level":"critical","logger":"orders","thread":1,)"
+        R"("file":"src/shop/main.cpp","line":6,"msg":"quote \" here line\nbreak","fields":{"s":"line\nbreak"}})"
+        "\n");
+}
