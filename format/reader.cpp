@@ -5,6 +5,7 @@
 #include <unistd.h>
 #include <xxhash.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -27,9 +28,12 @@ Status FileReader::open() {
     ::close(fd);
     return Status::from_errno(err, "stat " + path_);
   }
-  bytes_.resize(static_cast<std::size_t>(st.st_size));
+  // Read to EOF, not to st_size: pipes and /dev/stdin report size 0, and a file being appended to
+  // may have grown.
+  bytes_.resize(std::max<std::size_t>(static_cast<std::size_t>(st.st_size), 64 * 1024));
   std::size_t done = 0;
-  while (done < bytes_.size()) {
+  for (;;) {
+    if (done == bytes_.size()) bytes_.resize(bytes_.size() * 2);
     const ssize_t r = ::read(fd, bytes_.data() + done, bytes_.size() - done);
     if (r < 0 && errno == EINTR) continue;
     if (r < 0) {
@@ -37,7 +41,7 @@ Status FileReader::open() {
       ::close(fd);
       return Status::from_errno(err, "read " + path_);
     }
-    if (r == 0) break;  // the file shrank while we read it: use what we have
+    if (r == 0) break;  // EOF
     done += static_cast<std::size_t>(r);
   }
   ::close(fd);
@@ -125,8 +129,12 @@ ReadSummary FileReader::read(const RecordFn& on_record, const ProblemFn& on_prob
         continue;
       }
       payload = scratch_.data();
-    } else if (codec != Codec::raw || raw != stored) {
+    } else if (codec != Codec::raw) {
       problem(pos, hsize + stored, lost, "unknown block codec " + std::to_string(int(codec)));
+      pos = block_end;
+      continue;
+    } else if (raw != stored) {
+      problem(pos, hsize + stored, lost, "raw block sizes disagree");
       pos = block_end;
       continue;
     }
@@ -187,13 +195,17 @@ bool FileReader::decode_metadata(const std::byte* data, std::size_t n) {
         t = static_cast<ArgType>(v);
       }
       site->parsed = parse_template(site->format);
-      sites_[site->id] = std::move(site);
+      auto& slot = sites_[site->id];
+      if (slot) retired_sites_.push_back(std::move(slot));  // earlier records may still point to it
+      slot = std::move(site);
     } else if (type == static_cast<std::uint8_t>(EntryType::thread)) {
       auto th = std::make_unique<ThreadInfo>();
       std::uint64_t id;
       if (!e.varint(&id) || !e.varint(&th->os_tid) || !read_str(e, &th->name)) return false;
       th->id = static_cast<std::uint32_t>(id);
-      threads_[th->id] = std::move(th);
+      auto& slot = threads_[th->id];
+      if (slot) retired_threads_.push_back(std::move(slot));
+      slot = std::move(th);
     }  // unknown entry types are skipped
   }
   return true;
@@ -210,7 +222,8 @@ bool FileReader::decode_data(const std::byte* data, std::size_t n, std::uint32_t
     const auto site = sites_.find(static_cast<std::uint32_t>(site_id));
     const auto thread = threads_.find(static_cast<std::uint32_t>(thread_id));
     if (site == sites_.end() || thread == threads_.end()) return false;
-    ts += unzigzag(delta);
+    // Wrapping arithmetic: a crafted delta must not be undefined behaviour.
+    ts = static_cast<std::int64_t>(static_cast<std::uint64_t>(ts) + static_cast<std::uint64_t>(unzigzag(delta)));
     record_.ts_ns = ts;
     record_.site = site->second.get();
     record_.thread = thread->second.get();

@@ -48,6 +48,8 @@ struct Value {
   std::string_view s;     // string: valid only during the callback
 };
 
+// A decoded record. `site` and `thread` stay valid as long as the FileReader; `args[i].s` (string
+// values) only during the callback that received the record.
 struct Record {
   std::int64_t ts_ns = 0;
   const CallSiteInfo* site = nullptr;
@@ -98,6 +100,10 @@ class FileReader {
   FileHeader header_;
   std::unordered_map<std::uint32_t, std::unique_ptr<CallSiteInfo>> sites_;
   std::unordered_map<std::uint32_t, std::unique_ptr<ThreadInfo>> threads_;
+  // Definitions replaced by a later entry with the same id; kept so that Record::site and
+  // Record::thread stay valid for the reader's whole life.
+  std::vector<std::unique_ptr<CallSiteInfo>> retired_sites_;
+  std::vector<std::unique_ptr<ThreadInfo>> retired_threads_;
   compress::ZstdDecompressor zstd_;
   std::vector<std::byte> scratch_;
   Record record_;
