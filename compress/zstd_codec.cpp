@@ -21,6 +21,16 @@ ZstdCompressor::ZstdCompressor(int level) : cctx_(ZSTD_createCCtx()), level_(lev
 
 ZstdCompressor::~ZstdCompressor() { ZSTD_freeCCtx(static_cast<ZSTD_CCtx*>(cctx_)); }
 
+Status ZstdCompressor::set_dictionary(const std::vector<std::byte>& dictionary) {
+  const std::size_t r =
+      ZSTD_CCtx_loadDictionary(static_cast<ZSTD_CCtx*>(cctx_), dictionary.data(), dictionary.size());
+  if (ZSTD_isError(r)) {
+    return Status::error(Status::Code::invalid_argument,
+                         std::string("zstd rejects the dictionary: ") + ZSTD_getErrorName(r));
+  }
+  return {};
+}
+
 std::size_t ZstdCompressor::bound(std::size_t n) { return ZSTD_compressBound(n); }
 
 Status ZstdCompressor::compress(const std::byte* src, std::size_t n, std::byte* dst,
@@ -39,6 +49,16 @@ ZstdDecompressor::ZstdDecompressor() : dctx_(ZSTD_createDCtx()) {
 }
 
 ZstdDecompressor::~ZstdDecompressor() { ZSTD_freeDCtx(static_cast<ZSTD_DCtx*>(dctx_)); }
+
+Status ZstdDecompressor::set_dictionary(const std::vector<std::byte>& dictionary) {
+  const std::size_t r =
+      ZSTD_DCtx_loadDictionary(static_cast<ZSTD_DCtx*>(dctx_), dictionary.data(), dictionary.size());
+  if (ZSTD_isError(r)) {
+    return Status::error(Status::Code::corrupt,
+                         std::string("zstd rejects the dictionary: ") + ZSTD_getErrorName(r));
+  }
+  return {};
+}
 
 Status ZstdDecompressor::decompress(const std::byte* src, std::size_t n, std::size_t raw_size,
                                     std::vector<std::byte>* out) {

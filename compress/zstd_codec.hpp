@@ -17,6 +17,9 @@ class ZstdCompressor {
   ZstdCompressor(const ZstdCompressor&) = delete;
   ZstdCompressor& operator=(const ZstdCompressor&) = delete;
 
+  // Uses `dictionary` (a zstd dictionary, e.g. from train_dictionary) for every following frame.
+  Status set_dictionary(const std::vector<std::byte>& dictionary);
+
   // Worst-case compressed size of `n` bytes.
   static std::size_t bound(std::size_t n);
   // Compresses src[0, n) into dst (capacity >= bound(n)) as one frame; *written = its size.
@@ -34,6 +37,9 @@ class ZstdDecompressor {
   ~ZstdDecompressor();
   ZstdDecompressor(const ZstdDecompressor&) = delete;
   ZstdDecompressor& operator=(const ZstdDecompressor&) = delete;
+
+  // Uses `dictionary` for every following frame (frames made with another dictionary then fail).
+  Status set_dictionary(const std::vector<std::byte>& dictionary);
 
   // Decompresses one frame src[0, n) that must expand to exactly `raw_size` bytes into *out.
   // Fails with Code::corrupt (never reads or writes out of bounds) on damaged input.

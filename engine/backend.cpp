@@ -12,6 +12,7 @@
 #include <stdexcept>
 #include <system_error>
 
+#include "compress/zstd_dictionary.hpp"
 #include "engine/logger_registry.hpp"
 #include "lynx/detail/clock.hpp"
 
@@ -59,6 +60,11 @@ Backend::Backend(EngineShared& shared) : shared_(shared) {
   }
   if (o.compression == Compression::zstd) {
     compressor_ = std::make_unique<compress::ZstdCompressor>(o.compression_level);
+    if (!o.zstd_dictionary.empty()) {
+      s = compress::load_dictionary(o.zstd_dictionary, &dictionary_);
+      if (s.ok()) s = compressor_->set_dictionary(dictionary_);
+      if (!s.ok()) throw std::invalid_argument("lynx::Options::zstd_dictionary: " + s.message());
+    }
   }
   on_done_ = [this](io::Buffer* b, const Status& st) { on_write_done(b, st); };
 
@@ -73,6 +79,10 @@ Backend::Backend(EngineShared& shared) : shared_(shared) {
     c.rotate_bytes = o.rotate_bytes;
     c.file_mode = o.file_mode;
     c.program = program_invocation_short_name;
+    if (!dictionary_.empty()) {
+      c.dictionary = &dictionary_;
+      c.dictionary_id = compress::dictionary_id(dictionary_);
+    }
     auto w = std::make_unique<ShardWriter>(std::move(c), *writer_, *buffers_, compressor_.get(),
                                            clock_, shared_.stats, on_done_);
     s = w->open();

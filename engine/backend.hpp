@@ -69,6 +69,7 @@ class Backend {
   std::unique_ptr<io::BufferPool> buffers_;
   std::unique_ptr<io::Writer> writer_;
   std::unique_ptr<compress::ZstdCompressor> compressor_;
+  std::vector<std::byte> dictionary_;
   io::Writer::Completion on_done_;
   std::vector<std::unique_ptr<ShardWriter>> shards_;
 

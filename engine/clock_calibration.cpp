@@ -1,5 +1,6 @@
 #include "engine/clock_calibration.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <thread>
 
@@ -70,11 +71,24 @@ void ClockCalibration::maybe_refresh() {
   const Sample s = sample();
   if (s.ns - last_refresh_ns_ < 1'000'000'000) return;
   last_refresh_ns_ = s.ns;
-  if (s.ticks > first_.ticks && s.ns > first_.ns) {
-    ns_per_tick_ = static_cast<double>(s.ns - first_.ns) / static_cast<double>(s.ticks - first_.ticks);
+  if (s.ticks <= first_.ticks || s.ns <= first_.ns) return;
+  // The rate over the whole run so far: the longer the baseline, the smaller its error.
+  const double rate = static_cast<double>(s.ns - first_.ns) / static_cast<double>(s.ticks - first_.ticks);
+  const std::int64_t predicted = to_ns(s.ticks);
+  const std::int64_t error = s.ns - predicted;
+  if (error > kMaxSlewNs || error < -kMaxSlewNs) {
+    // The system clock was stepped (or we were badly off): follow it at once.
+    anchor_ticks_ = s.ticks;
+    anchor_ns_ = s.ns;
+    ns_per_tick_ = rate;
+    return;
   }
+  // Slew: continue from where the current line is now and close the error over the next second,
+  // so converted timestamps never jump, and never go backwards for increasing ticks.
+  const double horizon_ticks = 1e9 / rate;
   anchor_ticks_ = s.ticks;
-  anchor_ns_ = s.ns;
+  anchor_ns_ = predicted;
+  ns_per_tick_ = std::max(rate + static_cast<double>(error) / horizon_ticks, rate / 2);
 }
 
 }  // namespace lynx::detail

@@ -1,6 +1,8 @@
 // Converts the producers' raw ticks (TSC on x86-64) to Unix nanoseconds. Backend thread only.
 // Calibrated against the system clock at start (a few ms) and refined about once a second over an
-// ever longer baseline; each refresh also moves the anchor, so NTP adjustments are followed.
+// ever longer baseline. The mapping is continuous and increasing: a refresh slews towards the
+// system clock over the next second instead of jumping (so one thread's timestamps never go
+// backwards); only an error beyond kMaxSlewNs (a stepped clock) is followed at once.
 #pragma once
 
 #include <cstdint>
@@ -30,6 +32,7 @@ class ClockCalibration {
     std::int64_t ns;
   };
   static Sample sample();
+  static constexpr std::int64_t kMaxSlewNs = 100'000'000;
 
   Sample first_{};
   std::uint64_t anchor_ticks_ = 0;

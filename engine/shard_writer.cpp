@@ -56,7 +56,9 @@ ShardWriter::ShardWriter(ShardConfig config, io::Writer& writer, io::BufferPool&
       stats_(stats),
       on_done_(on_done),
       builder_(compressor, kBlockBytes),
-      sequence_(config_.first_sequence) {}
+      sequence_(config_.first_sequence) {
+  builder_.set_dictionary_id(config_.dictionary_id);
+}
 
 ShardWriter::~ShardWriter() {
   if (buffer_ != nullptr) {
@@ -97,6 +99,11 @@ Status ShardWriter::open_file() {
   ensure_buffer(bytes.size());
   std::memcpy(buffer_->data + buffer_->size, bytes.data(), bytes.size());
   buffer_->size += bytes.size();
+  if (config_.dictionary != nullptr) {
+    ensure_buffer(format::kBlockHeaderSize + config_.dictionary->size());
+    buffer_->size += format::BlockBuilder::write_dictionary_block(
+        *config_.dictionary, config_.dictionary_id, buffer_->data + buffer_->size);
+  }
   return {};
 }
 

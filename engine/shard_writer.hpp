@@ -39,6 +39,8 @@ struct ShardConfig {
   std::uint64_t rotate_bytes = 0;
   unsigned file_mode = 0640;
   std::string program;
+  const std::vector<std::byte>* dictionary = nullptr;  // written after the header of every file
+  std::uint32_t dictionary_id = 0;
 };
 
 // File name of one shard file; sequences are zero-padded so that names sort in write order.

@@ -11,6 +11,10 @@ namespace lynx::format {
 
 using detail::ArgType;
 
+std::size_t write_block_header(BlockKind kind, Codec codec, std::size_t stored, std::size_t raw,
+                               std::uint32_t count, std::int64_t first_ts, std::int64_t last_ts,
+                               std::uint32_t dictionary_id, std::byte* dst);
+
 BlockBuilder::BlockBuilder(compress::ZstdCompressor* compressor, std::size_t block_bytes)
     : compressor_(compressor), block_bytes_(block_bytes) {
   meta_.reserve(4096);
@@ -165,19 +169,34 @@ std::size_t BlockBuilder::seal_one(BlockKind kind, std::vector<std::byte>& paylo
     }
   }
   if (codec == Codec::raw) std::memcpy(body, payload.data(), payload.size());
+  return write_block_header(kind, codec, stored, payload.size(), count, first_ts, last_ts,
+                            codec == Codec::zstd ? dictionary_id_ : 0, dst);
+}
 
+std::size_t BlockBuilder::write_dictionary_block(const std::vector<std::byte>& dictionary,
+                                                 std::uint32_t id, std::byte* dst) {
+  std::memcpy(dst + kBlockHeaderSize, dictionary.data(), dictionary.size());
+  return write_block_header(BlockKind::dictionary, Codec::raw, dictionary.size(), dictionary.size(),
+                            0, 0, 0, id, dst);
+}
+
+// The block header in front of stored bytes already at dst + kBlockHeaderSize; returns the block size.
+std::size_t write_block_header(BlockKind kind, Codec codec, std::size_t stored, std::size_t raw,
+                               std::uint32_t count, std::int64_t first_ts, std::int64_t last_ts,
+                               std::uint32_t dictionary_id, std::byte* dst) {
+  const std::byte* body = dst + kBlockHeaderSize;
   std::byte* p = dst;
   p = put<std::uint64_t>(p, kBlockSync);
   p = put<std::uint8_t>(p, static_cast<std::uint8_t>(kind));
   p = put<std::uint8_t>(p, static_cast<std::uint8_t>(codec));
   p = put<std::uint16_t>(p, static_cast<std::uint16_t>(kBlockHeaderSize));
   p = put<std::uint32_t>(p, static_cast<std::uint32_t>(stored));
-  p = put<std::uint32_t>(p, static_cast<std::uint32_t>(payload.size()));
+  p = put<std::uint32_t>(p, static_cast<std::uint32_t>(raw));
   p = put<std::uint32_t>(p, count);
   p = put<std::int64_t>(p, first_ts);
   p = put<std::int64_t>(p, last_ts);
   p = put<std::uint64_t>(p, XXH3_64bits(body, stored));
-  p = put<std::uint32_t>(p, 0);  // dictionary id
+  p = put<std::uint32_t>(p, dictionary_id);
   put<std::uint32_t>(p, XXH32(dst, 52, 0));
   return kBlockHeaderSize + stored;
 }

@@ -28,6 +28,13 @@ class BlockBuilder {
   // `compressor` may be null (Codec::raw). `block_bytes`: raw size at which a data block is full.
   BlockBuilder(compress::ZstdCompressor* compressor, std::size_t block_bytes);
 
+  // Every zstd block sealed from now on names this dictionary (the compressor must use it).
+  void set_dictionary_id(std::uint32_t id) { dictionary_id_ = id; }
+  // Writes a dictionary block (kMaxDictionaryBytes at most) to dst; returns its size, which is
+  // kBlockHeaderSize + dictionary size.
+  static std::size_t write_dictionary_block(const std::vector<std::byte>& dictionary,
+                                            std::uint32_t id, std::byte* dst);
+
   void add_call_site(std::uint32_t id, Level level, std::string_view logger, std::string_view file,
                      std::uint32_t line, std::string_view function, std::string_view format,
                      const detail::ArgType* types, std::size_t arg_count);
@@ -62,6 +69,7 @@ class BlockBuilder {
   std::uint32_t data_count_ = 0;
   std::int64_t first_ts_ = 0;
   std::int64_t prev_ts_ = 0;
+  std::uint32_t dictionary_id_ = 0;
 };
 
 }  // namespace lynx::format

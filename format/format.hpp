@@ -51,7 +51,9 @@ inline constexpr std::uint64_t kBlockSync = 0xD26E37E13D063715ull;
 inline constexpr std::size_t kBlockHeaderSize = 56;
 inline constexpr std::uint32_t kMaxBlockRawSize = 16u << 20;  // readers refuse bigger blocks
 
-enum class BlockKind : std::uint8_t { metadata = 1, data = 2 };
+// dictionary: a raw block holding the zstd dictionary (its id in dictionary_id) that every later
+// zstd block of the file with that dictionary_id needs. Written right after the file header.
+enum class BlockKind : std::uint8_t { metadata = 1, data = 2, dictionary = 3 };
 enum class Codec : std::uint8_t { raw = 0, zstd = 1 };
 
 // Metadata block payload: entries of  u8 type, varint body_size, body.  Unknown types are skipped.

@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "compress/zstd_dictionary.hpp"
 #include "format/bytes.hpp"
 #include "format/format.hpp"
 #include "format/varint.hpp"
@@ -54,6 +55,12 @@ Status FileReader::open_bytes(std::vector<std::byte> bytes) {
   Status s = decode_file_header(bytes_.data(), bytes_.size(), &header_, &header_size_);
   if (!s.ok()) return Status::error(s.code(), path_ + ": " + s.message());
   return {};
+}
+
+Status FileReader::set_dictionary(const std::vector<std::byte>& dictionary) {
+  Status s = zstd_.set_dictionary(dictionary);
+  if (s.ok()) dictionary_id_ = compress::dictionary_id(dictionary);
+  return s;
 }
 
 std::size_t FileReader::find_sync(std::size_t from) const {
@@ -120,7 +127,29 @@ ReadSummary FileReader::read(const RecordFn& on_record, const ProblemFn& on_prob
       pos = block_end;
       continue;
     }
+    const std::uint32_t block_dictionary = get<std::uint32_t>(h + 48);
     const std::byte* payload = body;
+    if (kind == BlockKind::dictionary) {
+      Status s = codec == Codec::raw && raw == stored
+                     ? zstd_.set_dictionary(std::vector<std::byte>(body, body + stored))
+                     : Status::error(Status::Code::corrupt, "malformed dictionary block");
+      if (s.ok()) {
+        dictionary_id_ = block_dictionary;
+        ++sum.blocks;
+      } else {
+        problem(pos, hsize + stored, 0, s.message());
+      }
+      pos = block_end;
+      continue;
+    }
+    if (codec == Codec::zstd && block_dictionary != dictionary_id_) {
+      problem(pos, hsize + stored, lost,
+              "block needs zstd dictionary " + std::to_string(block_dictionary) +
+                  ", which the file does not carry: pass it with --dictionary (" +
+                  std::to_string(lost) + " records not decoded)");
+      pos = block_end;
+      continue;
+    }
     if (codec == Codec::zstd) {
       Status s = zstd_.decompress(body, stored, raw, &scratch_);
       if (!s.ok()) {
@@ -139,6 +168,7 @@ ReadSummary FileReader::read(const RecordFn& on_record, const ProblemFn& on_prob
       continue;
     }
     ++sum.blocks;
+    if (payload_hook_) payload_hook_(kind, payload, raw);
     if (kind == BlockKind::metadata) {
       if (!decode_metadata(payload, raw)) problem(pos, hsize + stored, 0, "malformed metadata block");
     } else if (kind == BlockKind::data) {

@@ -16,6 +16,7 @@
 #include "base/status.hpp"
 #include "compress/zstd_codec.hpp"
 #include "format/file_header.hpp"
+#include "format/format.hpp"
 #include "format/template_parse.hpp"
 #include "lynx/detail/arg_types.hpp"
 #include "lynx/level.hpp"
@@ -85,6 +86,14 @@ class FileReader {
   const FileHeader& header() const { return header_; }
   const std::string& path() const { return path_; }
 
+  // A zstd dictionary for files whose blocks need one but that do not carry it themselves
+  // (`lynx cat --dictionary`). A dictionary block inside the file takes precedence.
+  Status set_dictionary(const std::vector<std::byte>& dictionary);
+
+  // Called with every intact metadata and data block's decoded payload (e.g. to train a dictionary).
+  using PayloadFn = std::function<void(BlockKind kind, const std::byte* payload, std::size_t size)>;
+  void set_payload_hook(PayloadFn hook) { payload_hook_ = std::move(hook); }
+
   // Decodes every block in file order; records go to on_record, damage to on_problem.
   ReadSummary read(const RecordFn& on_record, const ProblemFn& on_problem);
 
@@ -106,6 +115,8 @@ class FileReader {
   std::vector<std::unique_ptr<ThreadInfo>> retired_threads_;
   compress::ZstdDecompressor zstd_;
   std::vector<std::byte> scratch_;
+  std::uint32_t dictionary_id_ = 0;
+  PayloadFn payload_hook_;  // of the dictionary loaded into zstd_, 0 for none
   Record record_;
 };
 

@@ -27,6 +27,9 @@ struct Options {
   Compression compression = Compression::zstd;
   // zstd level: 1 is fast with a good ratio; negative levels are faster still, up to 19 smaller.
   int compression_level = 1;
+  // Path of a zstd dictionary trained with `lynx train` on earlier logs of the same program. It
+  // is embedded once at the start of every file, so each file still decodes on its own. Empty: none.
+  std::string zstd_dictionary = {};
   // Per-thread ring buffer in bytes, rounded up to a power of two (minimum 4 KiB). A record larger
   // than half of it is dropped and counted.
   std::size_t buffer_bytes = 1u << 20;
