@@ -49,7 +49,8 @@ TEST_CASE("a second concurrent Engine throws std::logic_error; after the first i
     lynx::Engine next(lynx::Options{.directory = other_dir.path(), .name = "next"});
     LYNX_INFO(log, "next engine {i}", 3);
     next.flush();
-    const auto got = lynx::test::decode_dir(other_dir.path()).user_records();
+    const auto decoded = lynx::test::decode_dir(other_dir.path());
+    const auto got = decoded.user_records();
     REQUIRE(got.size() == 1);
     CHECK(got[0]->format == "next engine {i}");
   }

@@ -47,7 +47,7 @@ std::string DecodedRecord::value(std::string_view name) const {
   return {};
 }
 
-std::vector<const DecodedRecord*> Decoded::user_records() const {
+std::vector<const DecodedRecord*> Decoded::user_records() const& {
   std::vector<const DecodedRecord*> out;
   for (const DecodedRecord& r : records) {
     if (r.logger != "lynx") out.push_back(&r);

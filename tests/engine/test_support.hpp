@@ -75,8 +75,10 @@ struct Decoded {
   std::uint64_t problems = 0;          // damage reported by the reader, plus files that failed to open
   std::uint64_t bytes = 0;             // sum of file sizes
 
-  // Records that are not engine notices (logger "lynx").
-  std::vector<const DecodedRecord*> user_records() const;
+  // Records that are not engine notices (logger "lynx"). The pointers point into `records`: not
+  // callable on a temporary, whose records would be gone before the pointers are used.
+  std::vector<const DecodedRecord*> user_records() const&;
+  std::vector<const DecodedRecord*> user_records() const&& = delete;
   // Sum of the counts carried by drop notices ("{count} records dropped" from logger "lynx").
   std::uint64_t dropped_in_notices() const;
   std::uint64_t notice_count() const;
