@@ -31,6 +31,9 @@ CLI::App* add_cat_command(CLI::App& app, CatOptions& options) {
          "Output format, one line per record")
       ->check(CLI::IsMember({"text", "json"}))
       ->default_str("text");
+  cat->add_option("--dictionary", options.dictionary,
+                  "zstd dictionary (from `lynx train`) for files that do not carry theirs")
+      ->type_name("FILE");
   cat->add_option("PATH", options.paths, "Log files, or directories whose *.lynx files are read")
       ->required();
   return cat;
@@ -38,8 +41,12 @@ CLI::App* add_cat_command(CLI::App& app, CatOptions& options) {
 
 int run_cat(const CatOptions& options, std::FILE* out, std::FILE* err) {
   Diagnostics diag(err);
+  std::vector<std::byte> dictionary;
+  if (!options.dictionary.empty() && !load_dictionary_option(options.dictionary, &dictionary, diag)) {
+    return diag.exit_code();
+  }
   const std::vector<std::string> files = expand_paths(options.paths, diag);
-  const LogSet logs = LogSet::load(files, diag);
+  const LogSet logs = LogSet::load(files, diag, dictionary);
 
   Renderer renderer;
   std::vector<format::Value> values;

@@ -1,5 +1,7 @@
-// `lynx cat [--format text|json] PATH...`: every record of the given files, merged in time order
-// (see tools/log_source.hpp), one line per record on stdout.
+// `lynx cat [--format text|json] [--dictionary FILE] PATH...`: every record of the given files,
+// merged in time order (see tools/log_source.hpp), one line per record on stdout. --dictionary
+// names the zstd dictionary of files written with one that they do not carry (the engine normally
+// embeds it in every file).
 #pragma once
 
 #include <cstdio>
@@ -16,6 +18,7 @@ namespace lynx::tools {
 
 struct CatOptions {
   OutputFormat format = OutputFormat::text;
+  std::string dictionary;  // empty: none
   std::vector<std::string> paths;
 };
 
@@ -23,7 +26,8 @@ struct CatOptions {
 CLI::App* add_cat_command(CLI::App& app, CatOptions& options);
 
 // Runs `cat`. Returns the exit code: kExitOk, kExitDataError (damage found; the readable records
-// are still printed) or kExitUsage (a path or file could not be read, or output failed).
+// are still printed) or kExitUsage (a path, file or the dictionary could not be read, or output
+// failed). A bad dictionary stops the command before any file is read.
 int run_cat(const CatOptions& options, std::FILE* out, std::FILE* err);
 
 }  // namespace lynx::tools

@@ -10,6 +10,8 @@
 
 #include <fmt/format.h>
 
+#include "compress/zstd_codec.hpp"
+#include "compress/zstd_dictionary.hpp"
 #include "format/file_header.hpp"
 #include "format/format.hpp"
 
@@ -72,6 +74,23 @@ std::vector<std::string> expand_paths(const std::vector<std::string>& args, Diag
     for (std::string& name : names) add(std::move(name));
   }
   return files;
+}
+
+bool load_dictionary_option(const std::string& path, std::vector<std::byte>* dictionary,
+                            Diagnostics& diag) {
+  // compress::load_dictionary's messages name the file.
+  if (const Status s = compress::load_dictionary(path, dictionary); !s.ok()) {
+    diag.io_error(s.message());
+    return false;
+  }
+  // zstd parses the dictionary's entropy tables here. A damaged table makes zstd report an
+  // allocation error, so the message says what it means before quoting zstd.
+  compress::ZstdDecompressor probe;
+  if (const Status s = probe.set_dictionary(*dictionary); !s.ok()) {
+    diag.io_error(fmt::format("{}: damaged zstd dictionary ({})", path, s.message()));
+    return false;
+  }
+  return true;
 }
 
 namespace {
@@ -219,7 +238,8 @@ class LogSet::FileLoader {
   std::uint32_t last_thread_ = kNone;
 };
 
-LogSet LogSet::load(const std::vector<std::string>& files, Diagnostics& diag) {
+LogSet LogSet::load(const std::vector<std::string>& files, Diagnostics& diag,
+                    const std::vector<std::byte>& dictionary) {
   std::vector<FileToRead> order;
   for (const std::string& path : files) {
     format::FileHeader header;
@@ -245,6 +265,12 @@ LogSet LogSet::load(const std::vector<std::string>& files, Diagnostics& diag) {
     if (const Status s = reader.open(); !s.ok()) {
       report_open_error(s, diag);
       continue;
+    }
+    if (!dictionary.empty()) {
+      if (const Status s = reader.set_dictionary(dictionary); !s.ok()) {
+        diag.io_error(fmt::format("{}: {}", file.path, s.message()));
+        continue;
+      }
     }
     FileLoader loader(set, reader.header().pid);
     reader.read([&](const format::Record& r) { loader.add(r); },

@@ -48,6 +48,11 @@ class Diagnostics {
 // and skipped. A file named twice (also through a directory) is read once.
 std::vector<std::string> expand_paths(const std::vector<std::string>& args, Diagnostics& diag);
 
+// The `--dictionary FILE` option: reads a zstd dictionary (e.g. from `lynx train`) and checks that
+// zstd accepts it. On failure reports a usage error to `diag` and returns false.
+bool load_dictionary_option(const std::string& path, std::vector<std::byte>* dictionary,
+                            Diagnostics& diag);
+
 struct LoadedRecord {
   std::int64_t ts_ns = 0;        // as logged
   std::int64_t order_ns = 0;     // effective timestamp (see the merge rule)
@@ -65,8 +70,10 @@ struct ThreadEntry {
 class LogSet {
  public:
   // Reads `files` (see the file comment). Files that cannot be opened or are not lynx files, and
-  // damage inside files, are reported to `diag`; every readable record is kept.
-  static LogSet load(const std::vector<std::string>& files, Diagnostics& diag);
+  // damage inside files, are reported to `diag`; every readable record is kept. `dictionary`, when
+  // not empty, is given to every reader for zstd blocks whose file does not carry its dictionary.
+  static LogSet load(const std::vector<std::string>& files, Diagnostics& diag,
+                     const std::vector<std::byte>& dictionary = {});
 
   const std::vector<LoadedRecord>& records() const { return records_; }
   const format::CallSiteInfo& site(const LoadedRecord& r) const { return sites_[r.site]; }

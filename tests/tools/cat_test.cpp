@@ -3,210 +3,33 @@
 // exit code are checked exactly.
 #define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
 #include <doctest/doctest.h>
-#include <fcntl.h>
-#include <spawn.h>
-#include <sys/stat.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <cmath>
 #include <cstdio>
-#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <iterator>
 #include <limits>
-#include <memory>
-#include <sstream>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include "compress/zstd_codec.hpp"
-#include "format/block_builder.hpp"
-#include "format/file_header.hpp"
-#include "format/format.hpp"
-#include "lynx/detail/arg_types.hpp"
+#include "cli_test_support.hpp"
 
 namespace {
 
 namespace fs = std::filesystem;
 using lynx::Level;
 using lynx::detail::ArgType;
-
-constexpr std::int64_t kBase = 1795814246123456789;  // 2026-11-27T21:17:26.123456789Z
-
-class TempDir {
- public:
-  TempDir() {
-    std::string templ = (fs::temp_directory_path() / "lynx_cat_test.XXXXXX").string();
-    REQUIRE(::mkdtemp(templ.data()) != nullptr);
-    path_ = templ;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  std::string file(std::string_view name) const { return (path_ / name).string(); }
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
-
-// The ring layout BlockBuilder::add_record takes, built from typed values like a log call does.
-template <class... Args>
-std::vector<std::byte> ring_bytes(const Args&... args) {
-  using namespace lynx::detail;
-  std::vector<std::byte> out((ring_size<Args>(string_size(args)) + ... + 0));
-  std::byte* p = out.data();
-  ((p = encode_arg(p, args, string_size(args))), ...);
-  return out;
-}
-
-template <class... Args>
-std::vector<ArgType> types_of() {
-  const auto& t = lynx::detail::ArgList<lynx::detail::arg_t<Args>...>::types;
-  return std::vector<ArgType>(t.begin(), t.end());
-}
-
-// One log file being written. seal() ends the pending blocks; block_offsets() are the file
-// offsets of the data blocks written so far.
-class TestFile {
- public:
-  explicit TestFile(std::uint32_t pid = 100, std::uint32_t shard = 0, std::uint64_t sequence = 0,
-                    bool zstd = false)
-      : compressor_(zstd ? std::make_unique<lynx::compress::ZstdCompressor>(1) : nullptr),
-        builder_(compressor_.get(), 1 << 16) {
-    lynx::format::FileHeader h;
-    h.created_unix_ns = kBase;
-    h.pid = pid;
-    h.shard = shard;
-    h.sequence = sequence;
-    h.program = "shop";
-    bytes_ = lynx::format::encode_file_header(h);
-  }
-
-  void site(std::uint32_t id, std::string_view format, const std::vector<ArgType>& types,
-            Level level = Level::info, std::string_view logger = "orders",
-            std::string_view file = "src/shop/main.cpp", std::uint32_t line = 6) {
-    builder_.add_call_site(id, level, logger, file, line, "main", format, types.data(),
-                           types.size());
-  }
-  void thread(std::uint32_t id, std::uint64_t os_tid) {
-    builder_.add_thread(id, os_tid, "worker");
-  }
-  template <class... Args>
-  void record(std::uint32_t site, std::uint32_t thread, std::int64_t ts, const Args&... args) {
-    const auto types = types_of<Args...>();
-    const auto ring = ring_bytes(args...);
-    builder_.add_record(site, thread, ts, types.data(), types.size(), ring.data(), ring.size());
-    has_data_ = true;
-  }
-  void seal() {
-    if (builder_.empty()) return;
-    const bool data = has_data_;
-    std::vector<std::byte> out(builder_.seal_bound());
-    lynx::format::SealStats stats;
-    out.resize(builder_.seal(out.data(), &stats));
-    // A seal with data writes the data block last; tests seal metadata on its own first, so a
-    // data seal starts with its data block.
-    if (data) block_offsets_.push_back(bytes_.size());
-    bytes_.insert(bytes_.end(), out.begin(), out.end());
-    has_data_ = false;
-  }
-  std::vector<std::byte>& bytes() {
-    seal();
-    return bytes_;
-  }
-  const std::vector<std::size_t>& block_offsets() const { return block_offsets_; }
-  std::string write(const std::string& path) {
-    seal();
-    std::ofstream f(path, std::ios::binary);
-    f.write(reinterpret_cast<const char*>(bytes_.data()),
-            static_cast<std::streamsize>(bytes_.size()));
-    REQUIRE(f.good());
-    return path;
-  }
-
- private:
-  std::unique_ptr<lynx::compress::ZstdCompressor> compressor_;
-  lynx::format::BlockBuilder builder_;
-  std::vector<std::byte> bytes_;
-  std::vector<std::size_t> block_offsets_;
-  bool has_data_ = false;
-};
-
-struct Run {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
-
-std::string slurp(const std::string& path) {
-  std::ifstream f(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>());
-}
-
-// Runs the lynx binary with `args`, stdout and stderr captured in files.
-Run run_lynx(const std::vector<std::string>& args) {
-  const char* cli = std::getenv("LYNX_CLI");
-  REQUIRE_MESSAGE(cli != nullptr, "set LYNX_CLI to the lynx binary (meson test does)");
-  TempDir io;
-  const std::string out = io.file("stdout"), err = io.file("stderr");
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 1, out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-  posix_spawn_file_actions_addopen(&actions, 2, err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-  std::vector<std::string> all = {cli};
-  all.insert(all.end(), args.begin(), args.end());
-  std::vector<char*> argv;
-  for (auto& a : all) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  pid_t pid;
-  const int rc = posix_spawn(&pid, cli, &actions, nullptr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  REQUIRE(rc == 0);
-  int status = 0;
-  REQUIRE(waitpid(pid, &status, 0) == pid);
-  Run run;
-  run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  run.out = slurp(out);
-  run.err = slurp(err);
-  return run;
-}
-
-std::vector<std::string> lines(const std::string& s) {
-  std::vector<std::string> out;
-  std::istringstream in(s);
-  for (std::string line; std::getline(in, line);) out.push_back(line);
-  return out;
-}
-
-// The "msg" field of each JSON line (tests use messages without quotes or escapes).
-std::vector<std::string> messages(const std::string& json) {
-  std::vector<std::string> out;
-  for (const std::string& line : lines(json)) {
-    const std::size_t at = line.find("\"msg\":\"") + 7;
-    out.push_back(line.substr(at, line.find('"', at) - at));
-  }
-  return out;
-}
-
-// A file with one thread and site 1 = "step {n}" (i32), one data block per record.
-TestFile steps_file(std::uint32_t shard, std::uint64_t sequence, std::uint64_t os_tid,
-                    const std::vector<std::pair<std::int64_t, int>>& records, bool zstd = false) {
-  TestFile f(100, shard, sequence, zstd);
-  f.site(1, "step {n}", types_of<int>());
-  f.thread(1, os_tid);
-  f.seal();
-  for (const auto& [ts, n] : records) {
-    f.record(1, 1, ts, n);
-    f.seal();
-  }
-  return f;
-}
+using lynx::test::kBase;
+using lynx::test::lines;
+using lynx::test::messages;
+using lynx::test::Run;
+using lynx::test::run_lynx;
+using lynx::test::steps_file;
+using lynx::test::TempDir;
+using lynx::test::TestFile;
+using lynx::test::types_of;
 
 }  // namespace
 
