@@ -1,4 +1,4 @@
-// The `lynx` command-line tool: one subcommand per file in tools/ (`cat` for now).
+// The `lynx` command-line tool: one subcommand per file in tools/ (`cat`, `verify`, `train`).
 // Exit codes: 0 ok, 1 damaged data found (output still produced), 2 usage or I/O error.
 #include <cstdio>
 
@@ -6,6 +6,8 @@
 
 #include "tools/cat_command.hpp"
 #include "tools/log_source.hpp"
+#include "tools/train_command.hpp"
+#include "tools/verify_command.hpp"
 
 #ifndef LYNX_VERSION
 #define LYNX_VERSION "unknown"
@@ -18,6 +20,10 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   CatOptions cat_options;
   CLI::App* cat = add_cat_command(app, cat_options);
+  VerifyOptions verify_options;
+  CLI::App* verify = add_verify_command(app, verify_options);
+  TrainOptions train_options;
+  CLI::App* train = add_train_command(app, train_options);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -25,5 +31,7 @@ int main(int argc, char** argv) {
     return app.exit(e) == 0 ? kExitOk : kExitUsage;
   }
   if (cat->parsed()) return run_cat(cat_options, stdout, stderr);
+  if (verify->parsed()) return run_verify(verify_options, stdout, stderr);
+  if (train->parsed()) return run_train(train_options, stdout, stderr);
   return kExitUsage;
 }
