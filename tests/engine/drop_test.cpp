@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "test_support.hpp"
@@ -136,4 +137,25 @@ TEST_CASE("with the default 1 MiB ring a 600 KB string is over the limit and dro
   const auto got = decoded.user_records();
   REQUIRE(got.size() == 1);
   CHECK(got[0]->value("s") == ok);
+}
+
+TEST_CASE("drops of a thread that has exited are still counted and reported") {
+  lynx::test::TempDir dir("drop");
+  lynx::Engine engine(lynx::Options{.directory = dir.path(), .name = "t", .buffer_bytes = 4096,
+                                    .on_full = lynx::OnFull::drop});
+  lynx::Logger& log = lynx::logger("drop.exited");
+  std::uint64_t attempted = 0;
+  for (int round = 0; round < 100 && engine.stats().records_dropped == 0; ++round) {
+    std::thread([&] {
+      for (int i = 0; i < 100'000; ++i) LYNX_INFO(log, "exiting thread {i}", i);
+      // One record surely too large, so at least one drop even if the backend kept up.
+      LYNX_INFO(log, "too large {s}", std::string(3000, 'x'));
+    }).join();
+    attempted += 100'001;
+    engine.flush();
+  }
+  const lynx::Stats stats = engine.stats();
+  const auto decoded = lynx::test::decode_dir(dir.path());
+  CHECK(stats.records_dropped > 0);
+  check_accounting(stats, decoded, attempted);
 }

@@ -6,6 +6,7 @@
 #include <lynx/lynx.hpp>
 #include <pthread.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <set>
 #include <string>
@@ -110,4 +111,40 @@ TEST_CASE("8 threads x 100k records, 64 KiB rings: the rings wrap and producers 
 
 TEST_CASE("8 threads, smallest (4 KiB) rings: constant wrapping and blocking, nothing is lost") {
   run({"4 KiB rings", 4u << 10, 8, 20'000});
+}
+
+TEST_CASE("many short-lived threads: rings of exited threads are drained and reused, nothing is lost") {
+  lynx::test::TempDir dir("threads");
+  lynx::Engine engine(lynx::Options{.directory = dir.path(), .name = "t", .buffer_bytes = 64u << 10});
+  lynx::Logger& log = lynx::logger("threads.short");
+  constexpr unsigned kWaves = 50, kPerWave = 4, kPerThread = 200;
+  for (unsigned wave = 0; wave < kWaves; ++wave) {
+    std::vector<std::thread> workers;
+    for (unsigned k = 0; k < kPerWave; ++k) {
+      const unsigned t = wave * kPerWave + k;
+      workers.emplace_back([&log, t] {
+        for (unsigned seq = 0; seq < kPerThread; ++seq) LYNX_INFO(log, "short {thread} {seq}", t, seq);
+      });
+    }
+    for (std::thread& w : workers) w.join();
+    if (wave % 10 == 0) engine.flush();  // lets the backend retire some rings while others are live
+  }
+  engine.flush();
+
+  const lynx::Stats stats = engine.stats();
+  CHECK(stats.threads_registered == kWaves * kPerWave);
+  CHECK(stats.records_dropped == 0);
+  const auto decoded = lynx::test::decode_dir(dir.path());
+  CHECK(decoded.problems == 0);
+  REQUIRE(decoded.records.size() == kWaves * kPerWave * kPerThread);
+  std::vector<std::int64_t> last(kWaves * kPerWave, -1);
+  std::uint64_t bad = 0;
+  for (const auto& r : decoded.records) {
+    const auto t = std::stoul(r.value("thread"));
+    const auto seq = static_cast<std::int64_t>(std::stoul(r.value("seq")));
+    if (t >= last.size() || seq != last[t] + 1) ++bad;  // each thread: 0, 1, 2, ... exactly once
+    else last[t] = seq;
+  }
+  CHECK(bad == 0);
+  CHECK(std::count(last.begin(), last.end(), std::int64_t{kPerThread - 1}) == static_cast<long>(last.size()));
 }
