@@ -13,6 +13,7 @@
 #include <system_error>
 
 #include "compress/zstd_dictionary.hpp"
+#include "engine/file_clock.hpp"
 #include "engine/logger_registry.hpp"
 #include "lynx/detail/clock.hpp"
 
@@ -79,6 +80,11 @@ Backend::Backend(EngineShared& shared) : shared_(shared) {
     c.rotate_bytes = o.rotate_bytes;
     c.file_mode = o.file_mode;
     c.program = program_invocation_short_name;
+    c.rotate_every_ns = std::chrono::nanoseconds(o.rotate_every).count();
+    c.retention.keep_files = o.keep_files;
+    c.retention.keep_bytes = o.keep_bytes;
+    c.retention.keep_for_ns = std::chrono::nanoseconds(o.keep_for).count();
+    c.sync = o.sync;
     if (!dictionary_.empty()) {
       c.dictionary = &dictionary_;
       c.dictionary_id = compress::dictionary_id(dictionary_);
@@ -223,7 +229,9 @@ void Backend::report_drops() {
 
 void Backend::flush_due(std::int64_t now_ns) {
   const std::int64_t every = std::chrono::nanoseconds(shared_.options.flush_every).count();
+  const std::int64_t file_now = file_clock_ns();
   for (auto& s : shards_) {
+    s->tick(file_now);
     if (s->pending_since() != 0 && now_ns - s->pending_since() >= every) s->flush();
   }
 }

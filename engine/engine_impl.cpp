@@ -33,6 +33,9 @@ Options normalise(Options o) {
   if (o.flush_every.count() <= 0) {
     throw std::invalid_argument("lynx::Options::flush_every must be positive");
   }
+  if (o.rotate_every.count() < 0 || o.keep_for.count() < 0) {
+    throw std::invalid_argument("lynx::Options::rotate_every and keep_for must not be negative");
+  }
   constexpr std::size_t kMinRing = 4096, kMaxRing = std::size_t{1} << 30;
   if (o.buffer_bytes > kMaxRing) throw std::invalid_argument("lynx::Options::buffer_bytes is larger than 1 GiB");
   o.buffer_bytes = std::bit_ceil(o.buffer_bytes < kMinRing ? kMinRing : o.buffer_bytes);

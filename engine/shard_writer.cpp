@@ -1,6 +1,5 @@
 #include "engine/shard_writer.hpp"
 
-#include <dirent.h>
 #include <unistd.h>
 
 #include <cinttypes>
@@ -9,6 +8,8 @@
 #include <cstring>
 #include <new>
 
+#include "engine/file_clock.hpp"
+#include "engine/retention.hpp"
 #include "format/file_header.hpp"
 #include "format/format.hpp"
 #include "lynx/detail/clock.hpp"
@@ -28,22 +29,8 @@ std::string shard_file_name(const std::string& name, std::uint32_t shard, std::u
 }
 
 std::uint64_t next_sequence(const std::string& directory, const std::string& name, std::uint32_t shard) {
-  std::uint64_t next = 0;
-  DIR* dir = ::opendir(directory.c_str());
-  if (dir == nullptr) return 0;
-  const std::string prefix = name + "." + std::to_string(shard) + ".";
-  while (const dirent* e = ::readdir(dir)) {
-    const std::string_view file(e->d_name);
-    if (file.size() <= prefix.size() || file.substr(0, prefix.size()) != prefix) continue;
-    const std::string_view rest = file.substr(prefix.size());
-    std::uint64_t seq = 0;
-    std::size_t i = 0;
-    while (i < rest.size() && rest[i] >= '0' && rest[i] <= '9') seq = seq * 10 + (rest[i++] - '0');
-    if (i == 0 || rest.substr(i) != format::kFileExtension) continue;
-    if (seq + 1 > next) next = seq + 1;
-  }
-  ::closedir(dir);
-  return next;
+  const std::vector<ShardFile> files = list_shard_files(directory, name, shard);
+  return files.empty() ? 0 : files.back().sequence + 1;
 }
 
 ShardWriter::ShardWriter(ShardConfig config, io::Writer& writer, io::BufferPool& pool,
@@ -86,8 +73,18 @@ Status ShardWriter::open_file() {
   thread_defined_.assign(thread_defined_.size(), 0);
   stats_.add(stats_.files_opened, 1);
 
+  const std::int64_t now = file_clock_ns();
+  now_ns_ = now;
+  if (config_.rotate_every_ns > 0) {
+    rotate_at_ = (now / config_.rotate_every_ns + 1) * config_.rotate_every_ns;  // next boundary
+  }
+  std::vector<std::string> errors;
+  apply_retention(config_.directory, config_.name, config_.shard, config_.retention, path_,
+                  config_.rotate_bytes, now, &errors);
+  for (const std::string& e : errors) report(Status::error(Status::Code::io_error, "retention: " + e));
+
   format::FileHeader h;
-  h.created_unix_ns = static_cast<std::int64_t>(wall_clock_ns());
+  h.created_unix_ns = now;
   h.pid = static_cast<std::uint32_t>(::getpid());
   h.shard = config_.shard;
   h.sequence = sequence_;
@@ -113,6 +110,13 @@ void ShardWriter::add_record(const SiteEntry& site, const ThreadEntry& thread, s
     // The file could not be opened (e.g. the directory vanished): try a new one for this record.
     ++sequence_;
     if (!open_file().ok()) {
+      stats_.add(stats_.records_dropped, 1);
+      return;
+    }
+  }
+  if (rotate_at_ != 0 && now_ns_ >= rotate_at_) {
+    rotate();
+    if (failed_) {
       stats_.add(stats_.records_dropped, 1);
       return;
     }
@@ -198,6 +202,19 @@ void ShardWriter::submit() {
   const std::uint64_t offset = file_offset_;
   file_offset_ += b->size;
   writer_.submit(fd_, offset, b);
+  if (config_.sync == Sync::every_batch) {
+    writer_.drain(on_done_);
+    const Status s = io::sync_file(fd_, path_);
+    if (!s.ok()) report(s);
+  }
+}
+
+void ShardWriter::report(const Status& status) {
+  stats_.add(stats_.write_errors, 1);
+  if (reported_) return;
+  reported_ = true;
+  std::fprintf(stderr, "lynx: %s (further errors are counted in Stats::write_errors)\n",
+               status.message().c_str());
 }
 
 void ShardWriter::flush() {
@@ -210,6 +227,10 @@ void ShardWriter::close() {
   flush();
   writer_.drain(on_done_);
   if (fd_ >= 0) {
+    if (config_.sync != Sync::none) {
+      const Status synced = io::sync_file(fd_, path_);
+      if (!synced.ok()) report(synced);
+    }
     Status s = io::close_file(fd_, path_);
     if (!s.ok()) std::fprintf(stderr, "lynx: %s\n", s.message().c_str());
     fd_ = -1;

@@ -12,6 +12,7 @@
 #include "compress/zstd_codec.hpp"
 #include "engine/clock_calibration.hpp"
 #include "engine/engine_shared.hpp"
+#include "engine/retention.hpp"
 #include "format/block_builder.hpp"
 #include "io/writer.hpp"
 #include "lynx/detail/call_site.hpp"
@@ -41,6 +42,9 @@ struct ShardConfig {
   std::string program;
   const std::vector<std::byte>* dictionary = nullptr;  // written after the header of every file
   std::uint32_t dictionary_id = 0;
+  std::int64_t rotate_every_ns = 0;  // 0: no time-based rotation
+  RetentionPolicy retention;
+  Sync sync = Sync::none;
 };
 
 // File name of one shard file; sequences are zero-padded so that names sort in write order.
@@ -66,7 +70,12 @@ class ShardWriter {
   void add_record(const SiteEntry& site, const ThreadEntry& thread, std::int64_t ts_ns,
                   const std::byte* args, std::size_t args_size);
 
-  // Seals what is pending and hands it to the writer (does not wait for completion).
+  // Called once per backend pass with the file clock: time-based rotation happens at the first
+  // record after a boundary.
+  void tick(std::int64_t now_ns) { now_ns_ = now_ns; }
+
+  // Seals what is pending and hands it to the writer (does not wait for completion, except with
+  // Sync::every_batch, which waits and syncs).
   void flush();
   bool has_pending() const { return !builder_.empty() || (buffer_ != nullptr && buffer_->size > 0); }
   // Wall-clock ns when the oldest unwritten record arrived (0 when nothing is pending).
@@ -82,6 +91,7 @@ class ShardWriter {
   void ensure_buffer(std::size_t need);
   void rotate();
   Status open_file();
+  void report(const Status& status);
 
   ShardConfig config_;
   io::Writer& writer_;
@@ -100,6 +110,9 @@ class ShardWriter {
   std::vector<std::uint8_t> site_defined_;    // by SiteEntry::id, for the current file
   std::vector<std::uint8_t> thread_defined_;  // by ThreadEntry::index, for the current file
   bool failed_ = false;                       // the current file could not be opened
+  bool reported_ = false;                     // an error was printed (once per shard)
+  std::int64_t now_ns_ = 0;                   // file clock at the last tick()
+  std::int64_t rotate_at_ = 0;                // next time-based rotation, 0: none
 };
 
 }  // namespace lynx::detail

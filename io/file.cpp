@@ -67,4 +67,14 @@ Status close_file(int fd, const std::string& path) {
   return {};
 }
 
+Status sync_file(int fd, const std::string& path) {
+  if (::fdatasync(fd) != 0) return Status::from_errno(errno, "fdatasync " + path);
+  return {};
+}
+
+Status remove_file(const std::string& path) {
+  if (::unlink(path.c_str()) != 0 && errno != ENOENT) return Status::from_errno(errno, "remove " + path);
+  return {};
+}
+
 }  // namespace lynx::io

@@ -73,5 +73,9 @@ Status create_file(const std::string& path, unsigned mode, int* fd);
 // Creates `dir` and its parents when missing.
 Status create_directories(const std::string& dir);
 Status close_file(int fd, const std::string& path);
+// Makes the file's data durable (fdatasync).
+Status sync_file(int fd, const std::string& path);
+// Deletes a file; a file that is already gone is not an error.
+Status remove_file(const std::string& path);
 
 }  // namespace lynx::io

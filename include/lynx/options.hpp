@@ -15,6 +15,8 @@ namespace lynx {
 enum class Compression : std::uint8_t { none, zstd };
 enum class OnFull : std::uint8_t { block, drop };
 enum class Io : std::uint8_t { automatic, uring, psync };
+// When written data is made durable (fdatasync), at the cost of throughput (docs/benchmarks.md).
+enum class Sync : std::uint8_t { none, on_rotate, every_batch };
 
 struct Options {
   // Log files go to <directory>/<name>.<shard>.<sequence>.lynx; the directory is created if missing.
@@ -22,8 +24,19 @@ struct Options {
   std::string name = "app";
   // Files written side by side; each producer thread is assigned to one when it first logs.
   unsigned shards = 1;
-  // Start a new file when the current one would pass this size. 0: never rotate.
+  // Start a new file when the current one would pass this size. 0: no size limit.
   std::uint64_t rotate_bytes = 256ull << 20;
+  // Also start a new file at every multiple of this period since the Unix epoch (e.g. on the hour
+  // for 1h), at the first record after the boundary. 0: no time-based rotation.
+  std::chrono::seconds rotate_every{0};
+  // Retention, per shard, counting files of earlier runs in the same directory; the oldest files
+  // are deleted first, never the one being written. 0 means unlimited.
+  unsigned keep_files = 0;           // at most this many files
+  std::uint64_t keep_bytes = 0;      // at most this many bytes in all
+  std::chrono::seconds keep_for{0};  // no file last written longer ago than this
+  // none: leave durability to the page cache; on_rotate: fdatasync a file when it is closed;
+  // every_batch: fdatasync after every write (each flush_every, flush() or full buffer).
+  Sync sync = Sync::none;
   Compression compression = Compression::zstd;
   // zstd level: 1 is fast with a good ratio; negative levels are faster still, up to 19 smaller.
   int compression_level = 1;
