@@ -115,10 +115,12 @@ TEST_CASE("an overwritten block header is skipped to the next sync marker") {
         CAPTURE(seg);
         CAPTURE(block->offset);
         // The sync marker and kind; the sizes; the checksums: each overwritten with a pattern.
-        for (const auto& [from, size] : {std::pair<std::size_t, std::size_t>{0, 10}, {12, 8}, {40, 16}}) {
+        for (const auto& range : {std::pair<std::size_t, std::size_t>{0, 10}, {12, 8}, {40, 16}}) {
+          const std::size_t from = range.first;  // not a structured binding: CAPTURE is a lambda
           CAPTURE(from);
           std::vector<std::byte> bad = good;
-          std::fill_n(bad.begin() + static_cast<long>(block->offset + from), size, std::byte{0xA5});
+          std::fill_n(bad.begin() + static_cast<long>(block->offset + from), range.second,
+                      std::byte{0xA5});
           check_one_block_damaged(sf, seg, *block, false, read_bytes(std::move(bad)));
         }
       }

@@ -11,6 +11,7 @@
 # files and must be reported (exit 1). golden-dict also decodes with --dictionary golden.dict.
 set -u
 lynx=$1
+case $lynx in /*) ;; *) lynx=$(pwd)/$lynx ;; esac  # it runs from the data directory
 cd "$2" || exit 2
 out=$(mktemp -d "${TMPDIR:-/tmp}/lynx-golden.XXXXXX") || exit 2
 trap 'rm -rf "$out"' EXIT
