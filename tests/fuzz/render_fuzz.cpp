@@ -1,0 +1,46 @@
+// libFuzzer target for what `lynx cat` does with a file: decode it and render every record as text
+// and as JSON. Templates and argument values come from the file, so fmt sees crafted patterns and
+// specs; rendering must never crash or throw, and every line must end in a newline. Built only with
+// -Dfuzzing=true and clang (see tests/fuzz/meson.build and scripts/fuzz.sh).
+#include <cstddef>
+#include <cstdint>
+#include <cstdlib>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "fix_checksums.hpp"
+#include "format/reader.hpp"
+#include "tools/render.hpp"
+
+namespace {
+
+void render_all(std::vector<std::byte> bytes) {
+  lynx::format::FileReader reader("fuzz-input");
+  if (!reader.open_bytes(std::move(bytes)).ok()) return;
+  lynx::tools::Renderer renderer;
+  fmt::memory_buffer out;
+  reader.read(
+      [&](const lynx::format::Record& r) {
+        const lynx::tools::RecordView view{r.ts_ns, r.site, r.thread->os_tid, r.args};
+        out.clear();
+        renderer.text(out, view);
+        if (out.size() == 0 || out[out.size() - 1] != '\n') std::abort();
+        out.clear();
+        renderer.json(out, view);
+        if (out.size() < 2 || out[0] != '{' || out[out.size() - 1] != '\n') std::abort();
+      },
+      [](const lynx::format::Problem&) {});
+}
+
+}  // namespace
+
+// Inputs are rendered as they are and again with their checksums repaired so that mutated
+// templates and values reach the renderer (see fix_checksums.hpp).
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  const auto* p = reinterpret_cast<const std::byte*>(data);
+  std::vector<std::byte> bytes(p, p + size);
+  render_all(bytes);
+  if (lynx::fuzz::fix_checksums(bytes)) render_all(std::move(bytes));
+  return 0;
+}
