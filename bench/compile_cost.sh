@@ -2,8 +2,10 @@
 # Compile-time cost of log statements, lynx vs spdlog: generates a translation unit with N log
 # statements (default 1000, 20 per function, each with its own template and the arguments of
 # workload (a): int, int, double) for each logger, plus the same file with no statement (the cost of
-# the headers alone), compiles each with `$CXX -std=c++20 -O2 -c`, and reports the median wall time
-# of several compilations and the object size (text + data + bss, from `size`) per statement.
+# the headers alone), compiles each with `$CXX -std=c++20 -O2 -c`, and reports the median time of
+# several compilations and the object size (text + data + bss, from `size`) per statement. The time
+# is the compiler's CPU time (user + sys, from /usr/bin/time: steady on a busy machine) when
+# /usr/bin/time exists, else wall time.
 #
 # usage: bench/compile_cost.sh [--quick] [--json FILE] [--cxx CXX] [--include DIR] [--statements N] [--reps N]
 set -eu
@@ -60,6 +62,7 @@ generate() {
 }
 
 now() { date +%s.%N; }
+if [ -x /usr/bin/time ]; then clock="cpu"; else clock="wall"; fi
 
 # measure LOGGER COUNT: prints "median_seconds object_size"
 measure() {
@@ -70,11 +73,17 @@ measure() {
   times=""
   r=0
   while [ "$r" -lt "$reps" ]; do
-    t0=$(now)
-    # shellcheck disable=SC2086
-    "$cxx" -std=c++20 -O2 $flags -c "$src" -o "$obj"
-    t1=$(now)
-    times="$times $(echo "$t1 - $t0" | bc -l)"
+    if [ "$clock" = cpu ]; then
+      # shellcheck disable=SC2086
+      /usr/bin/time -f '%U %S' -o "$work/time" "$cxx" -std=c++20 -O2 $flags -c "$src" -o "$obj"
+      times="$times $(awk '{ print $1 + $2 }' "$work/time")"
+    else
+      t0=$(now)
+      # shellcheck disable=SC2086
+      "$cxx" -std=c++20 -O2 $flags -c "$src" -o "$obj"
+      t1=$(now)
+      times="$times $(echo "$t1 - $t0" | bc -l)"
+    fi
     r=$((r + 1))
   done
   median=$(printf '%s\n' $times | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }')
@@ -82,7 +91,7 @@ measure() {
   echo "$median $size"
 }
 
-echo "compile cost: $statements statements, median of $reps compilations, $("$cxx" --version | head -n 1), -std=c++20 -O2"
+echo "compile cost: $statements statements, median of $reps compilations ($clock time), $("$cxx" --version | head -n 1), -std=c++20 -O2"
 rows=""
 for logger in lynx spdlog; do
   set -- $(measure "$logger" 0)
@@ -95,7 +104,7 @@ for logger in lynx spdlog; do
 "
 done
 
-printf '\n== Compile-time cost of %s log statements (g++ -O2)\n' "$statements"
+printf '\n== Compile-time cost of %s log statements (g++ -O2; seconds of %s time)\n' "$statements" "$clock"
 printf '%-8s %12s %14s %18s %14s %14s %16s\n' logger "headers s" "with stmts s" "ms per statement" "object B (0)" "object B (N)" "bytes per stmt"
 printf '%s' "$rows" | while read -r l t0 tn pm s0 sn pb; do
   printf '%-8s %12.3f %14.3f %18.2f %14d %14d %16.1f\n' "$l" "$t0" "$tn" "$pm" "$s0" "$sn" "$pb"
@@ -103,9 +112,9 @@ done
 
 if [ -n "$json" ]; then
   {
-    printf '{"info":{"mode":"compile_cost","compiler":"%s","statements":"%s","reps":"%s"},\n"tables":[\n' \
-      "$("$cxx" --version | head -n 1)" "$statements" "$reps"
-    printf '{"id":"compile_cost","title":"Compile-time cost of %s log statements (g++ -O2)","columns":["logger","headers s","with statements s","ms per statement","object bytes (0)","object bytes (N)","bytes per statement"],"rows":[' "$statements"
+    printf '{"info":{"mode":"compile_cost","compiler":"%s","statements":"%s","reps":"%s","clock":"%s"},\n"tables":[\n' \
+      "$("$cxx" --version | head -n 1)" "$statements" "$reps" "$clock"
+    printf '{"id":"compile_cost","title":"Compile-time cost of %s log statements (g++ -O2; %s time)","columns":["logger","headers s","with statements s","ms per statement","object bytes (0)","object bytes (N)","bytes per statement"],"rows":[' "$statements" "$clock"
     printf '%s' "$rows" | awk 'NF { printf "%s\n  {\"logger\":\"%s\",\"headers s\":%.4f,\"with statements s\":%.4f,\"ms per statement\":%.3f,\"object bytes (0)\":%d,\"object bytes (N)\":%d,\"bytes per statement\":%.1f}", (n++ ? "," : ""), $1, $2, $3, $4, $5, $6, $7 }'
     printf '],"notes":[]}\n]}\n'
   } > "$json"
