@@ -41,6 +41,7 @@ int main(int argc, char** argv) {
   report.set("cpu", cpu_model());
   report.set("cpus", std::to_string(online_cpus()));
   report.set("compiler", __VERSION__);
+  report.set("load", load_average() + " at start (other work on the machine makes figures noisier)");
 #if defined(NDEBUG)
   report.set("build", "optimised, NDEBUG");
 #elif defined(__OPTIMIZE__)
@@ -66,6 +67,8 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "lynx-bench: %s\n", e.what());
     return 1;
   }
+  report.set("load at end", load_average());
+  std::printf("\nload at end: %s\n", load_average().c_str());
   if (!args.json.empty() && !report.write_json(args.json)) {
     std::fprintf(stderr, "lynx-bench: cannot write %s\n", args.json.c_str());
     return 1;

@@ -10,7 +10,6 @@
 #include <fstream>
 #include <stdexcept>
 #include <system_error>
-#include <thread>
 
 namespace lynx::bench {
 
@@ -78,6 +77,13 @@ std::string cpu_model() {
     }
   }
   return "unknown";
+}
+
+std::string load_average() {
+  std::ifstream in("/proc/loadavg");
+  std::string one, five, fifteen;
+  in >> one >> five >> fifteen;
+  return one + " " + five + " " + fifteen;
 }
 
 unsigned online_cpus() {

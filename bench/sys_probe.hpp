@@ -28,6 +28,7 @@ std::int64_t resident_kib();
 std::uint64_t directory_bytes(const std::filesystem::path& dir);
 
 std::string cpu_model();  // "model name" of /proc/cpuinfo
+std::string load_average();  // the 1, 5 and 15 minute load averages of /proc/loadavg
 unsigned online_cpus();
 
 // Pins the calling thread to `cpu` (modulo the number of CPUs). Returns false when refused.
