@@ -1,6 +1,7 @@
 #!/bin/sh
 # The whole test suite: a normal build, an ASan+UBSan build and a TSan build each run every test;
-# then an installed copy of lynx builds an application through pkg-config.
+# then an installed copy of lynx builds an application through pkg-config; then each libFuzzer
+# target fuzzes from the seed corpus for a bounded time ($LYNX_CI_FUZZ_SECONDS, default 45 s).
 set -eu
 cd "$(dirname "$0")/.."
 ./scripts/install-deps.sh
@@ -23,4 +24,28 @@ TSAN_OPTIONS="suppressions=$root/tests/tsan.supp halt_on_error=1 second_deadlock
   run_suite build-tsan -Db_sanitize=thread -Db_lundef=false
 echo "== install + pkg-config"
 ./tests/install/check_install.sh "$root/build-test"
+
+fuzz_build=${LYNX_FUZZ_BUILD:-$root/build-fuzz}
+fuzz_for() {  # target: fuzzes for a bounded time; a failing input fails the run, named by its path
+  log="$fuzz_build/$1_fuzz.log"
+  artifacts="$fuzz_build/artifacts-$1"
+  rm -rf "$artifacts"
+  mkdir -p "$artifacts"
+  if LYNX_FUZZ_BUILD="$fuzz_build" LYNX_FUZZ_ARTIFACTS="$artifacts" \
+      ./scripts/fuzz.sh "${LYNX_CI_FUZZ_SECONDS:-45}" "$1" >"$log" 2>&1; then
+    grep "^Done " "$log" || true  # "Done 1234567 runs in 46 second(s)"
+    return 0
+  fi
+  tail -n 60 "$log"
+  for input in "$artifacts"/*; do
+    if [ -e "$input" ]; then
+      echo "lynx: $1_fuzz failed on $input (reproduce: $fuzz_build/tests/fuzz/$1_fuzz $input)"
+    fi
+  done
+  echo "lynx: $1_fuzz failed; its whole output is in $log"
+  return 1
+}
+echo "== fuzzing (${LYNX_CI_FUZZ_SECONDS:-45} s per target, from tests/fuzz/corpus)"
+fuzz_for reader
+fuzz_for render
 echo "lynx: all test suites passed"
