@@ -13,13 +13,14 @@ const char* const kUsage =
     "  throughput   end-to-end records/s, backend CPU per million records, bytes per record\n"
     "  compression  on-disk size vs text and raw records, zstd levels -5/1/3, backend CPU\n"
     "  memory       resident memory with 1, 16 and 256 producer threads\n"
-    "  all          all four\n"
+    "  io           write MB/s and records/s: io_uring vs pwritev, 1/2/4 shards, each sync policy\n"
+    "  all          all five\n"
     "options:\n"
     "  --quick           small runs that finish in seconds\n"
     "  --json FILE       also write the results as JSON\n"
     "  --reps N          repetitions (the median is reported)\n"
-    "  --records N       records per throughput/compression run (default 4000000 / 1000000)\n"
-    "  --threads LIST    producer counts (latency; throughput: 1 and/or 4, shards = threads),\n"
+    "  --records N       records per throughput/compression/io run (default 4000000 / 1000000 / 2000000)\n"
+    "  --threads LIST    producer counts (latency; throughput: 1 and/or 4, io: 1, 2 and/or 4; shards = threads),\n"
     "                    thread counts (memory); e.g. 1,2\n"
     "  --iterations N    latency: batches of 20 calls per thread (default 10000)\n"
     "  --pause-us N      latency: busy pause between batches (default 200)\n"
@@ -28,7 +29,8 @@ const char* const kUsage =
     "  --lynx-cli PATH   compression: the lynx CLI used to render text\n"
     "  --workload LIST   only these workloads: int_int_double, int_int_double_str40, mixed8, no_args\n"
     "  --logger LIST     only these loggers: lynx, spdlog, fprintf (throughput: lynx zstd = lynx-zstd,\n"
-    "                    lynx none = lynx-none); other tables may then show '-'\n";
+    "                    lynx none = lynx-none); other tables may then show '-'\n"
+    "  --rotate-mib N    io: Options::rotate_bytes in MiB (default 16)\n";
 
 namespace {
 
@@ -90,6 +92,7 @@ BenchArgs parse_args(int argc, char** argv) {
     else if (arg == "--pause-us") a.pause_us = static_cast<double>(to_u64(arg, value()));
     else if (arg == "--warmup") a.warmup = to_u64(arg, value());
     else if (arg == "--lynx-cli") a.lynx_cli = value();
+    else if (arg == "--rotate-mib") a.rotate_mib = to_u64(arg, value());
     else if (arg == "--workload") a.workloads = split(value());
     else if (arg == "--logger") a.loggers = split(value());
     else if (arg == "--threads") {

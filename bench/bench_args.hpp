@@ -1,8 +1,8 @@
 // Command line of lynx-bench:
 //   lynx-bench MODE [--quick] [--json FILE] [--reps N] [--records N] [--threads 1,2,...]
 //                   [--iterations N] [--pause-us N] [--warmup N] [--no-pin] [--lynx-cli PATH]
-//                   [--workload NAME,...] [--logger NAME,...]
-// MODE: latency | throughput | compression | memory | all. Zero/empty values mean "the mode's
+//                   [--workload NAME,...] [--logger NAME,...] [--rotate-mib N]
+// MODE: latency | throughput | compression | memory | io | all. Zero/empty values mean "the mode's
 // default" (see each mode); --quick picks small defaults so a run takes seconds.
 #pragma once
 
@@ -27,6 +27,7 @@ struct BenchArgs {
   std::string lynx_cli;            // compression: the `lynx` CLI that renders text
   std::vector<std::string> workloads;  // only these workloads (kName); empty: all
   std::vector<std::string> loggers;    // only these loggers (as named in the tables); empty: all
+  std::uint64_t rotate_mib = 0;    // io: Options::rotate_bytes in MiB
   std::vector<std::string> rest;   // internal modes' arguments
 };
 

@@ -59,6 +59,7 @@ int main(int argc, char** argv) {
     if (all || args.mode == "throughput") known = true, status |= run_throughput(args, report);
     if (all || args.mode == "compression") known = true, status |= run_compression(args, report);
     if (all || args.mode == "memory") known = true, status |= run_memory(args, report);
+    if (all || args.mode == "io") known = true, status |= run_io(args, report);
     if (!known) {
       std::fprintf(stderr, "lynx-bench: unknown mode '%s'\n%s", args.mode.c_str(), kUsage);
       return 2;

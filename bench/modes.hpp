@@ -11,6 +11,7 @@ int run_latency(const BenchArgs& args, Report& report);
 int run_throughput(const BenchArgs& args, Report& report);
 int run_compression(const BenchArgs& args, Report& report);
 int run_memory(const BenchArgs& args, Report& report);
+int run_io(const BenchArgs& args, Report& report);
 // Internal: one memory measurement in a fresh process (`lynx-bench memory-child THREADS`).
 int run_memory_child(const BenchArgs& args);
 
