@@ -11,10 +11,12 @@
 #include <functional>
 #include <stdexcept>
 #include <system_error>
+#include <thread>
 
 #include "compress/zstd_dictionary.hpp"
 #include "engine/file_clock.hpp"
 #include "engine/logger_registry.hpp"
+#include "engine/writer_seam.hpp"
 #include "lynx/detail/clock.hpp"
 
 namespace lynx::detail {
@@ -29,6 +31,17 @@ constexpr CallSite kDropNotice{"{count} records dropped", "lynx", "backend", 0, 
 constexpr std::size_t kIoBufferBytes = 1u << 20;
 constexpr std::size_t kIoBuffers = 16;
 constexpr unsigned kMaxInFlight = 8;
+// Retrying failed writes: the first retry after 50 ms, then doubling up to 2 s. At stop, retries
+// go on for up to 1 s before the writes still failing are given up (and counted as dropped).
+constexpr std::int64_t kFirstRetryNs = 50'000'000;
+constexpr std::int64_t kMaxRetryNs = 2'000'000'000;
+constexpr std::int64_t kStopRetryNs = 1'000'000'000;
+
+std::int64_t steady_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
 
 [[noreturn]] void fail(const Status& s, const char* what) {
   if (s.sys_errno() != 0) {
@@ -53,7 +66,7 @@ Backend::Backend(EngineShared& shared) : shared_(shared) {
   wc.pool = buffers_.get();
   Status s;
   std::string note;
-  writer_ = io::make_writer(wc, &s, &note);
+  writer_ = make_engine_writer(wc, &s, &note);
   if (writer_ == nullptr) fail(s, "cannot set up file writing");
   // Say it once when io_uring is not used; partial buffer registration is not worth a line.
   if (!note.empty() && std::strcmp(writer_->name(), "pwritev") == 0) {
@@ -112,19 +125,67 @@ Backend::~Backend() {
 void Backend::on_write_done(io::Buffer* buffer, const Status& status) {
   if (status.ok()) {
     shared_.stats.add(shared_.stats.bytes_written, buffer->size);
-  } else {
-    shared_.stats.add(shared_.stats.write_errors, 1);
-    if (!reported_write_error_) {
-      reported_write_error_ = true;
-      std::fprintf(stderr, "lynx: write failed: %s (further write errors are counted in Stats)\n",
-                   status.message().c_str());
+    shared_.stats.add(shared_.stats.records_written, buffer->records);
+    return_buffer(*buffers_, buffer);
+    return;
+  }
+  shared_.stats.add(shared_.stats.write_errors, 1);
+  if (!reported_write_error_) {
+    reported_write_error_ = true;
+    std::fprintf(stderr,
+                 "lynx: write failed: %s; keeping the records in memory and retrying (further "
+                 "errors are counted in Stats::write_errors)\n",
+                 status.message().c_str());
+  }
+  if (!giving_up_) {
+    for (auto& shard : shards_) {
+      if (shard->keep_failed(buffer)) {
+        if (failed_writes_++ == 0) {
+          retry_delay_ = kFirstRetryNs;
+          retry_at_ = steady_ns() + retry_delay_;
+        }
+        return;
+      }
     }
   }
-  if (buffers_->owns(buffer)) {
-    buffers_->release(buffer);
-  } else {
-    free_oversized(buffer);
+  shared_.stats.add(shared_.stats.records_dropped, buffer->records);
+  lost_records_ += buffer->records;
+  return_buffer(*buffers_, buffer);
+}
+
+// While writes fail, stop taking records out of the rings before the failed writes hold every
+// buffer: records wait in the rings, and producers meet their Options::on_full policy there.
+// The reserve covers one seal per shard plus the current buffers.
+bool Backend::io_starved() const {
+  return failed_writes_ != 0 && !giving_up_ && buffers_->free_count() < shards_.size() + 2;
+}
+
+void Backend::retry_failed_writes(bool now) {
+  if (failed_writes_ == 0) return;
+  if (!now && steady_ns() < retry_at_) return;
+  for (auto& shard : shards_) shard->retry();
+  failed_writes_ = 0;  // the ones failing again are counted back by on_write_done
+  writer_->drain(on_done_);
+  for (auto& shard : shards_) shard->close_retired();
+  if (failed_writes_ == 0) {
+    if (reported_write_error_) {
+      std::fprintf(stderr, "lynx: writes succeed again; the records held in memory are written\n");
+      reported_write_error_ = false;
+    }
+    return;
   }
+  retry_delay_ = std::min(retry_delay_ * 2, kMaxRetryNs);
+  retry_at_ = steady_ns() + retry_delay_;
+}
+
+void Backend::give_up_failed_writes() {
+  giving_up_ = true;
+  for (auto& shard : shards_) {
+    const std::uint64_t lost = shard->abandon();
+    shared_.stats.add(shared_.stats.records_dropped, lost);
+    lost_records_ += lost;
+  }
+  failed_writes_ = 0;
 }
 
 void Backend::adopt_new_rings() {
@@ -178,7 +239,7 @@ std::size_t Backend::drain_once() {
   }
   std::make_heap(heap_.begin(), heap_.end(), later);
   std::size_t n = 0;
-  while (!heap_.empty()) {
+  while (!heap_.empty() && !io_starved()) {
     std::pop_heap(heap_.begin(), heap_.end(), later);
     const std::uint32_t i = heap_.back().second;
     heap_.pop_back();
@@ -237,6 +298,7 @@ void Backend::flush_due(std::int64_t now_ns) {
 }
 
 void Backend::flush_all() {
+  retry_failed_writes(true);  // flush() is a good moment to find out whether the disk has room
   for (auto& s : shards_) s->flush();
   writer_->drain(on_done_);
 }
@@ -255,13 +317,36 @@ void Backend::finish() {
   // land; it is drained below if it made it before the final pass).
   adopt_new_rings();
   for (ActiveRing& r : rings_) r.ring->close();
+  // Failed writes get a last chance to succeed; then they, and whatever is still waiting in the
+  // rings, are given up so that stopping never hangs on a full disk.
+  const std::int64_t deadline = steady_ns() + kStopRetryNs;
   for (int quiet = 0; quiet < 2;) {
     adopt_new_rings();
-    quiet = drain_once() == 0 ? quiet + 1 : 0;
+    const std::size_t n = drain_once();
+    if (failed_writes_ != 0) {
+      quiet = 0;
+      if (steady_ns() < deadline) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        retry_failed_writes(false);
+      } else {
+        give_up_failed_writes();
+      }
+      continue;
+    }
+    quiet = n == 0 ? quiet + 1 : 0;
   }
   report_drops();
   for (auto& s : shards_) s->close();
   writer_->drain(on_done_);
+  while (failed_writes_ != 0 && steady_ns() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    retry_failed_writes(false);
+  }
+  if (failed_writes_ != 0) give_up_failed_writes();
+  if (lost_records_ != 0) {
+    std::fprintf(stderr, "lynx: %llu records could not be written and are lost\n",
+                 static_cast<unsigned long long>(lost_records_));
+  }
 }
 
 void Backend::run() {
@@ -279,6 +364,7 @@ void Backend::run() {
     if ((++iterations & 63) == 0 || n == 0) clock_.maybe_refresh();
     flush_due(static_cast<std::int64_t>(wall_clock_ns()));
     writer_->reap(false, on_done_);
+    retry_failed_writes(false);
     if (stopping) {
       finish();
       shared_.flush_done.store(flush_request, std::memory_order_release);

@@ -62,6 +62,9 @@ class Backend {
   void flush_all();
   void finish();
   void on_write_done(io::Buffer* buffer, const Status& status);
+  bool io_starved() const;
+  void retry_failed_writes(bool now);
+  void give_up_failed_writes();
   void idle_wait(std::uint32_t& idle_rounds);
 
   EngineShared& shared_;
@@ -84,7 +87,14 @@ class Backend {
   std::array<CacheSlot, 512> site_cache_{};
   ThreadEntry backend_thread_;
   std::uint64_t flushed_ = 0;
-  bool reported_write_error_ = false;
+  // Failed writes (see ShardWriter::keep_failed): how many buffers wait for a retry, when the next
+  // retry is due (steady ns) and the back-off between retries.
+  std::size_t failed_writes_ = 0;
+  std::int64_t retry_at_ = 0;
+  std::int64_t retry_delay_ = 0;
+  bool giving_up_ = false;            // stopping: failed writes are counted as lost, not kept
+  std::uint64_t lost_records_ = 0;    // records in writes given up
+  bool reported_write_error_ = false;  // once per run of failures; reset when writes succeed
 };
 
 }  // namespace lynx::detail

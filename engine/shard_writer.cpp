@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cinttypes>
 #include <cstdio>
 #include <cstdlib>
@@ -19,7 +20,16 @@ namespace lynx::detail {
 
 namespace {
 constexpr std::size_t kBlockBytes = 64 * 1024;  // raw bytes per data block
+constexpr std::size_t kPage = 4096;
+
+// A page-aligned buffer outside the pool; return_buffer() frees it.
+io::Buffer* allocate_buffer(std::size_t bytes) {
+  const std::size_t capacity = (bytes + kPage - 1) / kPage * kPage;
+  auto* data = static_cast<std::byte*>(std::aligned_alloc(kPage, capacity));
+  if (data == nullptr) throw std::bad_alloc();
+  return new io::Buffer{data, capacity, 0, ~std::uint32_t{0}};
 }
+}  // namespace
 
 std::string shard_file_name(const std::string& name, std::uint32_t shard, std::uint64_t sequence) {
   char tail[64];
@@ -48,10 +58,9 @@ ShardWriter::ShardWriter(ShardConfig config, io::Writer& writer, io::BufferPool&
 }
 
 ShardWriter::~ShardWriter() {
-  if (buffer_ != nullptr) {
-    if (pool_.owns(buffer_)) pool_.release(buffer_);
-    else free_oversized(buffer_);
-  }
+  if (buffer_ != nullptr) return_buffer(pool_, buffer_);
+  for (io::Buffer* b : stalled_) return_buffer(pool_, b);
+  for (const RetiredFile& f : retired_) ::close(f.fd);
   if (fd_ >= 0) ::close(fd_);
 }
 
@@ -63,7 +72,11 @@ Status ShardWriter::open_file() {
   Status s = io::create_file(path_, config_.file_mode, &fd);
   if (!s.ok()) {
     failed_ = true;
-    if (buffer_ != nullptr) buffer_->size = 0;  // belonged to no file
+    if (buffer_ != nullptr) {  // belonged to no file
+      stats_.add(stats_.records_dropped, buffer_->records);
+      buffer_->size = 0;
+      buffer_->records = 0;
+    }
     return s;
   }
   failed_ = false;
@@ -154,9 +167,17 @@ void ShardWriter::ensure_buffer(std::size_t need) {
   if (buffer_ != nullptr && buffer_->size > 0) submit();
   while (buffer_ == nullptr) {
     buffer_ = pool_.acquire();
-    if (buffer_ == nullptr) writer_.reap(true, on_done_);  // every buffer is in flight: wait for one
+    if (buffer_ != nullptr) break;
+    if (writer_.pending() > 0) {
+      writer_.reap(true, on_done_);  // every buffer is in flight: wait for one
+    } else {
+      // Every pooled buffer holds a failed write waiting for its retry. The backend stops draining
+      // rings before that happens; what is already encoded still needs a home.
+      buffer_ = allocate_buffer(std::max(need, pool_.buffer_bytes()));
+    }
   }
   buffer_->size = 0;
+  buffer_->records = 0;
 }
 
 void ShardWriter::seal() {
@@ -168,7 +189,7 @@ void ShardWriter::seal() {
   ensure_buffer(builder_.seal_bound());
   format::SealStats s;
   buffer_->size += builder_.seal(buffer_->data + buffer_->size, &s);
-  stats_.add(stats_.records_written, s.records);
+  buffer_->records += s.records;
   stats_.add(stats_.bytes_raw, s.raw_bytes);
   stats_.add(stats_.blocks_written, s.records != 0 ? 1 : 0);
 }
@@ -177,20 +198,20 @@ void ShardWriter::seal() {
 // written like any other; the completion handler frees buffers the pool does not own.
 void ShardWriter::seal_oversized() {
   submit();
-  const std::size_t page = 4096;
-  const std::size_t capacity = (builder_.seal_bound() + page - 1) / page * page;
-  auto* data = static_cast<std::byte*>(std::aligned_alloc(page, capacity));
-  if (data == nullptr) throw std::bad_alloc();
-  buffer_ = new io::Buffer{data, capacity, 0, ~std::uint32_t{0}};
+  buffer_ = allocate_buffer(builder_.seal_bound());
   format::SealStats st;
   buffer_->size = builder_.seal(buffer_->data, &st);
-  stats_.add(stats_.records_written, st.records);
+  buffer_->records = st.records;
   stats_.add(stats_.bytes_raw, st.raw_bytes);
   stats_.add(stats_.blocks_written, st.records != 0 ? 1 : 0);
   submit();
 }
 
-void free_oversized(io::Buffer* buffer) noexcept {
+void return_buffer(io::BufferPool& pool, io::Buffer* buffer) noexcept {
+  if (pool.owns(buffer)) {
+    pool.release(buffer);
+    return;
+  }
   std::free(buffer->data);
   delete buffer;
 }
@@ -201,6 +222,8 @@ void ShardWriter::submit() {
   buffer_ = nullptr;
   const std::uint64_t offset = file_offset_;
   file_offset_ += b->size;
+  b->fd = fd_;
+  b->offset = offset;
   writer_.submit(fd_, offset, b);
   if (config_.sync == Sync::every_batch) {
     writer_.drain(on_done_);
@@ -226,15 +249,63 @@ void ShardWriter::flush() {
 void ShardWriter::close() {
   flush();
   writer_.drain(on_done_);
-  if (fd_ >= 0) {
-    if (config_.sync != Sync::none) {
-      const Status synced = io::sync_file(fd_, path_);
-      if (!synced.ok()) report(synced);
-    }
-    Status s = io::close_file(fd_, path_);
-    if (!s.ok()) std::fprintf(stderr, "lynx: %s\n", s.message().c_str());
-    fd_ = -1;
+  if (fd_ < 0) return;
+  if (has_failed_write(fd_)) {
+    retired_.push_back({fd_, path_});  // closed once its failed writes have been retried
+  } else {
+    finish_file(fd_, path_);
   }
+  fd_ = -1;
+}
+
+void ShardWriter::finish_file(int fd, const std::string& path) {
+  if (config_.sync != Sync::none) {
+    const Status synced = io::sync_file(fd, path);
+    if (!synced.ok()) report(synced);
+  }
+  const Status s = io::close_file(fd, path);
+  if (!s.ok()) std::fprintf(stderr, "lynx: %s\n", s.message().c_str());
+}
+
+bool ShardWriter::has_failed_write(int fd) const {
+  return std::any_of(stalled_.begin(), stalled_.end(), [fd](const io::Buffer* b) { return b->fd == fd; });
+}
+
+bool ShardWriter::keep_failed(io::Buffer* buffer) {
+  const bool mine = (fd_ >= 0 && buffer->fd == fd_) ||
+                    std::any_of(retired_.begin(), retired_.end(),
+                                [buffer](const RetiredFile& f) { return f.fd == buffer->fd; });
+  if (mine) stalled_.push_back(buffer);
+  return mine;
+}
+
+void ShardWriter::retry() {
+  std::vector<io::Buffer*> again;
+  again.swap(stalled_);
+  // Same file, same offset, same bytes: a torn first attempt is overwritten whole.
+  for (io::Buffer* b : again) writer_.submit(b->fd, b->offset, b);
+}
+
+void ShardWriter::close_retired() {
+  for (std::size_t i = 0; i < retired_.size();) {
+    if (has_failed_write(retired_[i].fd)) {
+      ++i;
+      continue;
+    }
+    finish_file(retired_[i].fd, retired_[i].path);
+    retired_.erase(retired_.begin() + static_cast<std::ptrdiff_t>(i));
+  }
+}
+
+std::uint64_t ShardWriter::abandon() {
+  std::uint64_t records = 0;
+  for (io::Buffer* b : stalled_) {
+    records += b->records;
+    return_buffer(pool_, b);
+  }
+  stalled_.clear();
+  close_retired();
+  return records;
 }
 
 void ShardWriter::rotate() {

@@ -52,8 +52,9 @@ std::string shard_file_name(const std::string& name, std::uint32_t shard, std::u
 // The next unused sequence number of a shard in `directory` (0 when it has no files).
 std::uint64_t next_sequence(const std::string& directory, const std::string& name, std::uint32_t shard);
 
-// Frees a buffer that seal() allocated outside the pool for an oversized block.
-void free_oversized(io::Buffer* buffer) noexcept;
+// Returns a buffer to its pool, or frees it when seal() allocated it outside the pool (an oversized
+// block, or a loan while every pooled buffer held a failed write).
+void return_buffer(io::BufferPool& pool, io::Buffer* buffer) noexcept;
 
 class ShardWriter {
  public:
@@ -84,7 +85,27 @@ class ShardWriter {
   void close();
   const std::string& current_path() const { return path_; }
 
+  // Failed writes (ENOSPC, EIO, ...). A buffer whose write failed stays with the shard that wrote
+  // it and is written again at the same file and offset by retry(), so a disk that fills up and
+  // later gets room loses nothing; its file stays open until then, even across rotation.
+  //
+  // Takes a failed buffer when it belongs to one of this shard's files; false otherwise.
+  bool keep_failed(io::Buffer* buffer);
+  std::size_t failed_writes() const { return stalled_.size(); }
+  // Submits every failed write again. The caller drains the writer, then calls close_retired().
+  void retry();
+  // Closes (and syncs, per policy) rotated-away files that no longer wait for a retry.
+  void close_retired();
+  // Gives up on every failed write: frees the buffers, closes their files and returns how many
+  // records they carried.
+  std::uint64_t abandon();
+
  private:
+  struct RetiredFile {
+    int fd;
+    std::string path;
+  };
+
   void seal();
   void seal_oversized();
   void submit();
@@ -92,6 +113,8 @@ class ShardWriter {
   void rotate();
   Status open_file();
   void report(const Status& status);
+  void finish_file(int fd, const std::string& path);
+  bool has_failed_write(int fd) const;
 
   ShardConfig config_;
   io::Writer& writer_;
@@ -113,6 +136,8 @@ class ShardWriter {
   bool reported_ = false;                     // an error was printed (once per shard)
   std::int64_t now_ns_ = 0;                   // file clock at the last tick()
   std::int64_t rotate_at_ = 0;                // next time-based rotation, 0: none
+  std::vector<io::Buffer*> stalled_;          // failed writes waiting for retry()
+  std::vector<RetiredFile> retired_;          // closed by rotation, kept open for stalled_ writes
 };
 
 }  // namespace lynx::detail

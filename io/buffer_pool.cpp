@@ -60,6 +60,9 @@ Buffer* BufferPool::acquire() {
   free_.pop_back();
   in_use_[b->index] = true;
   b->size = 0;
+  b->fd = -1;
+  b->offset = 0;
+  b->records = 0;
   return b;
 }
 

@@ -14,6 +14,11 @@ struct Buffer {
   std::size_t capacity = 0;
   std::size_t size = 0;    // bytes filled
   std::uint32_t index = 0;  // position in the pool; the io_uring registered-buffer index
+  // The caller's bookkeeping, untouched by writers: where the buffer is (to be) written, so a
+  // failed write can be retried at the same place, and how many records it carries.
+  int fd = -1;
+  std::uint64_t offset = 0;
+  std::uint64_t records = 0;
 };
 
 class BufferPool {

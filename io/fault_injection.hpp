@@ -6,6 +6,7 @@
 // writes without losing track of buffers. Single-threaded like every Writer.
 #pragma once
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -50,6 +51,12 @@ class FaultInjectingWriter final : public Writer {
   std::size_t in_flight() const override { return inner_->in_flight() + held_.size(); }
   std::size_t pending() const override { return inner_->pending() + held_.size() + ready_.size(); }
 
+  // From now on every write fails with `kind` (enospc or eio) until heal(): a disk that stays full
+  // until someone makes room. Unlike the rest of the class, callable from any thread (a test's
+  // while the backend writes). Writes the script names still count as writes.
+  void fail_all(Fault::Kind kind) { failing_.store(kind, std::memory_order_relaxed); }
+  void heal() { failing_.store(-1, std::memory_order_relaxed); }
+
   std::uint64_t writes_submitted() const { return writes_; }
   std::size_t faults_injected() const { return injected_; }
 
@@ -78,6 +85,7 @@ class FaultInjectingWriter final : public Writer {
   std::vector<Fault> script_;
   std::uint64_t writes_ = 0;
   std::size_t injected_ = 0;
+  std::atomic<int> failing_{-1};  // a Fault::Kind, or -1
   std::vector<Held> held_;
   CompletionQueue ready_;
   Completion on_inner_;

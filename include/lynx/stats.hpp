@@ -6,13 +6,19 @@
 namespace lynx {
 
 struct Stats {
-  std::uint64_t records_written = 0;  // records encoded into files (including engine notices)
-  std::uint64_t records_dropped = 0;  // full ring with OnFull::drop, too large, or engine stopped
+  // Records in writes that completed (including engine notices).
+  std::uint64_t records_written = 0;
+  // Full ring with OnFull::drop, too large for the ring, logged after the engine stopped, or in
+  // writes still failing when the engine stopped (after a last second of retries).
+  std::uint64_t records_dropped = 0;
   std::uint64_t bytes_raw = 0;        // encoded record bytes before compression
   std::uint64_t bytes_written = 0;    // bytes that reached files (headers, metadata, blocks)
   std::uint64_t blocks_written = 0;
   std::uint64_t files_opened = 0;
-  std::uint64_t write_errors = 0;     // failed writes (e.g. ENOSPC); reported once on stderr
+  // Failed write attempts (ENOSPC, EIO, ...). A failed write is kept in memory and retried at the
+  // same place (after 50 ms, backing off to 2 s, and at every flush()); the first failure of a run
+  // of failures is reported on stderr, and so is the recovery.
+  std::uint64_t write_errors = 0;
   std::uint64_t threads_registered = 0;
 };
 
