@@ -93,10 +93,14 @@ ReadSummary FileReader::read(const RecordFn& on_record, const ProblemFn& on_prob
     const std::uint16_t hsize = get<std::uint16_t>(h + 10);
     if (!header_ok || hsize < kBlockHeaderSize || hsize > left) {
       const std::size_t next = find_sync(pos + 1);
-      problem(pos, next - pos, 0,
-              next == bytes_.size() && get<std::uint64_t>(h) == kBlockSync
-                  ? "damaged or cut-off block header"
-                  : "damaged block header; skipped to the next block");
+      if (next < bytes_.size()) {
+        problem(pos, next - pos, 0, "damaged block header; skipped to the next block");
+      } else {  // no block after it: the rest of the file is a tail nothing can be read from
+        problem(pos, next - pos, 0,
+                std::string(get<std::uint64_t>(h) == kBlockSync ? "damaged or cut-off block header"
+                                                                : "damaged block header") +
+                    " (" + std::to_string(next - pos) + " bytes at the end could not be used)");
+      }
       pos = next;
       continue;
     }

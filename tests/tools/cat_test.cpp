@@ -214,19 +214,39 @@ TEST_CASE("a corrupted block is reported and the other blocks are still printed"
   }
 }
 
-TEST_CASE("a cut-off file is reported and its complete blocks are printed") {
-  TempDir dir;
-  TestFile f = steps_file(0, 0, 1, {{10, 1}, {20, 2}});
-  auto& bytes = f.bytes();
-  bytes.resize(bytes.size() - 3);
-  const std::string path = f.write(dir.file("cut.lynx"));
-  const Run run = run_lynx({"cat", path});
-  CHECK(run.exit_code == 1);
-  const std::size_t cut_block = f.block_offsets().at(1);
-  CHECK(run.err.starts_with("lynx: " + path + ": offset " + std::to_string(cut_block) +
-                            ": file is cut off inside a block"));
-  CHECK(lines(run.out).size() == 1);
-  CHECK(run.out.ends_with(" step 1\n"));
+TEST_CASE("a cut-off file: exit 1, its complete blocks printed, its unusable tail bytes said") {
+  // What a crash leaves: the last block cut inside its payload or inside its header, or (a torn
+  // write) a last block header that is garbage.
+  struct Tail {
+    const char* what;
+    std::size_t keep;  // bytes kept of the last block
+    bool garble_header;
+    std::string message;  // what `lynx cat` says after the offset
+  };
+  const std::size_t h = lynx::format::kBlockHeaderSize;
+  for (const Tail& t : {Tail{"in the payload", h + 2, false,
+                             "file is cut off inside a block (58 bytes at the end could not be "
+                             "used, 1 records lost)"},
+                        Tail{"in the header", 20, false,
+                             "file ends inside a block header (20 bytes at the end could not be "
+                             "used)"},
+                        Tail{"garbled header", h + 2, true,
+                             "damaged block header (58 bytes at the end could not be used)"}}) {
+    CAPTURE(t.what);
+    TempDir dir;
+    TestFile f = steps_file(0, 0, 1, {{10, 1}, {20, 2}});
+    auto& bytes = f.bytes();
+    const std::size_t cut_block = f.block_offsets().at(1);
+    bytes.resize(cut_block + t.keep);
+    if (t.garble_header) std::memset(&bytes[cut_block], 0x5A, h);
+    const std::string path = f.write(dir.file("cut.lynx"));
+    const Run run = run_lynx({"cat", path});
+    CHECK(run.exit_code == 1);
+    CHECK(run.err == "lynx: " + path + ": offset " + std::to_string(cut_block) + ": " + t.message +
+                         "\n");
+    CHECK(lines(run.out).size() == 1);
+    CHECK(run.out.ends_with(" step 1\n"));
+  }
 }
 
 TEST_CASE("files that are not lynx files, or too new, are data errors") {
