@@ -59,8 +59,17 @@ Status FileReader::open_bytes(std::vector<std::byte> bytes) {
 
 Status FileReader::set_dictionary(const std::vector<std::byte>& dictionary) {
   Status s = zstd_.set_dictionary(dictionary);
-  if (s.ok()) dictionary_id_ = compress::dictionary_id(dictionary);
+  if (s.ok()) {
+    dictionary_id_ = compress::dictionary_id(dictionary);
+    zstd_has_dictionary_ = true;
+  }
   return s;
+}
+
+compress::ZstdDecompressor& FileReader::zstd_for(std::uint32_t block_dictionary) {
+  if (block_dictionary != 0 || !zstd_has_dictionary_) return zstd_;
+  if (!plain_zstd_) plain_zstd_ = std::make_unique<compress::ZstdDecompressor>();
+  return *plain_zstd_;
 }
 
 std::size_t FileReader::find_sync(std::size_t from) const {
@@ -139,6 +148,7 @@ ReadSummary FileReader::read(const RecordFn& on_record, const ProblemFn& on_prob
                      : Status::error(Status::Code::corrupt, "malformed dictionary block");
       if (s.ok()) {
         dictionary_id_ = block_dictionary;
+        zstd_has_dictionary_ = true;
         ++sum.blocks;
       } else {
         problem(pos, hsize + stored, 0, s.message());
@@ -146,7 +156,9 @@ ReadSummary FileReader::read(const RecordFn& on_record, const ProblemFn& on_prob
       pos = block_end;
       continue;
     }
-    if (codec == Codec::zstd && block_dictionary != dictionary_id_) {
+    // Blocks without a dictionary (id 0) decode with or without one loaded: `--dictionary` given
+    // for a set of files must not break the files that do not use it.
+    if (codec == Codec::zstd && block_dictionary != 0 && block_dictionary != dictionary_id_) {
       problem(pos, hsize + stored, lost,
               "block needs zstd dictionary " + std::to_string(block_dictionary) +
                   ", which the file does not carry: pass it with --dictionary (" +
@@ -155,7 +167,7 @@ ReadSummary FileReader::read(const RecordFn& on_record, const ProblemFn& on_prob
       continue;
     }
     if (codec == Codec::zstd) {
-      Status s = zstd_.decompress(body, stored, raw, &scratch_);
+      Status s = zstd_for(block_dictionary).decompress(body, stored, raw, &scratch_);
       if (!s.ok()) {
         problem(pos, hsize + stored, lost, s.message());
         pos = block_end;

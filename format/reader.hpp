@@ -102,6 +102,8 @@ class FileReader {
   bool decode_data(const std::byte* p, std::size_t n, std::uint32_t count, std::int64_t first_ts,
                    const RecordFn& on_record, std::uint64_t* decoded);
   std::size_t find_sync(std::size_t from) const;
+  // The decompressor for a zstd block naming `block_dictionary` (0: none).
+  compress::ZstdDecompressor& zstd_for(std::uint32_t block_dictionary);
 
   std::string path_;
   std::vector<std::byte> bytes_;
@@ -114,9 +116,11 @@ class FileReader {
   std::vector<std::unique_ptr<CallSiteInfo>> retired_sites_;
   std::vector<std::unique_ptr<ThreadInfo>> retired_threads_;
   compress::ZstdDecompressor zstd_;
+  bool zstd_has_dictionary_ = false;  // once a dictionary is loaded into zstd_
+  std::unique_ptr<compress::ZstdDecompressor> plain_zstd_;  // blocks without one, then
   std::vector<std::byte> scratch_;
-  std::uint32_t dictionary_id_ = 0;
-  PayloadFn payload_hook_;  // of the dictionary loaded into zstd_, 0 for none
+  std::uint32_t dictionary_id_ = 0;  // of the dictionary loaded into zstd_, 0 for none
+  PayloadFn payload_hook_;
   Record record_;
 };
 

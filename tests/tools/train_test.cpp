@@ -191,6 +191,33 @@ TEST_CASE("--dictionary decodes files written with a dictionary they do not carr
   CHECK(other.err.find("block needs zstd dictionary " + std::to_string(id)) != std::string::npos);
 }
 
+TEST_CASE("--dictionary leaves files that do not need it readable") {
+  // One directory of files from before and after the dictionary was turned on: zstd blocks
+  // without a dictionary, raw blocks, blocks that need the given one, and an embedded one.
+  TempDir dir;
+  const std::string material = service_file(12).write(dir.file("material.lynx"));
+  const std::string dict_path = dir.file("svc.dict");
+  REQUIRE(run_lynx({"train", "-o", dict_path, material}).exit_code == 0);
+  const std::vector<std::byte> dictionary = load(dict_path);
+  TempDir logs;
+  service_file(2, nullptr, true, 0).write(logs.file("svc.0.000000.lynx"));
+  TestFile raw(4242, 0, 1, false);
+  raw.site(1, "raw {n}", types_of<int>());
+  raw.thread(1, 4242);
+  raw.record(1, 1, kBase + 500'000, 7);
+  raw.write(logs.file("svc.0.000001.lynx"));
+  service_file(3, &dictionary, false, 2).write(logs.file("svc.0.000002.lynx"));
+  service_file(1, &dictionary, true, 3).write(logs.file("svc.0.000003.lynx"));
+
+  const Run cat = run_lynx({"cat", "--dictionary", dict_path, logs.path().string()});
+  CHECK(cat.err == "");
+  CHECK(cat.exit_code == 0);
+  CHECK(lynx::test::lines(cat.out).size() == 80 + 1 + 120 + 40);
+  const Run verify = run_lynx({"verify", "--quiet", "--dictionary", dict_path, logs.path().string()});
+  CHECK(verify.out == "");
+  CHECK(verify.exit_code == 0);
+}
+
 TEST_CASE("a bad --dictionary file is a usage error: exit 2, nothing decoded") {
   TempDir dir;
   const std::string log = service_file(2).write(dir.file("a.lynx"));
