@@ -27,9 +27,13 @@ inline constexpr const char* kFileExtension = ".lynx";
 //  40  u64 clock_anchor_ticks    clock calibration at file creation:
 //  48  i64 clock_anchor_unix_ns  ns = anchor_ns + (ticks - anchor_ticks) * ns_per_tick
 //  56  f64 clock_ns_per_tick
-//  64  u16 program_name_size
+//  64  u16 program_name_size     at most 1024 as written
 //  66  program_name bytes
-//   .. u32 header_checksum       XXH32(seed 0) of bytes [0, header_size - 4)
+//   .. fields of newer minor versions (none in 1.0), skipped by this reader
+//   .. u32 header_checksum       XXH32(seed 0) of bytes [0, header_size - 4); the last 4 bytes
+// Readers refuse a newer version_major before looking at anything after byte 12.
+// The clock fields are informational: every timestamp in the file is already Unix ns, converted
+// by the writer with the calibration of the moment, so re-calibrations are never recorded.
 inline constexpr std::size_t kFileHeaderFixedSize = 66;
 inline constexpr std::size_t kMaxFileHeaderSize = 64 * 1024;
 
@@ -38,14 +42,16 @@ inline constexpr std::size_t kMaxFileHeaderSize = 64 * 1024;
 //   0  u64 sync                 kBlockSync
 //   8  u8  kind                 BlockKind
 //   9  u8  codec                Codec
-//  10  u16 header_size          kBlockHeaderSize for version 1.0
+//  10  u16 header_size          kBlockHeaderSize for version 1.0; newer minor versions append
+//                               fields after byte 56 (not covered by header_checksum), skipped
 //  12  u32 stored_size          bytes that follow the header
 //  16  u32 raw_size             bytes after decompression
 //  20  u32 record_count         data blocks: records; metadata blocks: entries
-//  24  i64 first_ts             unix ns of the first record (0 for metadata)
-//  32  i64 last_ts              unix ns of the last record
+//  24  i64 first_ts             unix ns of the first record (0 for other kinds)
+//  32  i64 last_ts              unix ns of the last record (0 for other kinds)
 //  40  u64 payload_checksum     XXH3_64bits(seed 0) of the stored bytes
-//  48  u32 dictionary_id        zstd dictionary id, 0 when none
+//  48  u32 dictionary_id        zstd blocks: the dictionary compressed with, 0 when none (raw: 0);
+//                               dictionary blocks: the id of the dictionary they hold
 //  52  u32 header_checksum      XXH32(seed 0) of bytes [0, 52)
 inline constexpr std::uint64_t kBlockSync = 0xD26E37E13D063715ull;
 inline constexpr std::size_t kBlockHeaderSize = 56;
@@ -56,7 +62,8 @@ inline constexpr std::uint32_t kMaxBlockRawSize = 16u << 20;  // readers refuse 
 enum class BlockKind : std::uint8_t { metadata = 1, data = 2, dictionary = 3 };
 enum class Codec : std::uint8_t { raw = 0, zstd = 1 };
 
-// Metadata block payload: entries of  u8 type, varint body_size, body.  Unknown types are skipped.
+// Metadata block payload: entries of  u8 type, varint body_size, body.  Unknown types are skipped,
+// and so are bytes after the fields a reader knows at the end of a known entry's body.
 enum class EntryType : std::uint8_t {
   call_site = 1,  // varint id, u8 level, str logger, str file, varint line, str function,
                   // str format, varint arg_count, u8 arg_type[arg_count]
@@ -67,6 +74,7 @@ enum class EntryType : std::uint8_t {
 // Data block payload: records of
 //   varint call_site_id, varint thread_id, zigzag-varint ts_delta, arguments
 // ts_delta is relative to the previous record of the block; the first is relative to first_ts.
+// Records have no size: new record fields or argument types need a new block kind or major version.
 // Arguments, in the call site's arg_type order (values of lynx::detail::ArgType):
 //   signed integers: zigzag varint; unsigned integers, pointers: varint;
 //   bool, char: 1 byte; f32: 4 bytes; f64: 8 bytes (IEEE 754); string: varint size, bytes.
