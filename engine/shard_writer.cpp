@@ -224,12 +224,7 @@ void ShardWriter::submit() {
   file_offset_ += b->size;
   b->fd = fd_;
   b->offset = offset;
-  writer_.submit(fd_, offset, b);
-  if (config_.sync == Sync::every_batch) {
-    writer_.drain(on_done_);
-    const Status s = io::sync_file(fd_, path_);
-    if (!s.ok()) report(s);
-  }
+  writer_.submit(fd_, offset, b, config_.sync == Sync::every_batch);
 }
 
 void ShardWriter::report(const Status& status) {
@@ -283,7 +278,7 @@ void ShardWriter::retry() {
   std::vector<io::Buffer*> again;
   again.swap(stalled_);
   // Same file, same offset, same bytes: a torn first attempt is overwritten whole.
-  for (io::Buffer* b : again) writer_.submit(b->fd, b->offset, b);
+  for (io::Buffer* b : again) writer_.submit(b->fd, b->offset, b, config_.sync == Sync::every_batch);
 }
 
 void ShardWriter::close_retired() {

@@ -75,8 +75,8 @@ class ShardWriter {
   // record after a boundary.
   void tick(std::int64_t now_ns) { now_ns_ = now_ns; }
 
-  // Seals what is pending and hands it to the writer (does not wait for completion, except with
-  // Sync::every_batch, which waits and syncs).
+  // Seals what is pending and hands it to the writer (does not wait for completion; with
+  // Sync::every_batch the write carries its own fdatasync).
   void flush();
   bool has_pending() const { return !builder_.empty() || (buffer_ != nullptr && buffer_->size > 0); }
   // Wall-clock ns when the oldest unwritten record arrived (0 when nothing is pending).

@@ -26,7 +26,7 @@ const Fault* FaultInjectingWriter::fault_for(std::uint64_t write) const {
   return it == script_.end() ? nullptr : &*it;
 }
 
-void FaultInjectingWriter::submit(int fd, std::uint64_t offset, Buffer* buffer) {
+void FaultInjectingWriter::submit(int fd, std::uint64_t offset, Buffer* buffer, bool sync) {
   const Fault* fault = fault_for(writes_++);
   if (const int failing = failing_.load(std::memory_order_relaxed); failing >= 0 && buffer->size > 0) {
     ++injected_;
@@ -34,7 +34,7 @@ void FaultInjectingWriter::submit(int fd, std::uint64_t offset, Buffer* buffer) 
     return;
   }
   if (fault == nullptr || buffer->size == 0) {
-    inner_->submit(fd, offset, buffer);
+    inner_->submit(fd, offset, buffer, sync);
     return;
   }
   const std::size_t size = buffer->size;
@@ -48,7 +48,7 @@ void FaultInjectingWriter::submit(int fd, std::uint64_t offset, Buffer* buffer) 
       return;
     case Fault::eagain:
       ++injected_;
-      held_.push_back({fd, offset, buffer});
+      held_.push_back({fd, offset, buffer, sync});
       return;
     case Fault::short_write:
       if (first == 0 || first == size) break;  // nothing to split: an ordinary write
@@ -66,13 +66,14 @@ void FaultInjectingWriter::submit(int fd, std::uint64_t offset, Buffer* buffer) 
       split->fd = fd;
       split->offset = offset;
       split->first = first;
+      split->sync = sync;
       Buffer* part = &split->part;
       splits_.emplace(part, std::move(split));
-      inner_->submit(fd, offset, part);
+      inner_->submit(fd, offset, part, false);
       return;
     }
   }
-  inner_->submit(fd, offset, buffer);
+  inner_->submit(fd, offset, buffer, sync);
 }
 
 // Runs inside the inner writer's reap()/drain(); may submit the second part of a short write.
@@ -94,7 +95,7 @@ void FaultInjectingWriter::on_inner(Buffer* buffer, const Status& status) {
     split.part.data = split.original->data + split.first;
     split.part.capacity = split.original->capacity - split.first;
     split.part.size = size - split.first;
-    inner_->submit(split.fd, split.offset + split.first, &split.part);
+    inner_->submit(split.fd, split.offset + split.first, &split.part, split.sync);
     return;
   } else {
     ready_.push(split.original, Status::ok_status());
@@ -105,7 +106,7 @@ void FaultInjectingWriter::on_inner(Buffer* buffer, const Status& status) {
 void FaultInjectingWriter::retry_held() {
   std::vector<Held> held;
   held.swap(held_);
-  for (const Held& h : held) inner_->submit(h.fd, h.offset, h.buffer);
+  for (const Held& h : held) inner_->submit(h.fd, h.offset, h.buffer, h.sync);
 }
 
 std::size_t FaultInjectingWriter::reap(bool wait, const Completion& done) {

@@ -44,7 +44,9 @@ class FaultInjectingWriter final : public Writer {
   FaultInjectingWriter& operator=(const FaultInjectingWriter&) = delete;
 
   const char* name() const override { return inner_->name(); }
-  void submit(int fd, std::uint64_t offset, Buffer* buffer) override;
+  using Writer::submit;
+  // A sync is passed on to the inner writer with the (last part of the) write it follows.
+  void submit(int fd, std::uint64_t offset, Buffer* buffer, bool sync) override;
   std::size_t reap(bool wait, const Completion& done) override;
   void drain(const Completion& done) override;
   // Includes writes held back by an eagain fault until the next reap().
@@ -71,11 +73,13 @@ class FaultInjectingWriter final : public Writer {
     std::uint64_t offset = 0;
     std::size_t first = 0;  // bytes in the first part
     bool second_part = false;
+    bool sync = false;
   };
   struct Held {
     int fd;
     std::uint64_t offset;
     Buffer* buffer;
+    bool sync;
   };
 
   const Fault* fault_for(std::uint64_t write) const;

@@ -39,8 +39,10 @@ Status write_fully(int fd, std::uint64_t offset, const std::byte* data, std::siz
   return {};
 }
 
-void PsyncWriter::submit(int fd, std::uint64_t offset, Buffer* buffer) {
-  ready_.push(buffer, write_fully(fd, offset, buffer->data, buffer->size));
+void PsyncWriter::submit(int fd, std::uint64_t offset, Buffer* buffer, bool sync) {
+  Status s = write_fully(fd, offset, buffer->data, buffer->size);
+  if (s.ok() && sync && ::fdatasync(fd) != 0) s = Status::from_errno(-errno, "fdatasync");
+  ready_.push(buffer, std::move(s));
 }
 
 std::size_t PsyncWriter::reap(bool /*wait*/, const Completion& done) {

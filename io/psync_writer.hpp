@@ -18,7 +18,8 @@ class PsyncWriter final : public Writer {
  public:
   const char* name() const override { return "pwritev"; }
   // Writes synchronously; the completion waits for the next reap()/drain().
-  void submit(int fd, std::uint64_t offset, Buffer* buffer) override;
+  using Writer::submit;
+  void submit(int fd, std::uint64_t offset, Buffer* buffer, bool sync) override;
   // Never blocks: nothing is ever in flight once submit() returns.
   std::size_t reap(bool wait, const Completion& done) override;
   void drain(const Completion& done) override;

@@ -2,8 +2,9 @@
 // a buffer handed back only when its whole write is done or failed, -errno turned into Status.
 //
 // Invariants:
-//   * every active Request holds at most one SQE/CQE at a time, and at most cap_ are active; the
-//     SQ has >= cap_ entries and the CQ twice that, so neither can overflow;
+//   * every active Request holds at most two SQEs/CQEs at a time (a write and its linked
+//     fdatasync), and at most cap_ are active; the SQ has 2 * cap_ entries and the CQ twice that,
+//     so neither can overflow;
 //   * in_flight_ == number of active Requests == queued_.size() + writes the kernel holds.
 #include "io/uring_writer.hpp"
 
@@ -49,7 +50,7 @@ UringWriter::UringWriter(unsigned cap) : cap_(cap), requests_(cap) {
 Status UringWriter::init(const WriterConfig& config) {
   // No SINGLE_ISSUER: the ring is usually created on the caller's thread and then used by the
   // backend thread, which that flag forbids.
-  const int ret = io_uring_queue_init(cap_, &ring_, 0);
+  const int ret = io_uring_queue_init(2 * cap_, &ring_, 0);
   if (ret < 0) return unavailable(Status::from_errno(ret, "io_uring_queue_init"));
   ring_ready_ = true;
 
@@ -109,7 +110,7 @@ UringWriter::~UringWriter() {
   io_uring_queue_exit(&ring_);
 }
 
-void UringWriter::submit(int fd, std::uint64_t offset, Buffer* buffer) {
+void UringWriter::submit(int fd, std::uint64_t offset, Buffer* buffer, bool sync) {
   if (buffer->size == 0) {
     ready_.push(buffer, {});
     return;
@@ -124,7 +125,12 @@ void UringWriter::submit(int fd, std::uint64_t offset, Buffer* buffer) {
   assert(!free_requests_.empty());
   Request* r = free_requests_.back();
   free_requests_.pop_back();
-  *r = Request{fd, offset, buffer, 0, 0, false, true};
+  *r = Request{};
+  r->fd = fd;
+  r->offset = offset;
+  r->buffer = buffer;
+  r->sync = sync;
+  r->active = true;
   r->fixed = registered_ > 0 && pool_->owns(buffer) && buffer->index < registered_;
   ++in_flight_;
   prep(r);
@@ -153,12 +159,27 @@ void UringWriter::prep(Request* r) {
   }
   // Cannot be null by the invariant at the top of this file; if it ever is, fail this write
   // rather than overwrite an SQE the kernel has not read.
-  io_uring_sqe* sqe = io_uring_get_sqe(&ring_);
-  if (sqe == nullptr) {
+  const bool write = r->done < r->buffer->size;
+  const bool link_sync = r->sync && !r->synced;
+  if (io_uring_sq_space_left(&ring_) < (write && link_sync ? 2u : 1u)) {
     assert(false && "io_uring SQ full despite the in-flight cap");
     finish(r, write_error(EBUSY, r->fd, r->offset, r->done, r->buffer->size));
     return;
   }
+  r->outstanding = 0;
+  if (write) prep_write(r, link_sync);
+  if (link_sync) {
+    // Runs only once the write before it completed in full: a failed or short write cancels it.
+    io_uring_sqe* sqe = io_uring_get_sqe(&ring_);
+    io_uring_prep_fsync(sqe, r->fd, IORING_FSYNC_DATASYNC);
+    io_uring_sqe_set_data(sqe, reinterpret_cast<void*>(reinterpret_cast<std::uintptr_t>(r) | 1u));
+    ++r->outstanding;
+  }
+  queued_.push_back(r);
+}
+
+void UringWriter::prep_write(Request* r, bool link) {
+  io_uring_sqe* sqe = io_uring_get_sqe(&ring_);
   const std::size_t len = std::min(r->buffer->size - r->done, kMaxChunk);
   std::byte* data = r->buffer->data + r->done;
   const std::uint64_t offset = r->offset + r->done;
@@ -169,8 +190,9 @@ void UringWriter::prep(Request* r) {
   } else {
     io_uring_prep_write(sqe, r->fd, data, static_cast<unsigned>(len), offset);
   }
+  if (link) sqe->flags |= IOSQE_IO_LINK;
   io_uring_sqe_set_data(sqe, r);
-  queued_.push_back(r);
+  ++r->outstanding;
 }
 
 // EINTR, EAGAIN (kernel short of memory) and EBUSY leave the SQEs queued for the next flush. Any
@@ -221,36 +243,54 @@ std::size_t UringWriter::consume_cqes() {
   io_uring_cqe* cqe = nullptr;
   io_uring_for_each_cqe(&ring_, head, cqe) {
     ++seen;
-    auto* r = static_cast<Request*>(io_uring_cqe_get_data(cqe));
-    if (r != nullptr && r->active) on_result(r, cqe->res);
+    const auto data = reinterpret_cast<std::uintptr_t>(io_uring_cqe_get_data(cqe));
+    auto* r = reinterpret_cast<Request*>(data & ~std::uintptr_t{1});
+    if (r == nullptr || !r->active) continue;
+    if (data & 1u) on_sync(r, cqe->res);
+    else on_write(r, cqe->res);
   }
   io_uring_cq_advance(&ring_, seen);
   flush();  // resubmissions queued by on_result
   return seen;
 }
 
-void UringWriter::on_result(Request* r, int res) {
+void UringWriter::on_write(Request* r, int res) {
+  --r->outstanding;
   const std::size_t size = r->buffer->size;
   if (res < 0) {
-    if ((res == -EAGAIN || res == -EINTR) && ++r->retries <= kMaxRetries) {
-      prep(r);
-      return;
+    // -EAGAIN/-EINTR: settle() submits the same bytes again.
+    if ((res != -EAGAIN && res != -EINTR) || ++r->retries > kMaxRetries) {
+      if (r->error.ok()) r->error = write_error(-res, r->fd, r->offset, r->done, size);
     }
-    finish(r, write_error(res, r->fd, r->offset, r->done, size));
-    return;
-  }
-  if (res == 0) {
+  } else if (res == 0) {
     // Zero bytes for a non-empty request would be resubmitted forever.
-    finish(r, write_error(EIO, r->fd, r->offset, r->done, size));
-    return;
+    if (r->error.ok()) r->error = write_error(EIO, r->fd, r->offset, r->done, size);
+  } else {
+    r->done += std::min(static_cast<std::size_t>(res), size - r->done);
+    if (r->done < size) ++resubmits_;  // short write: settle() submits the rest
   }
-  r->done += std::min(static_cast<std::size_t>(res), size - r->done);
-  if (r->done < size) {
-    ++resubmits_;  // short write: same buffer, rest of the bytes, advanced offset
-    prep(r);
-    return;
+  settle(r);
+}
+
+void UringWriter::on_sync(Request* r, int res) {
+  --r->outstanding;
+  if (res == 0) {
+    r->synced = true;
+  } else if (res != -ECANCELED && r->error.ok()) {  // cancelled: the write before it fell short
+    r->error = Status::from_errno(res, "fdatasync");
   }
-  finish(r, {});
+  settle(r);
+}
+
+void UringWriter::settle(Request* r) {
+  if (r->outstanding > 0) return;  // the other CQE of the pair is still to come
+  if (!r->error.ok()) {
+    finish(r, r->error);
+  } else if (r->done < r->buffer->size || (r->sync && !r->synced)) {
+    prep(r);  // the rest of a short write (same buffer, advanced offset), or a sync again
+  } else {
+    finish(r, {});
+  }
 }
 
 void UringWriter::finish(Request* r, Status status) {

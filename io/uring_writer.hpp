@@ -33,7 +33,8 @@ class UringWriter final : public Writer {
   UringWriter& operator=(const UringWriter&) = delete;
 
   const char* name() const override { return "io_uring"; }
-  void submit(int fd, std::uint64_t offset, Buffer* buffer) override;
+  using Writer::submit;
+  void submit(int fd, std::uint64_t offset, Buffer* buffer, bool sync) override;
   std::size_t reap(bool wait, const Completion& done) override;
   void drain(const Completion& done) override;
   std::size_t in_flight() const override { return in_flight_; }
@@ -48,29 +49,36 @@ class UringWriter final : public Writer {
   std::uint64_t resubmits() const { return resubmits_; }
 
  private:
-  // One write in flight. Its address is the SQE's user_data, so it must not move while the
-  // kernel holds it: requests_ is sized once and never resized.
+  // One write in flight. Its address is the SQE's user_data (with bit 0 set for its linked
+  // fdatasync), so it must not move while the kernel holds it: requests_ is sized once.
   struct Request {
     int fd = -1;
     std::uint64_t offset = 0;  // of buffer->data[0]
     Buffer* buffer = nullptr;
-    std::size_t done = 0;  // bytes already in the file
-    unsigned retries = 0;  // -EAGAIN/-EINTR results resubmitted
-    bool fixed = false;    // buffer is registered: use IORING_OP_WRITE_FIXED
+    std::size_t done = 0;     // bytes already in the file
+    unsigned retries = 0;     // -EAGAIN/-EINTR results resubmitted
+    unsigned outstanding = 0;  // CQEs still to come for the SQEs of the last prep()
+    bool fixed = false;       // buffer is registered: use IORING_OP_WRITE_FIXED
+    bool sync = false;        // fdatasync after the write (linked)
+    bool synced = false;      // the fdatasync completed
     bool active = false;
+    Status error;             // first failure of the write or its sync
   };
 
   explicit UringWriter(unsigned cap);
   Status init(const WriterConfig& config);
   void register_pool(BufferPool* pool, bool fixed_supported);
 
-  void prep(Request* r);  // queues an SQE for the rest of r's write
+  void prep(Request* r);  // queues SQEs for the rest of r's write and its sync
+  void prep_write(Request* r, bool link);
   void flush();           // submits queued SQEs
   // Moves finished writes from the CQ to ready_, resubmitting short ones. With wait, blocks for
   // at least one CQE when writes are in flight.
   void harvest(bool wait);
   std::size_t consume_cqes();
-  void on_result(Request* r, int res);
+  void on_write(Request* r, int res);
+  void on_sync(Request* r, int res);
+  void settle(Request* r);  // after the last CQE of a prep(): resubmit, or finish
   void finish(Request* r, Status status);
   void fail_all(const Status& status);
   std::size_t in_kernel() const { return in_flight_ - queued_.size(); }

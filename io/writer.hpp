@@ -37,7 +37,11 @@ class Writer {
   // Queues a write of buffer->data[0, buffer->size) at `offset` of `fd`. A short write is resubmitted
   // by the writer for the rest; the caller sees one completion for the whole buffer.
   // Never blocks for long: when the in-flight cap is reached it first reaps completions.
-  virtual void submit(int fd, std::uint64_t offset, Buffer* buffer) = 0;
+  // With `sync`, the completion also means the file's data is durable (fdatasync): io_uring links
+  // the sync to the write (IOSQE_IO_LINK), so the caller never waits for it; pwritev syncs inside
+  // submit(). A failed sync fails the write.
+  virtual void submit(int fd, std::uint64_t offset, Buffer* buffer, bool sync) = 0;
+  void submit(int fd, std::uint64_t offset, Buffer* buffer) { submit(fd, offset, buffer, false); }
 
   // Delivers finished writes to `done`. With wait=true and writes in flight, blocks until at least
   // one finishes. Returns the number delivered.
