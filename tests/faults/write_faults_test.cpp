@@ -64,9 +64,9 @@ const std::string kPayload(200, 'p');  // big records: buffers fill after a few 
 
 }  // namespace
 
-TEST_CASE("short writes, EAGAIN, ENOSPC, EIO and torn writes: every record is written, in order") {
+// Faults by script; writes are numbered from 0 in submission order and retries are new writes.
+static void scripted_faults(lynx::Sync sync) {
   lynx::test::TempDir dir("faults");
-  // Writes are numbered from 0 in submission order; retries are new writes.
   FaultSeam seam({{Fault::short_write, 0, 100},
                   {Fault::enospc, 1, 0},
                   {Fault::eio, 2, 0},
@@ -77,7 +77,7 @@ TEST_CASE("short writes, EAGAIN, ENOSPC, EIO and torn writes: every record is wr
                   {Fault::short_write, 9, 4097}});
   constexpr std::uint64_t kBatches = 12, kPerBatch = 2000;
   {
-    lynx::Engine engine(lynx::Options{.directory = dir.path(), .name = "w",
+    lynx::Engine engine(lynx::Options{.directory = dir.path(), .name = "w", .sync = sync,
                                       .flush_every = std::chrono::hours(1)});
     lynx::Logger& log = lynx::logger("faults.script");
     std::uint64_t i = 0;
@@ -94,6 +94,14 @@ TEST_CASE("short writes, EAGAIN, ENOSPC, EIO and torn writes: every record is wr
   CAPTURE(decoded.problem_messages.size());
   CHECK(decoded.problems == 0);  // torn writes were overwritten whole by their retries
   CHECK(sequence_of(decoded) == iota(0, kBatches * kPerBatch));
+}
+
+TEST_CASE("short writes, EAGAIN, ENOSPC, EIO and torn writes: every record is written, in order") {
+  scripted_faults(lynx::Sync::none);
+}
+
+TEST_CASE("the same faults with Sync::every_batch: each write and its retry carry their own fdatasync") {
+  scripted_faults(lynx::Sync::every_batch);
 }
 
 TEST_CASE("a full disk: flush() does not hang, records wait in memory and reach the files once there is room") {

@@ -73,6 +73,13 @@ TEST_CASE("psync: a short write is continued; the rest fails with EFBIG") {
   check_short_write_then_error(writer, pool, dir.file("a.log"));
 }
 
+TEST_CASE("psync: a synced write calls fdatasync; its failure fails the write") {
+  TempDir dir;
+  BufferPool pool(8192, 4);
+  PsyncWriter w;
+  check_synced_writes(w, pool, dir.file("a.log"));
+}
+
 TEST_CASE("psync: ENOSPC from the kernel is Code::no_space") {
   BufferPool pool(4096, 1);
   PsyncWriter writer;

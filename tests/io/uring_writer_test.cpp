@@ -180,6 +180,38 @@ TEST_CASE("uring: a short write resubmitted after the limit is lifted completes 
   CHECK(read_all(dir.file("a.log")) == expected);
 }
 
+TEST_CASE("uring: a synced write links an fdatasync; its failure fails the write") {
+  TempDir dir;
+  BufferPool pool(8192, 4);
+  auto w = make_uring(2, &pool);
+  check_synced_writes(*w, pool, dir.file("a.log"));
+}
+
+TEST_CASE("uring: a short synced write: the linked sync is cancelled, the rest goes with a new one") {
+  TempDir dir;
+  BufferPool pool(8192, 1);
+  auto w = make_uring(2, &pool);
+  const int fd = open_new(dir.file("a.log"));
+  Buffer* b = pool.acquire();
+  fill(b, 5, 8192);
+  {
+    FileSizeLimit limit(6000);
+    w->submit(fd, 0, b, true);
+  }
+  std::size_t n = 0;
+  w->drain([&](Buffer* got, const Status& s) {
+    CHECK(got == b);
+    CHECK_MESSAGE(s.ok(), s.to_string());
+    ++n;
+  });
+  CHECK(n == 1);
+  if (w->resubmits() == 0) MESSAGE("the kernel wrote the buffer in one go; resubmission not hit");
+  ::close(fd);
+  std::vector<std::byte> expected;
+  place(&expected, 0, 5, 8192);
+  CHECK(read_all(dir.file("a.log")) == expected);
+}
+
 TEST_CASE("uring: ENOSPC from the kernel is Code::no_space") {
   BufferPool pool(4096, 1);
   auto w = make_uring(2, &pool);
