@@ -7,6 +7,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <cstdlib>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -46,6 +47,12 @@ bool start(std::optional<lynx::Engine>& engine, const lynx::test::TempDir& dir, 
   } catch (const std::exception& e) {
     if (v.io != lynx::Io::uring) throw;
     MESSAGE("io_uring unavailable, variant not run: " << e.what());
+    // Run with LYNX_IO_DISABLE_URING=1 (the psync suite): the failure must say what and why.
+    const char* disabled = std::getenv("LYNX_IO_DISABLE_URING");
+    if (disabled != nullptr && std::string(disabled) == "1") {
+      CHECK(std::string(e.what()).find("io_uring was requested but is unavailable") != std::string::npos);
+      CHECK(std::string(e.what()).find("LYNX_IO_DISABLE_URING") != std::string::npos);
+    }
     return false;
   }
 }
