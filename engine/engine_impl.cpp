@@ -69,12 +69,12 @@ void EngineImpl::flush() {
   }
 }
 
-Ring* EngineImpl::register_thread() {
+Ring* EngineImpl::register_thread(ShardLease& lease) {
   Ring* ring = shared_.pool.acquire();
   ring->os_tid = static_cast<std::uint64_t>(::syscall(SYS_gettid));
   pthread_getname_np(pthread_self(), ring->thread_name, sizeof ring->thread_name);
-  const auto n = shared_.stats.threads_registered.fetch_add(1, std::memory_order_relaxed);
-  ring->shard = static_cast<std::uint32_t>(n % shared_.options.shards);
+  shared_.stats.threads_registered.fetch_add(1, std::memory_order_relaxed);
+  ring->shard = lease.take(shared_.shard_load);
   ring->block_when_full = shared_.options.on_full == OnFull::block;
   shared_.new_rings.enqueue(ring);
   return ring;

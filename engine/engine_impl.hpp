@@ -23,8 +23,10 @@ class EngineImpl {
   Stats stats() const { return shared_.stats.snapshot(); }
   const Options& options() const { return shared_.options; }
 
-  // Cold, any thread: a ring for the calling thread, queued for the backend.
-  Ring* register_thread();
+  // Cold, any thread, under the lifecycle mutex: a ring for the calling thread, queued for the
+  // backend, on the shard with the fewest live threads; `lease` (the thread's) holds that place
+  // until the thread exits or registers again.
+  Ring* register_thread(ShardLease& lease);
   void wake_backend() { shared_.wake(); }
 
  private:

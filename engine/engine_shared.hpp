@@ -7,9 +7,11 @@
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
+#include <memory>
 #include <mutex>
 
 #include "engine/ring_pool.hpp"
+#include "engine/shard_load.hpp"
 #include "lynx/options.hpp"
 #include "lynx/stats.hpp"
 
@@ -33,10 +35,14 @@ struct StatCounters {
 };
 
 struct EngineShared {
-  explicit EngineShared(const Options& o) : options(o), pool(o.buffer_bytes) {}
+  explicit EngineShared(const Options& o)
+      : options(o), pool(o.buffer_bytes), shard_load(std::make_shared<ShardLoad>(o.shards)) {}
 
   const Options options;  // normalised by the engine before construction
   RingPool pool;
+  // Live threads per shard (producers: registration and exit). Shared with each thread's
+  // ShardLease, which may outlive the engine.
+  const std::shared_ptr<ShardLoad> shard_load;
 
   // Producers (registration) -> backend: rings of newly registered threads.
   moodycamel::ConcurrentQueue<Ring*> new_rings;

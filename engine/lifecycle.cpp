@@ -14,6 +14,7 @@
 #include "engine/engine_impl.hpp"
 #include "engine/logger_registry.hpp"
 #include "engine/ring_pool.hpp"
+#include "engine/shard_load.hpp"
 #include "lynx/detail/producer.hpp"
 #include "lynx/engine.hpp"
 
@@ -27,7 +28,8 @@ constinit bool g_engine_is_default = false;  // g_engine was started lazily by a
 constinit bool g_any_engine_started = false;
 constinit std::atomic<std::uint64_t> g_dropped_without_engine{0};
 
-// Gives the thread's ring back when the thread exits (thread_local destructor).
+// Gives the thread's ring and its place on a shard back when the thread exits (thread_local
+// destructor; `lease` is destroyed right after the body).
 struct ThreadExit {
   ~ThreadExit() {
     if (Ring* ring = tls_ring) {
@@ -35,6 +37,7 @@ struct ThreadExit {
       unref_ring(ring);
     }
   }
+  ShardLease lease;
 };
 thread_local ThreadExit t_thread_exit;
 
@@ -71,6 +74,7 @@ Ring* acquire_ring() noexcept {
   if (Ring* old = tls_ring) {  // closed by an engine that stopped
     tls_ring = nullptr;
     unref_ring(old);
+    t_thread_exit.lease.reset();
   }
   try {
     std::lock_guard lock(g_lifecycle);
@@ -80,8 +84,7 @@ Ring* acquire_ring() noexcept {
       g_dropped_without_engine.fetch_add(1, std::memory_order_relaxed);
       return nullptr;
     }
-    (void)&t_thread_exit;  // odr-use: constructs this thread's exit hook
-    tls_ring = engine->register_thread();
+    tls_ring = engine->register_thread(t_thread_exit.lease);  // constructs the exit hook
     return tls_ring;
   } catch (...) {
     g_dropped_without_engine.fetch_add(1, std::memory_order_relaxed);

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <latch>
 #include <map>
 #include <set>
 #include <string>
@@ -18,16 +19,20 @@ namespace {
 
 constexpr unsigned kThreads = 4;
 
+// The threads all live until each has logged everything: a thread takes the shard with the fewest
+// live threads when it registers, so one that exited early would leave its place to the next.
 void log_from_threads(lynx::Logger& log, std::uint64_t per_thread) {
+  std::latch all_done(kThreads);
   std::vector<std::thread> workers;
   for (unsigned t = 0; t < kThreads; ++t) {
-    workers.emplace_back([&log, t, per_thread] {
+    workers.emplace_back([&log, &all_done, t, per_thread] {
       // Varied text so that zstd cannot squeeze a whole file into one small block.
       std::string payload;
       for (std::uint64_t seq = 0; seq < per_thread; ++seq) {
         payload = "payload-" + std::to_string(seq * 2654435761u % 1000003) + "-" + std::to_string(t);
         LYNX_INFO(log, "thread {thread} seq {seq} {payload}", t, seq, payload);
       }
+      all_done.arrive_and_wait();
     });
   }
   for (std::thread& w : workers) w.join();
