@@ -132,15 +132,16 @@ void Backend::on_write_done(io::Buffer* buffer, const Status& status) {
   shared_.stats.add(shared_.stats.write_errors, 1);
   if (!reported_write_error_) {
     reported_write_error_ = true;
-    std::fprintf(stderr,
-                 "lynx: write failed: %s; keeping the records in memory and retrying (further "
-                 "errors are counted in Stats::write_errors)\n",
-                 status.message().c_str());
+    std::fprintf(stderr, "lynx: write failed: %s; %s (further errors are counted in Stats::write_errors)\n",
+                 status.message().c_str(),
+                 giving_up_ ? "stopping, its records are lost" : "keeping the records in memory and retrying");
   }
   if (!giving_up_) {
     for (auto& shard : shards_) {
       if (shard->keep_failed(buffer)) {
-        if (failed_writes_++ == 0) {
+        // The first failure after a success starts the back-off; a retry that fails again
+        // keeps it growing (retry_failed_writes()).
+        if (failed_writes_++ == 0 && retry_delay_ == 0) {
           retry_delay_ = kFirstRetryNs;
           retry_at_ = steady_ns() + retry_delay_;
         }
@@ -168,6 +169,7 @@ void Backend::retry_failed_writes(bool now) {
   writer_->drain(on_done_);
   for (auto& shard : shards_) shard->close_retired();
   if (failed_writes_ == 0) {
+    retry_delay_ = 0;
     if (reported_write_error_) {
       std::fprintf(stderr, "lynx: writes succeed again; the records held in memory are written\n");
       reported_write_error_ = false;

@@ -88,7 +88,7 @@ class Backend {
   ThreadEntry backend_thread_;
   std::uint64_t flushed_ = 0;
   // Failed writes (see ShardWriter::keep_failed): how many buffers wait for a retry, when the next
-  // retry is due (steady ns) and the back-off between retries.
+  // retry is due (steady ns) and the back-off between retries (0 while writes succeed).
   std::size_t failed_writes_ = 0;
   std::int64_t retry_at_ = 0;
   std::int64_t retry_delay_ = 0;
