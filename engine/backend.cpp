@@ -300,7 +300,6 @@ void Backend::flush_due(std::int64_t now_ns) {
 }
 
 void Backend::flush_all() {
-  retry_failed_writes(true);  // flush() is a good moment to find out whether the disk has room
   for (auto& s : shards_) s->flush();
   writer_->drain(on_done_);
 }
@@ -359,6 +358,10 @@ void Backend::run() {
     const bool stopping = shared_.stop.load(std::memory_order_acquire);
     // Pairs with flush()'s fetch_add: records committed before the request are visible below.
     const std::uint64_t flush_request = shared_.flush_requested.load(std::memory_order_acquire);
+    // A flush() is a good moment to find out whether the disk has room again. Before draining:
+    // while writes fail, drain_once() leaves records in the rings, and once the retry succeeds
+    // this pass must take every record the flush covers.
+    if (flush_request > flushed_) retry_failed_writes(true);
     adopt_new_rings();
     const std::size_t n = drain_once();
     retire_finished_rings();
