@@ -19,7 +19,7 @@
 #include "compress/zstd_codec.hpp"
 #include "format/block_builder.hpp"
 #include "format/reader.hpp"
-#include "tools/render.hpp"
+#include "render/render.hpp"
 
 namespace lynx::bench {
 namespace {
@@ -136,13 +136,14 @@ void BM_RenderText(benchmark::State& state) {
         if (decoded.size() < 4096) decoded.push_back({r.ts_ns, r.site, r.thread->os_tid, r.args});
       },
       [](const format::Problem&) {});
-  tools::Renderer renderer;
+  render::Renderer renderer;
   fmt::memory_buffer out;
   std::size_t i = 0, bytes = 0;
   for (auto _ : state) {
     const Decoded& d = decoded[i++ % decoded.size()];
     out.clear();
-    renderer.text(out, tools::RecordView{d.ts, d.site, d.tid, d.args});
+    const record::Site site = d.site->view();
+    renderer.text(out, record::RecordView{d.ts, &site, {0, d.tid, {}}, d.args});
     bytes += out.size();
   }
   state.SetItemsProcessed(state.iterations());

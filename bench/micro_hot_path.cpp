@@ -53,7 +53,7 @@ void BM_Encode(benchmark::State& state) {
   alignas(8) std::byte buf[128];
   for (auto _ : state) {
     benchmark::DoNotOptimize(v);
-    const std::size_t len = detail::string_size(v);
+    const std::size_t len = detail::measure_arg(v);
     std::byte* end = detail::encode_arg(buf, v, len);
     benchmark::DoNotOptimize(end);
     benchmark::ClobberMemory();

@@ -6,6 +6,7 @@
 
 #include "format/bytes.hpp"
 #include "format/varint.hpp"
+#include "record/codecs.hpp"
 
 namespace lynx::format {
 
@@ -86,43 +87,17 @@ void BlockBuilder::add_record(std::uint32_t site, std::uint32_t thread, std::int
                               const ArgType* types, std::size_t arg_count, const std::byte* args,
                               std::size_t args_size) {
   if (data_count_ == 0) first_ts_ = prev_ts_ = ts_ns;
-  // Compact encoding is never larger than the ring layout plus a varint per argument, plus the
-  // three header varints.
-  std::byte* const start = grow(data_, 3 * kMaxVarintSize + args_size + arg_count * 2);
+  // The file encoding is never larger than the ring layout plus kMaxDiskGrowth per argument, plus
+  // the three header varints.
+  const std::size_t bound = 3 * kMaxVarintSize + args_size + arg_count * record::kMaxDiskGrowth;
+  std::byte* const start = grow(data_, bound);
   std::byte* p = start;
   p = put_varint(p, site);
   p = put_varint(p, thread);
   p = put_varint(p, zigzag(ts_ns - prev_ts_));
   prev_ts_ = ts_ns;
-  const std::byte* a = args;
-  for (std::size_t i = 0; i < arg_count; ++i) {
-    switch (types[i]) {
-      case ArgType::i8: p = put_varint(p, zigzag(get<std::int8_t>(a))); a += 1; break;
-      case ArgType::i16: p = put_varint(p, zigzag(get<std::int16_t>(a))); a += 2; break;
-      case ArgType::i32: p = put_varint(p, zigzag(get<std::int32_t>(a))); a += 4; break;
-      case ArgType::i64: p = put_varint(p, zigzag(get<std::int64_t>(a))); a += 8; break;
-      case ArgType::u8: p = put_varint(p, get<std::uint8_t>(a)); a += 1; break;
-      case ArgType::u16: p = put_varint(p, get<std::uint16_t>(a)); a += 2; break;
-      case ArgType::u32: p = put_varint(p, get<std::uint32_t>(a)); a += 4; break;
-      case ArgType::u64:
-      case ArgType::pointer: p = put_varint(p, get<std::uint64_t>(a)); a += 8; break;
-      case ArgType::boolean:
-      case ArgType::character: *p++ = *a++; break;
-      case ArgType::f32: std::memcpy(p, a, 4); p += 4; a += 4; break;
-      case ArgType::f64: std::memcpy(p, a, 8); p += 8; a += 8; break;
-      case ArgType::string: {
-        const auto n = get<std::uint32_t>(a);
-        a += 4;
-        p = put_varint(p, n);
-        std::memcpy(p, a, n);
-        p += n;
-        a += n;
-        break;
-      }
-    }
-  }
-  data_.resize(data_.size() - (3 * kMaxVarintSize + args_size + arg_count * 2) +
-               static_cast<std::size_t>(p - start));
+  p = record::args_to_disk({types, arg_count}, args, p);
+  data_.resize(data_.size() - bound + static_cast<std::size_t>(p - start));
   ++data_count_;
 }
 

@@ -13,6 +13,7 @@
 #include "format/bytes.hpp"
 #include "format/format.hpp"
 #include "format/varint.hpp"
+#include "record/codecs.hpp"
 
 namespace lynx::format {
 
@@ -210,8 +211,6 @@ bool read_str(Cursor& c, std::string* out) {
   return true;
 }
 
-bool valid_type(std::uint8_t t) { return t >= 1 && t <= static_cast<std::uint8_t>(ArgType::pointer); }
-
 }  // namespace
 
 bool FileReader::decode_metadata(const std::byte* data, std::size_t n) {
@@ -237,7 +236,7 @@ bool FileReader::decode_metadata(const std::byte* data, std::size_t n) {
       site->types.resize(nargs);
       for (auto& t : site->types) {
         std::uint8_t v;
-        if (!e.bytes(&v, 1) || !valid_type(v)) return false;
+        if (!e.bytes(&v, 1) || !record::known_arg_type(v)) return false;
         t = static_cast<ArgType>(v);
       }
       site->parsed = parse_template(site->format);
@@ -274,43 +273,7 @@ bool FileReader::decode_data(const std::byte* data, std::size_t n, std::uint32_t
     record_.site = site->second.get();
     record_.thread = thread->second.get();
     record_.args.resize(record_.site->types.size());
-    for (std::size_t i = 0; i < record_.args.size(); ++i) {
-      Value& v = record_.args[i];
-      v = Value{};
-      v.type = record_.site->types[i];
-      std::uint64_t x = 0;
-      switch (v.type) {
-        case ArgType::i8: case ArgType::i16: case ArgType::i32: case ArgType::i64:
-          if (!c.varint(&x)) return false;
-          v.i = unzigzag(x);
-          break;
-        case ArgType::u8: case ArgType::u16: case ArgType::u32: case ArgType::u64:
-        case ArgType::pointer:
-          if (!c.varint(&v.u)) return false;
-          break;
-        case ArgType::boolean: case ArgType::character: {
-          std::uint8_t b;
-          if (!c.bytes(&b, 1)) return false;
-          v.i = v.type == ArgType::character ? static_cast<char>(b) : (b != 0);
-          break;
-        }
-        case ArgType::f32: {
-          float f;
-          if (!c.bytes(&f, 4)) return false;
-          v.f = f;
-          break;
-        }
-        case ArgType::f64:
-          if (!c.bytes(&v.f, 8)) return false;
-          break;
-        case ArgType::string: {
-          const std::byte* p;
-          if (!c.varint(&x) || !c.view(&p, x)) return false;
-          v.s = std::string_view(reinterpret_cast<const char*>(p), x);
-          break;
-        }
-      }
-    }
+    if (!record::args_from_disk(record_.site->types, c, record_.args.data())) return false;
     on_record(record_);
     ++*decoded;
   }

@@ -20,6 +20,8 @@
 #include "format/template_parse.hpp"
 #include "lynx/detail/arg_types.hpp"
 #include "lynx/level.hpp"
+#include "record/record_view.hpp"
+#include "record/value.hpp"
 
 namespace lynx::format {
 
@@ -33,6 +35,12 @@ struct CallSiteInfo {
   std::string format;
   std::vector<detail::ArgType> types;
   ParsedTemplate parsed;  // field names and fmt pattern
+
+  // The record-model view of this site (valid while this object lives, unchanged).
+  record::Site view() const {
+    return record::Site{level, logger, file, line, function, format, types,
+                        parsed.ok, parsed.names, parsed.fmt_pattern};
+  }
 };
 
 struct ThreadInfo {
@@ -41,13 +49,7 @@ struct ThreadInfo {
   std::string name;
 };
 
-struct Value {
-  detail::ArgType type = detail::ArgType::i64;
-  std::int64_t i = 0;     // i8..i64, character, boolean (0/1)
-  std::uint64_t u = 0;    // u8..u64, pointer
-  double f = 0;           // f32, f64
-  std::string_view s;     // string: valid only during the callback
-};
+using record::Value;
 
 // A decoded record. `site` and `thread` stay valid as long as the FileReader; `args[i].s` (string
 // values) only during the callback that received the record.

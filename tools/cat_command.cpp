@@ -26,7 +26,7 @@ CLI::App* add_cat_command(CLI::App& app, CatOptions& options) {
   cat->add_option_function<std::string>(
          "--format",
          [&options](const std::string& name) {
-           options.format = name == "json" ? OutputFormat::json : OutputFormat::text;
+           options.format = name == "json" ? render::OutputFormat::json : render::OutputFormat::text;
          },
          "Output format, one line per record")
       ->check(CLI::IsMember({"text", "json"}))
@@ -48,14 +48,16 @@ int run_cat(const CatOptions& options, std::FILE* out, std::FILE* err) {
   const std::vector<std::string> files = expand_paths(options.paths, diag);
   const LogSet logs = LogSet::load(files, diag, dictionary);
 
-  Renderer renderer;
+  render::Renderer renderer;
   std::vector<format::Value> values;
   fmt::memory_buffer buf;
   buf.reserve(kFlushBytes + 64 * 1024);
   bool ok = true;
   for (const LoadedRecord& r : logs.records()) {
     logs.values(r, &values);
-    const RecordView view{r.ts_ns, &logs.site(r), logs.thread(r).os_tid, values};
+    const record::Site site = logs.site(r).view();
+    const ThreadEntry& thread = logs.thread(r);
+    const record::RecordView view{r.ts_ns, &site, {thread.pid, thread.os_tid, thread.name}, values};
     renderer.line(buf, options.format, view);
     if (buf.size() >= kFlushBytes) {
       ok = write_all(out, buf);

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "tools/render.hpp"
+#include "render/render.hpp"
 
 namespace CLI {
 class App;
@@ -17,7 +17,7 @@ class App;
 namespace lynx::tools {
 
 struct CatOptions {
-  OutputFormat format = OutputFormat::text;
+  render::OutputFormat format = render::OutputFormat::text;
   std::string dictionary;  // empty: none
   std::vector<std::string> paths;
 };

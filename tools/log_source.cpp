@@ -19,7 +19,8 @@ namespace lynx::tools {
 
 namespace fs = std::filesystem;
 using detail::ArgType;
-using format::Value;
+using record::Kind;
+using record::Value;
 
 void Diagnostics::io_error(std::string_view message) {
   io_error_ = true;
@@ -207,21 +208,18 @@ class LogSet::FileLoader {
     return last_thread_;
   }
 
-  // Arena layout per value: integers, pointers and floats 8 bytes (f32 widened exactly to f64),
-  // bool and char 1 byte, strings u32 size + bytes.
+  // Arena layout per value: its Kind, then integers, pointers and floats 8 bytes (f32 widened
+  // exactly to f64), bool and char 1 byte, strings u32 size + bytes.
   void append(const Value& v) {
     std::vector<std::byte>& a = set_.arena_;
-    switch (v.type) {
-      case ArgType::i8: case ArgType::i16: case ArgType::i32: case ArgType::i64:
-        return put(a, v.i);
-      case ArgType::u8: case ArgType::u16: case ArgType::u32: case ArgType::u64:
-      case ArgType::pointer:
-        return put(a, v.u);
-      case ArgType::boolean: case ArgType::character:
-        return put(a, static_cast<std::uint8_t>(v.i));
-      case ArgType::f32: case ArgType::f64:
-        return put(a, v.f);
-      case ArgType::string: {
+    put(a, static_cast<std::uint8_t>(v.kind));
+    switch (v.kind) {
+      case Kind::int64: return put(a, v.i);
+      case Kind::uint64: case Kind::pointer: return put(a, v.u);
+      case Kind::boolean: return put(a, static_cast<std::uint8_t>(v.b));
+      case Kind::character: return put(a, v.c);
+      case Kind::float32: case Kind::float64: return put(a, v.f);
+      case Kind::string: {
         put(a, static_cast<std::uint32_t>(v.s.size()));
         const auto* b = reinterpret_cast<const std::byte*>(v.s.data());
         a.insert(a.end(), b, b + v.s.size());
@@ -289,28 +287,16 @@ void LogSet::values(const LoadedRecord& r, std::vector<Value>* out) const {
   const format::CallSiteInfo& s = sites_[r.site];
   out->resize(s.types.size());
   const std::byte* p = arena_.data() + r.args_offset;
-  for (std::size_t i = 0; i < s.types.size(); ++i) {
-    Value& v = (*out)[i];
+  for (Value& v : *out) {
     v = Value{};
-    v.type = s.types[i];
-    switch (v.type) {
-      case ArgType::i8: case ArgType::i16: case ArgType::i32: case ArgType::i64:
-        v.i = take<std::int64_t>(p);
-        break;
-      case ArgType::u8: case ArgType::u16: case ArgType::u32: case ArgType::u64:
-      case ArgType::pointer:
-        v.u = take<std::uint64_t>(p);
-        break;
-      case ArgType::boolean:
-        v.i = take<std::uint8_t>(p);
-        break;
-      case ArgType::character:
-        v.i = static_cast<char>(take<std::uint8_t>(p));
-        break;
-      case ArgType::f32: case ArgType::f64:
-        v.f = take<double>(p);
-        break;
-      case ArgType::string: {
+    v.kind = static_cast<Kind>(take<std::uint8_t>(p));
+    switch (v.kind) {
+      case Kind::int64: v.i = take<std::int64_t>(p); break;
+      case Kind::uint64: case Kind::pointer: v.u = take<std::uint64_t>(p); break;
+      case Kind::boolean: v.b = take<std::uint8_t>(p) != 0; break;
+      case Kind::character: v.c = take<char>(p); break;
+      case Kind::float32: case Kind::float64: v.f = take<double>(p); break;
+      case Kind::string: {
         const auto n = take<std::uint32_t>(p);
         v.s = std::string_view(reinterpret_cast<const char*>(p), n);
         p += n;

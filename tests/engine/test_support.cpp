@@ -18,7 +18,6 @@
 namespace lynx::test {
 
 namespace fs = std::filesystem;
-using detail::ArgType;
 
 TempDir::TempDir(std::string_view tag) {
   const char* base = std::getenv("TMPDIR");
@@ -79,20 +78,19 @@ std::string to_chars_string(T v) {
   return std::string(buf, r.ptr);
 }
 
-std::string render(const format::Value& v) {
-  switch (v.type) {
-    case ArgType::i8: case ArgType::i16: case ArgType::i32: case ArgType::i64:
-      return std::to_string(v.i);
-    case ArgType::u8: case ArgType::u16: case ArgType::u32: case ArgType::u64:
-      return std::to_string(v.u);
-    case ArgType::boolean: return v.i != 0 ? "true" : "false";
-    case ArgType::character: return std::string(1, static_cast<char>(v.i));
-    case ArgType::f32: return render_float(static_cast<float>(v.f));
-    case ArgType::f64: return render_double(v.f);
-    case ArgType::string: return std::string(v.s);
-    case ArgType::pointer: return render_pointer(static_cast<std::uintptr_t>(v.u));
+std::string render(const record::Value& v) {
+  using record::Kind;
+  switch (v.kind) {
+    case Kind::int64: return std::to_string(v.i);
+    case Kind::uint64: return std::to_string(v.u);
+    case Kind::boolean: return v.b ? "true" : "false";
+    case Kind::character: return std::string(1, v.c);
+    case Kind::float32: return render_float(static_cast<float>(v.f));
+    case Kind::float64: return render_double(v.f);
+    case Kind::string: return std::string(v.s);
+    case Kind::pointer: return render_pointer(static_cast<std::uintptr_t>(v.u));
   }
-  return "<unknown type " + std::to_string(static_cast<int>(v.type)) + ">";
+  return "<unknown kind " + std::to_string(static_cast<int>(v.kind)) + ">";
 }
 
 }  // namespace
@@ -155,7 +153,7 @@ void decode_file(const std::string& path, Decoded& out) {
         r.names = rec.site->parsed.names;
         r.types = rec.site->types;
         r.values.reserve(rec.args.size());
-        for (const format::Value& v : rec.args) r.values.push_back(render(v));
+        for (const record::Value& v : rec.args) r.values.push_back(render(v));
         out.records.push_back(std::move(r));
       },
       [&](const format::Problem& p) {

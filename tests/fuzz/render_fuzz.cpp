@@ -1,6 +1,7 @@
 // libFuzzer target for what `lynx cat` does with a file: decode it and render every record as text
 // and as JSON. Templates and argument values come from the file, so fmt sees crafted patterns and
-// specs; rendering must never crash or throw, and every line must end in a newline. Built only with
+// specs; rendering must never crash or throw, every line must end in a newline, and a text line
+// must hold no other line break or terminal control. Built only with
 // -Dfuzzing=true and clang (see tests/fuzz/meson.build and scripts/fuzz.sh).
 #include <cstddef>
 #include <cstdint>
@@ -11,18 +12,20 @@
 
 #include "fix_checksums.hpp"
 #include "format/reader.hpp"
-#include "tools/render.hpp"
+#include "render/render.hpp"
 
 namespace {
 
 void render_all(std::vector<std::byte> bytes) {
   lynx::format::FileReader reader("fuzz-input");
   if (!reader.open_bytes(std::move(bytes)).ok()) return;
-  lynx::tools::Renderer renderer;
+  lynx::render::Renderer renderer;
   fmt::memory_buffer out;
   reader.read(
       [&](const lynx::format::Record& r) {
-        const lynx::tools::RecordView view{r.ts_ns, r.site, r.thread->os_tid, r.args};
+        const lynx::record::Site site = r.site->view();
+        const lynx::record::RecordView view{
+            r.ts_ns, &site, {0, r.thread->os_tid, r.thread->name}, r.args};
         out.clear();
         renderer.text(out, view);
         if (out.size() == 0 || out[out.size() - 1] != '\n') std::abort();

@@ -59,9 +59,9 @@ class TempDir {
 template <class... Args>
 std::vector<std::byte> ring_bytes(const Args&... args) {
   using namespace lynx::detail;
-  std::vector<std::byte> out((ring_size<Args>(string_size(args)) + ... + 0));
+  std::vector<std::byte> out((ring_size<Args>(measure_arg(args)) + ... + 0));
   std::byte* p = out.data();
-  ((p = encode_arg(p, args, string_size(args))), ...);
+  ((p = encode_arg(p, args, measure_arg(args))), ...);
   return out;
 }
 

@@ -1,4 +1,4 @@
-// Unit tests of tools/render: timestamps, JSON escaping and values, message formatting with its
+// Unit tests of the render library: timestamps, JSON escaping and values, message formatting with its
 // fallback, and whole text and JSON lines.
 #define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
 #include <doctest/doctest.h>
@@ -9,15 +9,17 @@
 #include <string>
 #include <vector>
 
-#include "tools/render.hpp"
+#include "format/reader.hpp"
+#include "render/render.hpp"
 
 namespace {
 
 using lynx::Level;
 using lynx::detail::ArgType;
 using lynx::format::CallSiteInfo;
-using lynx::format::Value;
-using namespace lynx::tools;
+using lynx::record::RecordView;
+using lynx::record::Value;
+using namespace lynx::render;
 
 CallSiteInfo make_site(std::string format, std::vector<ArgType> types, Level level = Level::info) {
   CallSiteInfo s;
@@ -31,31 +33,6 @@ CallSiteInfo make_site(std::string format, std::vector<ArgType> types, Level lev
   s.types = std::move(types);
   s.parsed = lynx::format::parse_template(s.format);
   return s;
-}
-
-Value int_value(std::int64_t i, ArgType t = ArgType::i64) {
-  Value v;
-  v.type = t;
-  v.i = i;
-  return v;
-}
-Value uint_value(std::uint64_t u, ArgType t = ArgType::u64) {
-  Value v;
-  v.type = t;
-  v.u = u;
-  return v;
-}
-Value float_value(double f, ArgType t = ArgType::f64) {
-  Value v;
-  v.type = t;
-  v.f = f;
-  return v;
-}
-Value string_value(std::string_view s) {
-  Value v;
-  v.type = ArgType::string;
-  v.s = s;
-  return v;
 }
 
 std::string str(const fmt::memory_buffer& b) { return std::string(b.data(), b.size()); }
@@ -78,7 +55,7 @@ std::string json_value(const Value& v) {
 std::string message(const CallSiteInfo& site, const std::vector<Value>& args) {
   fmt::memory_buffer b;
   Renderer r;
-  r.message(b, site, args);
+  r.message(b, site.view(), args);
   return str(b);
 }
 
@@ -116,78 +93,79 @@ TEST_CASE("JSON strings keep valid UTF-8 and replace invalid bytes") {
 }
 
 TEST_CASE("JSON values of every argument type") {
-  CHECK(json_value(int_value(-5, ArgType::i8)) == "-5");
-  CHECK(json_value(int_value(-300, ArgType::i16)) == "-300");
-  CHECK(json_value(int_value(-70000, ArgType::i32)) == "-70000");
-  CHECK(json_value(int_value(std::numeric_limits<std::int64_t>::min())) == "-9223372036854775808");
-  CHECK(json_value(uint_value(255, ArgType::u8)) == "255");
-  CHECK(json_value(uint_value(65535, ArgType::u16)) == "65535");
-  CHECK(json_value(uint_value(4294967295u, ArgType::u32)) == "4294967295");
+  CHECK(json_value(Value::int64(-5)) == "-5");
+  CHECK(json_value(Value::int64(-300)) == "-300");
+  CHECK(json_value(Value::int64(-70000)) == "-70000");
+  CHECK(json_value(Value::int64(std::numeric_limits<std::int64_t>::min())) == "-9223372036854775808");
+  CHECK(json_value(Value::uint64(255)) == "255");
+  CHECK(json_value(Value::uint64(65535)) == "65535");
+  CHECK(json_value(Value::uint64(4294967295u)) == "4294967295");
   const std::uint64_t u64_max = std::numeric_limits<std::uint64_t>::max();
-  CHECK(json_value(uint_value(u64_max)) == "18446744073709551615");
-  CHECK(json_value(int_value(1, ArgType::boolean)) == "true");
-  CHECK(json_value(int_value(0, ArgType::boolean)) == "false");
-  CHECK(json_value(int_value('x', ArgType::character)) == R"("x")");
-  CHECK(json_value(int_value('"', ArgType::character)) == R"("\"")");
-  CHECK(json_value(int_value('\n', ArgType::character)) == R"("\n")");
-  CHECK(json_value(int_value(static_cast<char>(0xE9), ArgType::character)) == R"("\ufffd")");
-  CHECK(json_value(float_value(12.5)) == "12.5");
-  CHECK(json_value(float_value(0.1)) == "0.1");
-  CHECK(json_value(float_value(-2.0)) == "-2");
-  CHECK(json_value(float_value(1e300)) == "1e+300");
-  CHECK(json_value(float_value(static_cast<float>(0.1f), ArgType::f32)) == "0.1");
-  CHECK(json_value(float_value(std::nan(""))) == R"("NaN")");
-  CHECK(json_value(float_value(std::nan(""), ArgType::f32)) == R"("NaN")");
-  CHECK(json_value(float_value(HUGE_VAL)) == R"("Infinity")");
-  CHECK(json_value(float_value(-HUGE_VAL, ArgType::f32)) == R"("-Infinity")");
-  CHECK(json_value(string_value("bob \"the\" builder")) == R"("bob \"the\" builder")");
-  CHECK(json_value(uint_value(0x7ffd1234abcdull, ArgType::pointer)) == R"("0x7ffd1234abcd")");
-  CHECK(json_value(uint_value(0, ArgType::pointer)) == R"("0x0")");
+  CHECK(json_value(Value::uint64(u64_max)) == "18446744073709551615");
+  CHECK(json_value(Value::boolean(1)) == "true");
+  CHECK(json_value(Value::boolean(0)) == "false");
+  CHECK(json_value(Value::character('x')) == R"("x")");
+  CHECK(json_value(Value::character('"')) == R"("\"")");
+  CHECK(json_value(Value::character('\n')) == R"("\n")");
+  CHECK(json_value(Value::character(static_cast<char>(0xE9))) == R"("\ufffd")");
+  CHECK(json_value(Value::float64(12.5)) == "12.5");
+  CHECK(json_value(Value::float64(0.1)) == "0.1");
+  CHECK(json_value(Value::float64(-2.0)) == "-2");
+  CHECK(json_value(Value::float64(1e300)) == "1e+300");
+  CHECK(json_value(Value::float32(static_cast<float>(0.1f))) == "0.1");
+  CHECK(json_value(Value::float64(std::nan(""))) == R"("NaN")");
+  CHECK(json_value(Value::float32(std::nan(""))) == R"("NaN")");
+  CHECK(json_value(Value::float64(HUGE_VAL)) == R"("Infinity")");
+  CHECK(json_value(Value::float32(-HUGE_VAL)) == R"("-Infinity")");
+  CHECK(json_value(Value::string("bob \"the\" builder")) == R"("bob \"the\" builder")");
+  CHECK(json_value(Value::pointer(0x7ffd1234abcdull)) == R"("0x7ffd1234abcd")");
+  CHECK(json_value(Value::pointer(0)) == R"("0x0")");
 }
 
 TEST_CASE("messages are formatted with fmt from the template") {
   const auto site = make_site("order {id} placed for {amount:.2f} by {user}",
                               {ArgType::i64, ArgType::f64, ArgType::string});
-  CHECK(message(site, {int_value(17), float_value(12.5), string_value("bob")}) ==
+  CHECK(message(site, {Value::int64(17), Value::float64(12.5), Value::string("bob")}) ==
         "order 17 placed for 12.50 by bob");
 
   const auto all = make_site("{} {} {} {} {} {} {:>4} {:x}",
                              {ArgType::i8, ArgType::u64, ArgType::boolean, ArgType::character,
                               ArgType::f32, ArgType::pointer, ArgType::string, ArgType::u32});
-  CHECK(message(all, {int_value(-1, ArgType::i8), uint_value(18446744073709551615ull),
-                      int_value(1, ArgType::boolean), int_value('c', ArgType::character),
-                      float_value(0.1f, ArgType::f32), uint_value(0xbeef, ArgType::pointer),
-                      string_value("ab"), uint_value(255, ArgType::u32)}) ==
+  CHECK(message(all, {Value::int64(-1), Value::uint64(18446744073709551615ull),
+                      Value::boolean(1), Value::character('c'),
+                      Value::float32(0.1f), Value::pointer(0xbeef),
+                      Value::string("ab"), Value::uint64(255)}) ==
         "-1 18446744073709551615 true c 0.1 0xbeef   ab ff");
 
-  CHECK(message(make_site("{{literal}} {n}", {ArgType::i32}), {int_value(3, ArgType::i32)}) ==
+  CHECK(message(make_site("{{literal}} {n}", {ArgType::i32}), {Value::int64(3)}) ==
         "{literal} 3");
   CHECK(message(make_site("no placeholders", {}), {}) == "no placeholders");
 }
 
 TEST_CASE("a format error falls back to default formats and says what went wrong") {
   const auto bad_spec = make_site("user {name:d} has {n} items", {ArgType::string, ArgType::i64});
-  CHECK(message(bad_spec, {string_value("bob"), int_value(4)}) ==
+  CHECK(message(bad_spec, {Value::string("bob"), Value::int64(4)}) ==
         "user bob has 4 items [format error: invalid type specifier]");
 
   const auto too_few = make_site("{a} and {b}", {ArgType::i64});
-  CHECK(message(too_few, {int_value(1)}) == "1 and {b} [format error: argument not found]");
+  CHECK(message(too_few, {Value::int64(1)}) == "1 and {b} [format error: argument not found]");
 
   const auto malformed = make_site("broken {x", {ArgType::i64});
   REQUIRE_FALSE(malformed.parsed.ok);
-  CHECK(message(malformed, {int_value(1)}) == "broken {x [format error: malformed template]");
+  CHECK(message(malformed, {Value::int64(1)}) == "broken {x [format error: malformed template]");
 
   const auto stray = make_site("v={v} } {{ok}}", {ArgType::f64});
   REQUIRE_FALSE(stray.parsed.ok);
-  CHECK(message(stray, {float_value(1.5)}) == "v=1.5 } {ok} [format error: malformed template]");
+  CHECK(message(stray, {Value::float64(1.5)}) == "v=1.5 } {ok} [format error: malformed template]");
 }
 
 TEST_CASE("positional placeholders are named arg0, arg1, ...") {
   const auto site = make_site("{} then {}", {ArgType::i64, ArgType::string});
   Renderer r;
   fmt::memory_buffer out;
-  std::vector<Value> args = {int_value(1), string_value("two")};
-  r.json(out, RecordView{0, &site, 7, args});
+  std::vector<Value> args = {Value::int64(1), Value::string("two")};
+  const lynx::record::Site sv = site.view();
+  r.json(out, RecordView{0, &sv, {0, 7, {}}, args});
   CHECK(str(out) ==
         R"({"ts":"1970-01-01T00:00:00.000000000Z","level":"info","logger":"orders","thread":7,)"
         R"("file":"src/shop/main.cpp","line":6,"msg":"1 then two","fields":{"arg0":1,"arg1":"two"}})"
@@ -195,14 +173,15 @@ TEST_CASE("positional placeholders are named arg0, arg1, ...") {
 
   // More arguments than placeholders (a damaged or foreign file): the extra ones are still named.
   fmt::memory_buffer tmp;
-  CHECK(field_name(make_site("{a}", {ArgType::i64, ArgType::i64}), 1, tmp) == "arg1");
+  CHECK(field_name(make_site("{a}", {ArgType::i64, ArgType::i64}).view(), 1, tmp) == "arg1");
 }
 
 TEST_CASE("text and JSON lines") {
   const auto site = make_site("order {id} placed for {amount:.2f} by {user}",
                               {ArgType::i64, ArgType::f64, ArgType::string});
-  std::vector<Value> args = {int_value(17), float_value(12.5), string_value("bob")};
-  const RecordView view{kExampleTs, &site, 4242, args};
+  std::vector<Value> args = {Value::int64(17), Value::float64(12.5), Value::string("bob")};
+  const lynx::record::Site sv = site.view();
+  const RecordView view{kExampleTs, &sv, {0, 4242, {}}, args};
   Renderer r;
 
   fmt::memory_buffer text;
@@ -221,13 +200,15 @@ TEST_CASE("text and JSON lines") {
   // Levels are upper-case and padded to five columns; the message is JSON-escaped.
   const auto crit = make_site("quote \" here {s}", {ArgType::string}, Level::critical);
   const auto warn = make_site("w", {}, Level::warn);
-  std::vector<Value> sargs = {string_value("line\nbreak")};
+  std::vector<Value> sargs = {Value::string("line\nbreak")};
   fmt::memory_buffer lines;
-  r.text(lines, RecordView{0, &warn, 1, {}});
-  r.json(lines, RecordView{0, &crit, 1, sargs});
+  const lynx::record::Site warn_view = warn.view(), crit_view = crit.view();
+  r.text(lines, RecordView{0, &warn_view, {0, 1, {}}, {}});
+  r.json(lines, RecordView{0, &crit_view, {0, 1, {}}, sargs});
   CHECK(str(lines) ==
         "1970-01-01T00:00:00.000000000Z WARN  orders [1] main.cpp:6 w\n"
         R"({"ts":"1970-01-01T00:00:00.000000000Z","level":"critical","logger":"orders","thread":1,)"
         R"("file":"src/shop/main.cpp","line":6,"msg":"quote \" here line\nbreak","fields":{"s":"line\nbreak"}})"
         "\n");
 }
+

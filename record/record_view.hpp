@@ -1,0 +1,50 @@
+// One record as renderers and sinks see it, whoever decoded it: the CLI from a file's blocks, or
+// the backend from a ring. Only views: the decoder owns what they point to.
+//
+// A Site is the one description of a call site. The hot path's constant detail::CallSite holds
+// its static part (template, file, function, line, level, argument types); the logger comes from
+// the record; names and the {fmt} pattern come from parsing the template once
+// (format/template_parse.hpp). The reader's format::CallSiteInfo and the backend's interned sites
+// both hand out this view.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "lynx/detail/arg_types.hpp"
+#include "lynx/level.hpp"
+#include "record/value.hpp"
+
+namespace lynx::record {
+
+struct Site {
+  Level level = Level::info;
+  std::string_view logger;
+  std::string_view file;
+  std::uint32_t line = 0;
+  std::string_view function;
+  std::string_view format;  // the template as written
+  std::span<const detail::ArgType> types;
+  // From the parsed template: one name per placeholder ("arg<i>" for positional ones; a damaged
+  // file may have fewer placeholders than arguments), and the template as a {fmt} pattern.
+  bool template_ok = false;
+  std::span<const std::string> names;
+  std::string_view fmt_pattern;
+};
+
+struct Thread {
+  std::uint32_t pid = 0;
+  std::uint64_t os_tid = 0;
+  std::string_view name;
+};
+
+struct RecordView {
+  std::int64_t ts_ns = 0;  // Unix ns
+  const Site* site = nullptr;
+  Thread thread;
+  std::span<const Value> values;  // one per site->types entry
+};
+
+}  // namespace lynx::record

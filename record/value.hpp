@@ -1,0 +1,48 @@
+// A decoded argument value, as readers, renderers and sinks see it. What a value *is* (its Kind)
+// is separate from how it was logged and stored (its detail::ArgType): renderers switch on Kind
+// only, so a new argument type that decodes to an existing kind touches no renderer.
+// Cold path: never used by the producer.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+
+namespace lynx::record {
+
+enum class Kind : std::uint8_t {
+  boolean,    // b
+  character,  // c: one byte as logged
+  int64,      // i: every signed integer type
+  uint64,     // u: every unsigned integer type
+  float32,    // f: a float, exactly widened (printed in float's shortest form)
+  float64,    // f
+  string,     // s: bytes as logged, not necessarily UTF-8
+  pointer,    // u: an address
+};
+
+struct Value {
+  Kind kind = Kind::int64;
+  bool b = false;
+  char c = 0;
+  std::int64_t i = 0;
+  std::uint64_t u = 0;
+  double f = 0;
+  // Points into storage owned by whoever produced the value (a decoded block, a ring): valid
+  // only as long as that storage, as documented where values are handed out.
+  std::string_view s;
+
+  static Value boolean(bool v) { Value x; x.kind = Kind::boolean; x.b = v; return x; }
+  static Value character(char v) { Value x; x.kind = Kind::character; x.c = v; return x; }
+  static Value int64(std::int64_t v) { Value x; x.kind = Kind::int64; x.i = v; return x; }
+  static Value uint64(std::uint64_t v) { Value x; x.kind = Kind::uint64; x.u = v; return x; }
+  static Value float32(float v) { Value x; x.kind = Kind::float32; x.f = v; return x; }
+  static Value float64(double v) { Value x; x.kind = Kind::float64; x.f = v; return x; }
+  static Value string(std::string_view v) { Value x; x.kind = Kind::string; x.s = v; return x; }
+  static Value pointer(std::uint64_t v) { Value x; x.kind = Kind::pointer; x.u = v; return x; }
+
+  // True for values that point into someone else's bytes (copy them to keep the value).
+  bool has_bytes() const { return kind == Kind::string; }
+  bool operator==(const Value&) const = default;
+};
+
+}  // namespace lynx::record

@@ -1,0 +1,122 @@
+// Escaping of untrusted bytes for JSON strings and text lines. Both validate UTF-8 by Unicode
+// table 3-7 (no overlong forms, no surrogates, nothing above U+10FFFF).
+#include <cstddef>
+
+#include "render/buffer_ops.hpp"
+#include "render/render.hpp"
+
+namespace lynx::render {
+
+using detail::append;
+
+namespace {
+
+constexpr char kHex[] = "0123456789abcdef";
+
+// Length of the valid UTF-8 sequence starting at p (a byte >= 0x80), or 0 when it is not one.
+// Follows Unicode table 3-7: no overlong forms, no surrogates, nothing above U+10FFFF.
+std::size_t utf8_length(const unsigned char* p, const unsigned char* end) {
+  const unsigned c = p[0];
+  std::size_t n;
+  unsigned lo = 0x80, hi = 0xBF;  // range of the second byte
+  if (c >= 0xC2 && c <= 0xDF) {
+    n = 2;
+  } else if (c >= 0xE0 && c <= 0xEF) {
+    n = 3;
+    if (c == 0xE0) lo = 0xA0;
+    if (c == 0xED) hi = 0x9F;
+  } else if (c >= 0xF0 && c <= 0xF4) {
+    n = 4;
+    if (c == 0xF0) lo = 0x90;
+    if (c == 0xF4) hi = 0x8F;
+  } else {
+    return 0;
+  }
+  if (static_cast<std::size_t>(end - p) < n || p[1] < lo || p[1] > hi) return 0;
+  for (std::size_t i = 2; i < n; ++i) {
+    if (p[i] < 0x80 || p[i] > 0xBF) return 0;
+  }
+  return n;
+}
+
+}  // namespace
+
+void append_json_string(fmt::memory_buffer& out, std::string_view s) {
+  out.push_back('"');
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  const auto* const end = p + s.size();
+  const auto* run = p;  // start of bytes that need no escaping, appended in one go
+  while (p < end) {
+    const unsigned c = *p;
+    if (c >= 0x20 && c != '"' && c != '\\' && c < 0x80) {
+      ++p;
+      continue;
+    }
+    if (c >= 0x80) {
+      if (const std::size_t n = utf8_length(p, end); n != 0) {
+        p += n;
+        continue;
+      }
+    }
+    out.append(reinterpret_cast<const char*>(run), reinterpret_cast<const char*>(p));
+    switch (c) {
+      case '"': append(out, "\\\""); break;
+      case '\\': append(out, "\\\\"); break;
+      case '\b': append(out, "\\b"); break;
+      case '\f': append(out, "\\f"); break;
+      case '\n': append(out, "\\n"); break;
+      case '\r': append(out, "\\r"); break;
+      case '\t': append(out, "\\t"); break;
+      default:
+        if (c >= 0x80) {
+          append(out, "\\ufffd");
+        } else {
+          const char esc[6] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 0xF]};
+          out.append(esc, esc + 6);
+        }
+    }
+    run = ++p;
+  }
+  out.append(reinterpret_cast<const char*>(run), reinterpret_cast<const char*>(p));
+  out.push_back('"');
+}
+
+void append_text_escaped(fmt::memory_buffer& out, std::string_view s) {
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  const auto* const end = p + s.size();
+  const auto* run = p;  // start of bytes that need no escaping, appended in one go
+  while (p < end) {
+    const unsigned c = *p;
+    if ((c >= 0x20 && c < 0x7F) || c == '\t') {
+      ++p;
+      continue;
+    }
+    std::size_t n = 0;
+    if (c >= 0x80) {
+      n = utf8_length(p, end);
+      // C1 controls (U+0080..U+009F) are valid UTF-8 but terminals act on them.
+      if (n == 2 && c == 0xC2 && p[1] < 0xA0) n = 0;
+      if (n != 0) {
+        p += n;
+        continue;
+      }
+    }
+    out.append(reinterpret_cast<const char*>(run), reinterpret_cast<const char*>(p));
+    if (c == '\n') {
+      append(out, "\\n");
+    } else if (c == '\r') {
+      append(out, "\\r");
+    } else if (c == 0xC2 && p + 1 < end && p[1] >= 0x80 && p[1] < 0xA0) {
+      const char esc[6] = {'\\', 'u', '0', '0', kHex[p[1] >> 4], kHex[p[1] & 0xF]};
+      out.append(esc, esc + 6);
+      ++p;  // the second byte of the C1 control
+    } else {
+      const char esc[4] = {'\\', 'x', kHex[c >> 4], kHex[c & 0xF]};
+      out.append(esc, esc + 4);
+    }
+    run = ++p;
+  }
+  out.append(reinterpret_cast<const char*>(run), reinterpret_cast<const char*>(p));
+}
+
+}  // namespace lynx::render

@@ -1,0 +1,77 @@
+// Rendering of records as text and JSON lines: the `render` library, used by the `lynx` CLI and
+// usable by the backend's sinks (it sees only record::RecordView, never a file or a ring).
+//
+// Runs once per record of possibly millions: everything appends to a caller-owned
+// fmt::memory_buffer, and a Renderer reuses its scratch buffers and argument store, so rendering
+// a record does not allocate once the buffers have grown.
+//
+// Never fails on what a program logged: a template that fmt rejects for the values it got (a
+// `{x:d}` given a string, a malformed template from a damaged file) is rendered with every value
+// in its default format, followed by " [format error: <what>]".
+//
+// Text output is safe to print (CWE-117): in the message (template and values), the logger,
+// the file and the thread name, control characters (C0 but tab, DEL, C1), ESC and bytes that are
+// not valid UTF-8 are escaped (`\n`, `\r`, `\x1b`, `\u0085`, `\xff`), so no value can forge a line
+// or drive a terminal. JSON output escapes per RFC 8259 and replaces invalid UTF-8 with U+FFFD.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string_view>
+
+#include <fmt/args.h>
+#include <fmt/format.h>
+
+#include "record/record_view.hpp"
+#include "record/value.hpp"
+
+namespace lynx::render {
+
+enum class OutputFormat { text, json };
+
+// UTC, RFC 3339 with nanoseconds: 2026-11-27T21:17:26.123456789Z.
+void append_timestamp(fmt::memory_buffer& out, std::int64_t ts_ns);
+
+// `s` as a JSON string with its quotes (RFC 8259). Bytes that are not valid UTF-8 become \ufffd,
+// so the output is valid JSON whatever the input.
+void append_json_string(fmt::memory_buffer& out, std::string_view s);
+
+// `s` for a text line (see the file comment): printable text and valid UTF-8 as is, the rest
+// escaped. Tabs and backslashes stay as they are.
+void append_text_escaped(fmt::memory_buffer& out, std::string_view s);
+
+// A value as a JSON value: numbers (full 64-bit precision; shortest round-trip floats), NaN and
+// infinities as the strings "NaN", "Infinity", "-Infinity", bools, chars and strings as strings,
+// pointers as "0x..." strings.
+void append_json_value(fmt::memory_buffer& out, const record::Value& v);
+
+// A value in fmt's default format ("{}"), not escaped.
+void append_plain_value(fmt::memory_buffer& out, const record::Value& v);
+
+// The name of argument `i` of `site`: its placeholder name, or "arg<i>" when the template has
+// fewer placeholders than the site has arguments.
+std::string_view field_name(const record::Site& site, std::size_t i, fmt::memory_buffer& tmp);
+
+class Renderer {
+ public:
+  // The message of a record: its template formatted with its values (see the file comment), not
+  // escaped.
+  void message(fmt::memory_buffer& out, const record::Site& site,
+               std::span<const record::Value> values);
+
+  // One line, ending in '\n'.
+  //   text: 2026-11-27T21:17:26.123456789Z INFO  orders [4242] main.cpp:6 <message>
+  //   json: {"ts":..,"level":..,"logger":..,"thread":..,"file":..,"line":..,"msg":..,"fields":{..}}
+  void text(fmt::memory_buffer& out, const record::RecordView& r);
+  void json(fmt::memory_buffer& out, const record::RecordView& r);
+  void line(fmt::memory_buffer& out, OutputFormat format, const record::RecordView& r) {
+    format == OutputFormat::json ? json(out, r) : text(out, r);
+  }
+
+ private:
+  fmt::dynamic_format_arg_store<fmt::format_context> store_;
+  fmt::memory_buffer scratch_;
+  fmt::memory_buffer name_;
+};
+
+}  // namespace lynx::render

@@ -1,0 +1,141 @@
+// Whole records: the message (template + values through {fmt}, with a fallback that accepts any
+// template), and the text and JSON lines.
+#include <string>
+
+#include "render/buffer_ops.hpp"
+#include "render/render.hpp"
+
+namespace lynx::render {
+
+using detail::append;
+using detail::append_int;
+using record::Kind;
+using record::Value;
+
+namespace {
+
+std::string_view basename(std::string_view path) {
+  const std::size_t slash = path.rfind('/');
+  return slash == std::string_view::npos ? path : path.substr(slash + 1);
+}
+
+void append_level_upper(fmt::memory_buffer& out, Level level) {
+  const std::string_view name = to_string(level);
+  for (const char c : name) {
+    out.push_back(c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c);
+  }
+  for (std::size_t i = name.size(); i < 5; ++i) out.push_back(' ');
+}
+
+void push_arg(fmt::dynamic_format_arg_store<fmt::format_context>& store, const Value& v) {
+  switch (v.kind) {
+    case Kind::int64: return store.push_back(v.i);
+    case Kind::uint64: return store.push_back(v.u);
+    case Kind::pointer:
+      return store.push_back(reinterpret_cast<const void*>(static_cast<std::uintptr_t>(v.u)));
+    case Kind::boolean: return store.push_back(v.b);
+    case Kind::character: return store.push_back(v.c);
+    case Kind::float32: return store.push_back(static_cast<float>(v.f));
+    case Kind::float64: return store.push_back(v.f);
+    case Kind::string: return store.push_back(v.s);  // a view: not copied into the store
+  }
+  store.push_back(v.i);
+}
+
+// The template with each placeholder replaced by the next value in its default format. Used when
+// fmt cannot format the record; must accept any text, including malformed templates.
+void append_fallback(fmt::memory_buffer& out, std::string_view t, std::span<const Value> args) {
+  std::size_t next = 0;
+  std::size_t i = 0;
+  while (i < t.size()) {
+    const char c = t[i];
+    if ((c == '{' || c == '}') && i + 1 < t.size() && t[i + 1] == c) {
+      out.push_back(c);
+      i += 2;
+    } else if (c == '{') {
+      const std::size_t close = t.find('}', i + 1);
+      if (close == std::string_view::npos) {
+        append(out, t.substr(i));
+        return;
+      }
+      if (next < args.size()) {
+        append_plain_value(out, args[next++]);
+      } else {
+        append(out, t.substr(i, close + 1 - i));
+      }
+      i = close + 1;
+    } else {
+      out.push_back(c);
+      ++i;
+    }
+  }
+}
+
+}  // namespace
+
+void Renderer::message(fmt::memory_buffer& out, const record::Site& site,
+                       std::span<const Value> args) {
+  const std::size_t mark = out.size();
+  std::string error = "malformed template";
+  if (site.template_ok) {
+    store_.clear();
+    for (const Value& v : args) push_arg(store_, v);
+    try {
+      fmt::vformat_to(fmt::appender(out), site.fmt_pattern, fmt::format_args(store_));
+      return;
+    } catch (const fmt::format_error& e) {
+      error = e.what();
+    }
+  }
+  out.resize(mark);
+  append_fallback(out, site.format, args);
+  append(out, " [format error: ");
+  append(out, error);
+  out.push_back(']');
+}
+
+void Renderer::text(fmt::memory_buffer& out, const record::RecordView& r) {
+  append_timestamp(out, r.ts_ns);
+  out.push_back(' ');
+  append_level_upper(out, r.site->level);
+  out.push_back(' ');
+  append(out, r.site->logger);
+  append(out, " [");
+  append_int(out, r.thread.os_tid);
+  append(out, "] ");
+  append(out, basename(r.site->file));
+  out.push_back(':');
+  append_int(out, r.site->line);
+  out.push_back(' ');
+  message(out, *r.site, r.values);
+  out.push_back('\n');
+}
+
+void Renderer::json(fmt::memory_buffer& out, const record::RecordView& r) {
+  append(out, "{\"ts\":\"");
+  append_timestamp(out, r.ts_ns);
+  append(out, "\",\"level\":");
+  append_json_string(out, to_string(r.site->level));
+  append(out, ",\"logger\":");
+  append_json_string(out, r.site->logger);
+  append(out, ",\"thread\":");
+  append_int(out, r.thread.os_tid);
+  append(out, ",\"file\":");
+  append_json_string(out, r.site->file);
+  append(out, ",\"line\":");
+  append_int(out, r.site->line);
+  append(out, ",\"msg\":");
+  scratch_.clear();
+  message(scratch_, *r.site, r.values);
+  append_json_string(out, {scratch_.data(), scratch_.size()});
+  append(out, ",\"fields\":{");
+  for (std::size_t i = 0; i < r.values.size(); ++i) {
+    if (i != 0) out.push_back(',');
+    append_json_string(out, field_name(*r.site, i, name_));
+    out.push_back(':');
+    append_json_value(out, r.values[i]);
+  }
+  append(out, "}}\n");
+}
+
+}  // namespace lynx::render

@@ -1,0 +1,71 @@
+// RFC 3339 timestamps without a time zone library: the date comes from H. Hinnant's
+// civil_from_days, so any int64 nanosecond value renders (years 1677..2262).
+#include <cstdint>
+
+#include "render/render.hpp"
+
+namespace lynx::render {
+
+namespace {
+
+std::int64_t floor_div(std::int64_t a, std::int64_t b) {
+  const std::int64_t q = a / b;
+  return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
+}
+
+// Days since 1970-01-01 to a proleptic Gregorian date.
+void civil_from_days(std::int64_t z, std::int64_t* y, unsigned* m, unsigned* d) {
+  z += 719468;
+  const std::int64_t era = floor_div(z, 146097);
+  const auto doe = static_cast<unsigned>(z - era * 146097);
+  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const unsigned mp = (5 * doy + 2) / 153;
+  *d = doy - (153 * mp + 2) / 5 + 1;
+  *m = mp < 10 ? mp + 3 : mp - 9;
+  *y = static_cast<std::int64_t>(yoe) + era * 400 + (*m <= 2 ? 1 : 0);
+}
+
+char* put_digits(char* p, std::uint64_t v, int width) {
+  for (int i = width - 1; i >= 0; --i) {
+    p[i] = static_cast<char>('0' + v % 10);
+    v /= 10;
+  }
+  return p + width;
+}
+
+}  // namespace
+
+void append_timestamp(fmt::memory_buffer& out, std::int64_t ts_ns) {
+  std::int64_t secs = ts_ns / 1'000'000'000;
+  std::int64_t rem = ts_ns % 1'000'000'000;  // no secs * 1e9: it overflows near INT64_MIN
+  if (rem < 0) {
+    rem += 1'000'000'000;
+    --secs;
+  }
+  const auto nanos = static_cast<std::uint64_t>(rem);
+  const std::int64_t days = floor_div(secs, 86400);
+  const auto sod = static_cast<std::uint64_t>(secs - days * 86400);
+  std::int64_t year;
+  unsigned month, day;
+  civil_from_days(days, &year, &month, &day);
+  // int64 nanoseconds span the years 1677..2262: always four digits.
+  char buf[32] = {};  // initialised: GCC 12 -O3 cannot see put_digits() fills it (maybe-uninitialized)
+  char* p = put_digits(buf, static_cast<std::uint64_t>(year), 4);
+  *p++ = '-';
+  p = put_digits(p, month, 2);
+  *p++ = '-';
+  p = put_digits(p, day, 2);
+  *p++ = 'T';
+  p = put_digits(p, sod / 3600, 2);
+  *p++ = ':';
+  p = put_digits(p, sod / 60 % 60, 2);
+  *p++ = ':';
+  p = put_digits(p, sod % 60, 2);
+  *p++ = '.';
+  p = put_digits(p, nanos, 9);
+  *p++ = 'Z';
+  out.append(buf, p);
+}
+
+}  // namespace lynx::render
