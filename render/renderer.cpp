@@ -99,15 +99,17 @@ void Renderer::text(fmt::memory_buffer& out, const record::RecordView& r) {
   out.push_back(' ');
   append_level_upper(out, r.site->level);
   out.push_back(' ');
-  append(out, r.site->logger);
+  append_text_escaped(out, r.site->logger);
   append(out, " [");
   append_int(out, r.thread.os_tid);
   append(out, "] ");
-  append(out, basename(r.site->file));
+  append_text_escaped(out, basename(r.site->file));
   out.push_back(':');
   append_int(out, r.site->line);
   out.push_back(' ');
-  message(out, *r.site, r.values);
+  scratch_.clear();
+  message(scratch_, *r.site, r.values);
+  append_text_escaped(out, {scratch_.data(), scratch_.size()});
   out.push_back('\n');
 }
 

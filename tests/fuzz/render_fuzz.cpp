@@ -29,6 +29,11 @@ void render_all(std::vector<std::byte> bytes) {
         out.clear();
         renderer.text(out, view);
         if (out.size() == 0 || out[out.size() - 1] != '\n') std::abort();
+        // Escaping (CWE-117): one line whatever the file holds, and no terminal controls.
+        for (std::size_t i = 0; i + 1 < out.size(); ++i) {
+          const auto c = static_cast<unsigned char>(out[i]);
+          if (c == '\n' || c == '\r' || c == 0x1b || c == 0x7f) std::abort();
+        }
         out.clear();
         renderer.json(out, view);
         if (out.size() < 2 || out[0] != '{' || out[out.size() - 1] != '\n') std::abort();

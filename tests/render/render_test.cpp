@@ -59,6 +59,12 @@ std::string message(const CallSiteInfo& site, const std::vector<Value>& args) {
   return str(b);
 }
 
+std::string text_escaped(std::string_view s) {
+  fmt::memory_buffer b;
+  append_text_escaped(b, s);
+  return str(b);
+}
+
 constexpr std::int64_t kExampleTs = 1795814246123456789;  // 2026-11-27T21:17:26.123456789Z
 
 }  // namespace
@@ -212,3 +218,27 @@ TEST_CASE("text and JSON lines") {
         "\n");
 }
 
+TEST_CASE("text output escapes what could forge a line or drive a terminal (CWE-117)") {
+  CHECK(text_escaped("plain text, tab\there, back\\slash") == "plain text, tab\there, back\\slash");
+  CHECK(text_escaped("a\nb\rc") == R"(a\nb\rc)");
+  CHECK(text_escaped("\x1b[31mred\x1b[0m") == R"(\x1b[31mred\x1b[0m)");
+  CHECK(text_escaped(std::string_view("\x00\x07\x7f", 3)) == R"(\x00\x07\x7f)");
+  CHECK(text_escaped("c1 \xc2\x85 \xc2\x9b csi") == R"(c1 \u0085 \u009b csi)");
+  const std::string valid = "caf\xc3\xa9 \xc2\xa0 \xe2\x82\xac \xf0\x9d\x84\x9e";
+  CHECK(text_escaped(valid) == valid);  // U+00A0 and above are text
+  CHECK(text_escaped("bad \xff \xc0\x80 \xed\xa0\x80 \xe2\x82") ==
+        R"(bad \xff \xc0\x80 \xed\xa0\x80 \xe2\x82)");
+
+  // Every value, the template, the logger, the file and the thread name of a text line.
+  auto site = make_site("user {name} \x1b]0;t\x07", {ArgType::string});
+  site.logger = "evil\nlogger";
+  site.file = "dir/fi\rle.cpp";
+  const lynx::record::Site sv = site.view();
+  std::vector<Value> args = {Value::string("bob\n2026-01-01T00:00:00Z CRIT fake")};
+  Renderer r;
+  fmt::memory_buffer out;
+  r.text(out, RecordView{0, &sv, {0, 9, "th\x1bread"}, args});
+  CHECK(str(out) ==
+        "1970-01-01T00:00:00.000000000Z INFO  evil\\nlogger [9] fi\\rle.cpp:6 "
+        "user bob\\n2026-01-01T00:00:00Z CRIT fake \\x1b]0;t\\x07\n");
+}
