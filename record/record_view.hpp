@@ -14,6 +14,7 @@
 #include <string_view>
 
 #include "lynx/detail/arg_types.hpp"
+#include "lynx/detail/call_site.hpp"
 #include "lynx/level.hpp"
 #include "record/value.hpp"
 
@@ -33,6 +34,15 @@ struct Site {
   std::span<const std::string> names;
   std::string_view fmt_pattern;
 };
+
+// The view of a hot-path call site (the backend's side): its logger's name and its template
+// parsed once (names and pattern) come from the caller, which keeps them alive.
+inline Site site_of(const detail::CallSite& cs, std::string_view logger, bool template_ok,
+                    std::span<const std::string> names, std::string_view fmt_pattern) {
+  return Site{cs.level, logger, cs.file, cs.line, cs.function, cs.format,
+              std::span<const detail::ArgType>(cs.arg_types, cs.arg_count), template_ok, names,
+              fmt_pattern};
+}
 
 struct Thread {
   std::uint32_t pid = 0;

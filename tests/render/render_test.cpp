@@ -10,6 +10,8 @@
 #include <vector>
 
 #include "format/reader.hpp"
+#include "lynx/detail/call_site.hpp"
+#include "record/codecs.hpp"
 #include "render/render.hpp"
 
 namespace {
@@ -241,4 +243,32 @@ TEST_CASE("text output escapes what could forge a line or drive a terminal (CWE-
   CHECK(str(out) ==
         "1970-01-01T00:00:00.000000000Z INFO  evil\\nlogger [9] fi\\rle.cpp:6 "
         "user bob\\n2026-01-01T00:00:00Z CRIT fake \\x1b]0;t\\x07\n");
+}
+
+TEST_CASE("a record straight from a producer's ring renders like one read from a file") {
+  // What a backend sink sees: the constant CallSite of a LYNX_* statement and the ring bytes of
+  // its arguments (as detail::log() writes them), decoded with the record codecs.
+  using lynx::detail::ArgList;
+  using lynx::detail::CallSite;
+  using Args = ArgList<std::int64_t, double, std::string>;
+  static constexpr CallSite kSite{"order {id} placed for {amount:.2f} by {user}", "src/shop/main.cpp",
+                                  "main", 6, Level::info, 3, Args::types.data()};
+  const std::string user = "bob";
+  std::vector<std::byte> ring(8 + 8 + 4 + user.size());
+  std::byte* p = ring.data();
+  p = lynx::detail::encode_arg(p, std::int64_t{17}, 0);
+  p = lynx::detail::encode_arg(p, 12.5, 0);
+  p = lynx::detail::encode_arg(p, user, user.size());
+  REQUIRE(p == ring.data() + ring.size());
+
+  const lynx::format::ParsedTemplate parsed = lynx::format::parse_template(kSite.format);
+  const lynx::record::Site site =
+      lynx::record::site_of(kSite, "orders", parsed.ok, parsed.names, parsed.fmt_pattern);
+  std::vector<Value> values(site.types.size());
+  REQUIRE(lynx::record::args_from_ring(site.types, ring.data(), ring.size(), values.data()));
+  Renderer r;
+  fmt::memory_buffer text;
+  r.text(text, RecordView{kExampleTs, &site, {1, 4242, "worker"}, values});
+  CHECK(str(text) ==
+        "2026-11-27T21:17:26.123456789Z INFO  orders [4242] main.cpp:6 order 17 placed for 12.50 by bob\n");
 }
