@@ -24,6 +24,7 @@
 #include "compress/zstd_codec.hpp"
 #include "compress/zstd_dictionary.hpp"
 #include "format/block_builder.hpp"
+#include "format/block_header.hpp"
 #include "format/bytes.hpp"
 #include "format/file_header.hpp"
 #include "format/format.hpp"
@@ -133,13 +134,14 @@ class TestFile {
     out.resize(builder_.seal(out.data(), &stats));
     std::size_t at = 0;
     while (at < out.size()) {
-      const std::byte* h = out.data() + at;
+      format::BlockHeader h;
+      REQUIRE(format::decode_block_header(out.data() + at, &h));
       BlockInfo b;
       b.offset = bytes_.size() + at;
-      b.size = format::kBlockHeaderSize + format::get<std::uint32_t>(h + 12);
-      b.kind = static_cast<format::BlockKind>(format::get<std::uint8_t>(h + 8));
+      b.size = format::kBlockHeaderSize + h.stored_size;
+      b.kind = h.kind;
       if (b.kind == format::BlockKind::data) {
-        b.records = format::get<std::uint32_t>(h + 20);
+        b.records = h.record_count;
         block_offsets_.push_back(b.offset);
       }
       blocks_.push_back(b);
