@@ -24,7 +24,7 @@ static_assert(kMaxCallSiteArgs == detail::kMaxArgs, "format.hpp mirrors the comp
 namespace {
 
 // Reads from the source in pieces of at least this size (fewer syscalls on pipes and files).
-constexpr std::size_t kReadChunk = 256 * 1024;
+constexpr std::size_t kReadChunk = 64 * 1024;
 // Resyncing reads this much more per step while it looks for the next sync marker.
 constexpr std::size_t kScanChunk = 64 * 1024;
 
