@@ -97,8 +97,8 @@ struct MergedRecord {
 };
 
 // A stream's window limits (see the file comment).
-inline constexpr std::size_t kWindowRecords = 4096;
-inline constexpr std::size_t kWindowBytes = 4u << 20;
+inline constexpr std::size_t kWindowRecords = 65536;
+inline constexpr std::size_t kWindowBytes = 24u << 20;
 
 class LogMerge {
  public:
