@@ -4,6 +4,7 @@
 
 #include <cstring>
 
+#include "format/block_header.hpp"
 #include "format/bytes.hpp"
 #include "format/varint.hpp"
 #include "record/codecs.hpp"
@@ -159,20 +160,17 @@ std::size_t BlockBuilder::write_dictionary_block(const std::vector<std::byte>& d
 std::size_t write_block_header(BlockKind kind, Codec codec, std::size_t stored, std::size_t raw,
                                std::uint32_t count, std::int64_t first_ts, std::int64_t last_ts,
                                std::uint32_t dictionary_id, std::byte* dst) {
-  const std::byte* body = dst + kBlockHeaderSize;
-  std::byte* p = dst;
-  p = put<std::uint64_t>(p, kBlockSync);
-  p = put<std::uint8_t>(p, static_cast<std::uint8_t>(kind));
-  p = put<std::uint8_t>(p, static_cast<std::uint8_t>(codec));
-  p = put<std::uint16_t>(p, static_cast<std::uint16_t>(kBlockHeaderSize));
-  p = put<std::uint32_t>(p, static_cast<std::uint32_t>(stored));
-  p = put<std::uint32_t>(p, static_cast<std::uint32_t>(raw));
-  p = put<std::uint32_t>(p, count);
-  p = put<std::int64_t>(p, first_ts);
-  p = put<std::int64_t>(p, last_ts);
-  p = put<std::uint64_t>(p, XXH3_64bits(body, stored));
-  p = put<std::uint32_t>(p, dictionary_id);
-  put<std::uint32_t>(p, XXH32(dst, 52, 0));
+  BlockHeader h;
+  h.kind = kind;
+  h.codec = codec;
+  h.stored_size = static_cast<std::uint32_t>(stored);
+  h.raw_size = static_cast<std::uint32_t>(raw);
+  h.record_count = count;
+  h.first_ts = first_ts;
+  h.last_ts = last_ts;
+  h.payload_checksum = XXH3_64bits(dst + kBlockHeaderSize, stored);
+  h.dictionary_id = dictionary_id;
+  encode_block_header(h, dst);
   return kBlockHeaderSize + stored;
 }
 

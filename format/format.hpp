@@ -79,4 +79,20 @@ enum class EntryType : std::uint8_t {
 //   signed integers: zigzag varint; unsigned integers, pointers: varint;
 //   bool, char: 1 byte; f32: 4 bytes; f64: 8 bytes (IEEE 754); string: varint size, bytes.
 
+// Reader limits (docs/format.md, "Reader limits"). A file that exceeds one is damaged (the writer
+// never writes such a thing); readers report it as a problem instead of allocating for it.
+//   stored_size of a block: no more than a zstd frame of kMaxBlockRawSize can take (a header
+//   claiming more is treated as a damaged header: the reader resyncs at the next sync marker)
+inline constexpr std::uint32_t kMaxBlockStoredSize = kMaxBlockRawSize + kMaxBlockRawSize / 128;
+//   records in a data block: at most raw_size / kMinRecordSize (every record has 3 varints)
+inline constexpr std::uint32_t kMinRecordSize = 3;
+//   str fields of metadata entries (template, logger, file, function, thread name)
+inline constexpr std::size_t kMaxMetadataStringSize = 64 * 1024;
+//   arguments of a call site (lynx::detail::kMaxArgs, what the compile-time check allows)
+inline constexpr std::size_t kMaxCallSiteArgs = 64;
+//   width and precision in a placeholder's spec ({x:>4096}, {x:.4096f})
+inline constexpr std::uint32_t kMaxSpecWidth = 4096;
+//   call site and thread definitions held per file, counted in bytes of their decoded form
+inline constexpr std::size_t kMaxDefinitionBytes = 16u << 20;
+
 }  // namespace lynx::format

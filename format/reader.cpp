@@ -14,51 +14,133 @@
 #include "format/format.hpp"
 #include "format/varint.hpp"
 #include "record/codecs.hpp"
+#include "lynx/detail/template_check.hpp"
 
 namespace lynx::format {
 
 using detail::ArgType;
 
-FileReader::FileReader(std::string path) : path_(std::move(path)) {}
+static_assert(kMaxCallSiteArgs == detail::kMaxArgs, "format.hpp mirrors the compile-time check");
 
-Status FileReader::open() {
-  const int fd = ::open(path_.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return Status::from_errno(errno, "open " + path_);
-  struct stat st {};
-  if (::fstat(fd, &st) != 0) {
-    const int err = errno;
-    ::close(fd);
-    return Status::from_errno(err, "stat " + path_);
-  }
-  // Read to EOF, not to st_size: pipes and /dev/stdin report size 0, and a file being appended to
-  // may have grown.
-  bytes_.resize(std::max<std::size_t>(static_cast<std::size_t>(st.st_size), 64 * 1024));
-  std::size_t done = 0;
-  for (;;) {
-    if (done == bytes_.size()) bytes_.resize(bytes_.size() * 2);
-    const ssize_t r = ::read(fd, bytes_.data() + done, bytes_.size() - done);
-    if (r < 0 && errno == EINTR) continue;
-    if (r < 0) {
-      const int err = errno;
-      ::close(fd);
-      return Status::from_errno(err, "read " + path_);
-    }
-    if (r == 0) break;  // EOF
-    done += static_cast<std::size_t>(r);
-  }
-  ::close(fd);
-  bytes_.resize(done);
-  return open_bytes(std::move(bytes_));
-}
+namespace {
 
-Status FileReader::open_bytes(std::vector<std::byte> bytes) {
-  bytes_ = std::move(bytes);
-  Status s = decode_file_header(bytes_.data(), bytes_.size(), &header_, &header_size_);
-  if (!s.ok()) return Status::error(s.code(), path_ + ": " + s.message());
+// Reads from the source in pieces of at least this size (fewer syscalls on pipes and files).
+constexpr std::size_t kReadChunk = 64 * 1024;
+// Resyncing reads this much more per step while it looks for the next sync marker.
+constexpr std::size_t kScanChunk = 64 * 1024;
+
+std::string num(std::uint64_t n) { return std::to_string(n); }
+
+}  // namespace
+
+// --- sources --------------------------------------------------------------------------------
+
+Status FdSource::open(const std::string& path, std::unique_ptr<FdSource>* out) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return Status::from_errno(errno, "open " + path);
+  *out = std::make_unique<FdSource>(fd, path);
   return {};
 }
 
-Status FileReader::set_dictionary(const std::vector<std::byte>& dictionary) {
+FdSource::~FdSource() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+Status FdSource::read(std::byte* dst, std::size_t n, std::size_t* got) {
+  for (;;) {
+    const ssize_t r = ::read(fd_, dst, n);
+    if (r < 0 && errno == EINTR) continue;
+    if (r < 0) return Status::from_errno(errno, "read " + name_);
+    *got = static_cast<std::size_t>(r);
+    return {};
+  }
+}
+
+bool FdSource::regular_file() const {
+  struct stat st {};
+  return ::fstat(fd_, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+Status MemorySource::read(std::byte* dst, std::size_t n, std::size_t* got) {
+  *got = std::min(n, bytes_.size() - at_);
+  if (*got != 0) std::memcpy(dst, bytes_.data() + at_, *got);
+  at_ += *got;
+  return {};
+}
+
+// --- BlockReader ----------------------------------------------------------------------------
+
+BlockReader::BlockReader(std::string path, std::unique_ptr<ByteSource> source)
+    : path_(std::move(path)), source_(std::move(source)) {}
+
+std::size_t BlockReader::fill(std::uint64_t from, std::size_t n) {
+  const std::uint64_t end = base_ + filled_;
+  if (from + n <= end) return static_cast<std::size_t>(end - from);
+  // Keep only [from, end): the bytes before it are used up.
+  const std::size_t drop = static_cast<std::size_t>(from - base_);
+  const std::size_t keep = filled_ - drop;
+  const std::size_t want = std::max(n, kReadChunk);
+  if (buf_.size() < want || buf_.size() > 2 * want) {
+    // Grow for a big block; give memory back after one.
+    std::vector<std::byte> next(want);
+    if (keep != 0) std::memcpy(next.data(), buf_.data() + drop, keep);
+    buf_.swap(next);
+  } else if (drop != 0 && keep != 0) {
+    std::memmove(buf_.data(), buf_.data() + drop, keep);
+  }
+  base_ = from;
+  filled_ = keep;
+  while (filled_ < n) {
+    std::size_t got = 0;
+    if (Status s = source_->read(buf_.data() + filled_, buf_.size() - filled_, &got); !s.ok()) {
+      error_ = std::move(s);
+      break;
+    }
+    if (got == 0) break;  // end of the bytes (for now, when growing)
+    filled_ += got;
+  }
+  summary_.bytes = std::max<std::uint64_t>(summary_.bytes, base_ + filled_);
+  return filled_;
+}
+
+void BlockReader::release_buffers() {
+  if (in_data_) return;  // the records of the current block point into them
+  std::vector<std::byte>().swap(scratch_);
+  if (damage_at_ != kNoDamage) return;
+  // Keep what was read ahead of pos_ (a pipe cannot give it again).
+  const std::size_t keep = static_cast<std::size_t>(base_ + filled_ - pos_);
+  std::vector<std::byte> rest(at(pos_), at(pos_) + keep);
+  buf_.swap(rest);
+  base_ = pos_;
+  filled_ = keep;
+}
+
+Status BlockReader::open() {
+  if (opened_) return {};
+  std::size_t need = 16;  // magic, version and header_size
+  std::size_t have = fill(0, need);
+  if (!error_.ok()) return error_;
+  if (have >= 16) {
+    need = std::clamp<std::size_t>(get<std::uint32_t>(at(12)), 16, kMaxFileHeaderSize);
+    have = fill(0, need);
+    if (!error_.ok()) return error_;
+  }
+  if (growing_ && have < need &&
+      std::memcmp(at(0), kFileMagic.data(), std::min(have, kFileMagic.size())) == 0 &&
+      (have < 16 || (get<std::uint16_t>(at(8)) <= kVersionMajor &&
+                     get<std::uint32_t>(at(12)) >= kFileHeaderFixedSize + 4))) {
+    return Status::error(Status::Code::unavailable,
+                         path_ + ": file header not completely written yet");
+  }
+  std::size_t size = 0;
+  Status s = decode_file_header(at(0), have, &header_, &size);
+  if (!s.ok()) return Status::error(s.code(), path_ + ": " + s.message());
+  pos_ = size;
+  opened_ = true;
+  return {};
+}
+
+Status BlockReader::set_dictionary(const std::vector<std::byte>& dictionary) {
   Status s = zstd_.set_dictionary(dictionary);
   if (s.ok()) {
     dictionary_id_ = compress::dictionary_id(dictionary);
@@ -67,217 +149,342 @@ Status FileReader::set_dictionary(const std::vector<std::byte>& dictionary) {
   return s;
 }
 
-compress::ZstdDecompressor& FileReader::zstd_for(std::uint32_t block_dictionary) {
+compress::ZstdDecompressor& BlockReader::zstd_for(std::uint32_t block_dictionary) {
   if (block_dictionary != 0 || !zstd_has_dictionary_) return zstd_;
   if (!plain_zstd_) plain_zstd_ = std::make_unique<compress::ZstdDecompressor>();
   return *plain_zstd_;
 }
 
-std::size_t FileReader::find_sync(std::size_t from) const {
-  std::byte sync[8];
-  put<std::uint64_t>(sync, kBlockSync);
-  for (std::size_t i = from; i + 8 <= bytes_.size(); ++i) {
-    if (bytes_[i] == sync[0] && std::memcmp(&bytes_[i], sync, 8) == 0) return i;
-  }
-  return bytes_.size();
+BlockReader::Step BlockReader::report(std::uint64_t at, std::uint64_t bytes, std::uint64_t lost,
+                                      std::string message) {
+  ++summary_.problems;
+  problem_ = Problem{at, bytes, lost, std::move(message)};
+  return Step::problem;
 }
 
-ReadSummary FileReader::read(const RecordFn& on_record, const ProblemFn& on_problem) {
-  ReadSummary sum;
-  sum.bytes = bytes_.size();
-  std::size_t pos = header_size_;
-  auto problem = [&](std::size_t at, std::size_t bytes, std::uint64_t lost, std::string msg) {
-    ++sum.problems;
-    on_problem(Problem{at, bytes, lost, std::move(msg)});
-  };
-  while (pos < bytes_.size()) {
-    const std::size_t left = bytes_.size() - pos;
-    if (left < kBlockHeaderSize) {
-      problem(pos, left, 0, "file ends inside a block header (" + std::to_string(left) +
-                                " bytes at the end could not be used)");
-      break;
+BlockReader::Next BlockReader::next() {
+  if (!error_.ok()) return Next::error;
+  for (;;) {
+    const Step step = in_data_                   ? decode_record()
+                      : damage_at_ != kNoDamage ? scan_for_sync()
+                                                : read_block();
+    switch (step) {
+      case Step::again: continue;
+      case Step::record: return Next::record;
+      case Step::problem: return Next::problem;
+      case Step::not_yet: return Next::not_yet;
+      case Step::end: return Next::end;
+      case Step::error: return Next::error;
     }
-    const std::byte* h = bytes_.data() + pos;
-    const bool header_ok = get<std::uint64_t>(h) == kBlockSync &&
-                           XXH32(h, 52, 0) == get<std::uint32_t>(h + 52);
-    const std::uint16_t hsize = get<std::uint16_t>(h + 10);
-    if (!header_ok || hsize < kBlockHeaderSize || hsize > left) {
-      const std::size_t next = find_sync(pos + 1);
-      if (next < bytes_.size()) {
-        problem(pos, next - pos, 0, "damaged block header; skipped to the next block");
-      } else {  // no block after it: the rest of the file is a tail nothing can be read from
-        problem(pos, next - pos, 0,
-                std::string(get<std::uint64_t>(h) == kBlockSync ? "damaged or cut-off block header"
-                                                                : "damaged block header") +
-                    " (" + std::to_string(next - pos) + " bytes at the end could not be used)");
-      }
-      pos = next;
-      continue;
-    }
-    const auto kind = static_cast<BlockKind>(get<std::uint8_t>(h + 8));
-    const auto codec = static_cast<Codec>(get<std::uint8_t>(h + 9));
-    const std::uint32_t stored = get<std::uint32_t>(h + 12);
-    const std::uint32_t raw = get<std::uint32_t>(h + 16);
-    const std::uint32_t count = get<std::uint32_t>(h + 20);
-    const std::int64_t first_ts = get<std::int64_t>(h + 24);
-    const std::uint64_t checksum = get<std::uint64_t>(h + 40);
-    const std::uint32_t lost = kind == BlockKind::data ? count : 0;
-    if (stored > left - hsize) {
-      problem(pos, left, lost,
-              "file is cut off inside a block (" + std::to_string(left) +
-                  " bytes at the end could not be used, " + std::to_string(lost) + " records lost)");
-      break;
-    }
-    const std::byte* body = h + hsize;
-    const std::size_t block_end = pos + hsize + stored;
-    if (XXH3_64bits(body, stored) != checksum) {
-      problem(pos, hsize + stored, lost,
-              "block checksum mismatch (" + std::to_string(lost) + " records lost)");
-      pos = block_end;
-      continue;
-    }
-    if (raw > kMaxBlockRawSize) {
-      problem(pos, hsize + stored, lost, "block claims an impossible size");
-      pos = block_end;
-      continue;
-    }
-    const std::uint32_t block_dictionary = get<std::uint32_t>(h + 48);
-    const std::byte* payload = body;
-    if (kind == BlockKind::dictionary) {
-      Status s = codec == Codec::raw && raw == stored
-                     ? zstd_.set_dictionary(std::vector<std::byte>(body, body + stored))
-                     : Status::error(Status::Code::corrupt, "malformed dictionary block");
-      if (s.ok()) {
-        dictionary_id_ = block_dictionary;
-        zstd_has_dictionary_ = true;
-        ++sum.blocks;
-      } else {
-        problem(pos, hsize + stored, 0, s.message());
-      }
-      pos = block_end;
-      continue;
-    }
-    // Blocks without a dictionary (id 0) decode with or without one loaded: `--dictionary` given
-    // for a set of files must not break the files that do not use it.
-    if (codec == Codec::zstd && block_dictionary != 0 && block_dictionary != dictionary_id_) {
-      problem(pos, hsize + stored, lost,
-              "block needs zstd dictionary " + std::to_string(block_dictionary) +
-                  ", which the file does not carry: pass it with --dictionary (" +
-                  std::to_string(lost) + " records not decoded)");
-      pos = block_end;
-      continue;
-    }
-    if (codec == Codec::zstd) {
-      Status s = zstd_for(block_dictionary).decompress(body, stored, raw, &scratch_);
-      if (!s.ok()) {
-        problem(pos, hsize + stored, lost, s.message());
-        pos = block_end;
-        continue;
-      }
-      payload = scratch_.data();
-    } else if (codec != Codec::raw) {
-      problem(pos, hsize + stored, lost, "unknown block codec " + std::to_string(int(codec)));
-      pos = block_end;
-      continue;
-    } else if (raw != stored) {
-      problem(pos, hsize + stored, lost, "raw block sizes disagree");
-      pos = block_end;
-      continue;
-    }
-    ++sum.blocks;
-    if (payload_hook_) payload_hook_(kind, payload, raw);
-    if (kind == BlockKind::metadata) {
-      if (!decode_metadata(payload, raw)) problem(pos, hsize + stored, 0, "malformed metadata block");
-    } else if (kind == BlockKind::data) {
-      std::uint64_t decoded = 0;
-      if (!decode_data(payload, raw, count, first_ts, on_record, &decoded)) {
-        problem(pos, hsize + stored, count - decoded,
-                "malformed data block (" + std::to_string(count - decoded) + " records lost)");
-      }
-      sum.records += decoded;
-    }  // other kinds: from a newer minor version; skipped by design
-    pos = block_end;
   }
-  return sum;
+}
+
+BlockReader::Step BlockReader::scan_for_sync() {
+  std::byte sync[8];
+  put<std::uint64_t>(sync, kBlockSync);
+  for (;;) {
+    const std::uint64_t end = base_ + filled_;
+    if (end >= scan_at_ + 8) {
+      for (std::uint64_t i = scan_at_; i + 8 <= end; ++i) {
+        const std::byte* p = at(i);
+        if (*p == sync[0] && std::memcmp(p, sync, 8) == 0) {
+          const std::uint64_t from = damage_at_;
+          damage_at_ = kNoDamage;
+          pos_ = i;
+          return report(from, i - from, 0, damage_skip_);
+        }
+      }
+      scan_at_ = end - 7;  // a marker may start in the last 7 bytes
+    }
+    fill(scan_at_, static_cast<std::size_t>(end - scan_at_) + kScanChunk);
+    if (!error_.ok()) return Step::error;
+    if (base_ + filled_ == end) {  // no more bytes
+      if (growing_) return Step::not_yet;
+      const std::uint64_t from = damage_at_;
+      damage_at_ = kNoDamage;
+      pos_ = end;
+      return report(from, end - from, 0,
+                    damage_tail_ + " (" + num(end - from) + " bytes at the end could not be used)");
+    }
+  }
+}
+
+BlockReader::Step BlockReader::read_block() {
+  const std::size_t have = fill(pos_, kBlockHeaderSize);
+  if (!error_.ok()) return Step::error;
+  if (have == 0) return growing_ ? Step::not_yet : Step::end;
+  if (have < kBlockHeaderSize) {
+    if (growing_) return Step::not_yet;
+    const std::uint64_t from = pos_;
+    pos_ += have;
+    return report(from, have, 0, "file ends inside a block header (" + num(have) +
+                                     " bytes at the end could not be used)");
+  }
+  // Resyncs at the next sync marker after pos_, reporting the bytes skipped.
+  auto resync = [&](const char* skip, const char* tail) {
+    damage_at_ = pos_;
+    scan_at_ = pos_ + 1;
+    damage_skip_ = skip;
+    damage_tail_ = tail;
+    return Step::again;
+  };
+  BlockHeader h;
+  const bool intact = decode_block_header(at(pos_), &h);
+  const char* damaged = has_block_sync(at(pos_)) ? "damaged or cut-off block header"
+                                                 : "damaged block header";
+  constexpr const char* kSkipped = "damaged block header; skipped to the next block";
+  if (!intact || h.header_size < kBlockHeaderSize) return resync(kSkipped, damaged);
+  if (fill(pos_, h.header_size) < h.header_size) {
+    if (!error_.ok()) return Step::error;
+    if (growing_) return Step::not_yet;
+    return resync(kSkipped, damaged);
+  }
+  // A payload no writer can produce: not buffered, the header is not trusted.
+  if (h.stored_size > kMaxBlockStoredSize) {
+    return resync("block claims an impossible size; skipped to the next block",
+                  "block claims an impossible size");
+  }
+  block_ = h;
+  const std::size_t block_size = std::size_t{h.header_size} + h.stored_size;
+  const std::uint32_t lost = h.kind == BlockKind::data ? h.record_count : 0;
+  const std::size_t whole = fill(pos_, block_size);
+  if (!error_.ok()) return Step::error;
+  if (whole < block_size) {
+    if (growing_) return Step::not_yet;
+    const std::uint64_t from = pos_;
+    pos_ += whole;
+    return report(from, whole, lost,
+                  "file is cut off inside a block (" + num(whole) +
+                      " bytes at the end could not be used, " + num(lost) + " records lost)");
+  }
+  const std::uint64_t block_at = pos_;
+  const std::byte* body = at(pos_) + h.header_size;
+  pos_ += block_size;
+  const std::uint32_t stored = h.stored_size, raw = h.raw_size;
+  if (XXH3_64bits(body, stored) != h.payload_checksum) {
+    return report(block_at, block_size, lost, "block checksum mismatch (" + num(lost) + " records lost)");
+  }
+  if (raw > kMaxBlockRawSize) return report(block_at, block_size, lost, "block claims an impossible size");
+  if (h.kind == BlockKind::data && h.record_count > raw / kMinRecordSize) {
+    return report(block_at, block_size, lost,
+                  "malformed data block (" + num(h.record_count) + " records cannot fit in " +
+                      num(raw) + " bytes; " + num(lost) + " records lost)");
+  }
+  if (h.kind == BlockKind::dictionary) {
+    Status s = h.codec == Codec::raw && raw == stored
+                   ? zstd_.set_dictionary(std::vector<std::byte>(body, body + stored))
+                   : Status::error(Status::Code::corrupt, "malformed dictionary block");
+    if (!s.ok()) return report(block_at, block_size, 0, s.message());
+    dictionary_id_ = h.dictionary_id;
+    zstd_has_dictionary_ = true;
+    ++summary_.blocks;
+    return Step::again;
+  }
+  // Blocks without a dictionary (id 0) decode with or without one loaded: `--dictionary` given
+  // for a set of files must not break the files that do not use it.
+  if (h.codec == Codec::zstd && h.dictionary_id != 0 && h.dictionary_id != dictionary_id_) {
+    return report(block_at, block_size, lost,
+                  "block needs zstd dictionary " + num(h.dictionary_id) +
+                      ", which the file does not carry: pass it with --dictionary (" + num(lost) +
+                      " records not decoded)");
+  }
+  const std::byte* payload = body;
+  if (h.codec == Codec::zstd) {
+    Status s = zstd_for(h.dictionary_id).decompress(body, stored, raw, &scratch_);
+    if (!s.ok()) return report(block_at, block_size, lost, s.message());
+    payload = scratch_.data();
+  } else if (h.codec != Codec::raw) {
+    return report(block_at, block_size, lost, "unknown block codec " + num(int(h.codec)));
+  } else if (raw != stored) {
+    return report(block_at, block_size, lost, "raw block sizes disagree");
+  }
+  ++summary_.blocks;
+  if (payload_hook_) payload_hook_(h.kind, payload, raw);
+  if (h.kind == BlockKind::metadata) {
+    std::string error = decode_metadata(payload, raw);
+    if (!error.empty()) return report(block_at, block_size, 0, std::move(error));
+  } else if (h.kind == BlockKind::data) {
+    // The records are delivered one per next(); no fill() runs until they are done, so the
+    // payload stays where it is.
+    in_data_ = true;
+    block_at_ = block_at;
+    block_size_ = block_size;
+    payload_ = payload;
+    payload_size_ = raw;
+    payload_pos_ = 0;
+    records_left_ = h.record_count;
+    records_done_ = 0;
+    ts_ = h.first_ts;
+  }  // other kinds: from a newer minor version; skipped by design
+  return Step::again;
+}
+
+BlockReader::Step BlockReader::decode_record() {
+  if (records_left_ == 0) {
+    in_data_ = false;
+    if (payload_pos_ != payload_size_) {
+      return report(block_at_, block_size_, 0, "malformed data block (0 records lost)");
+    }
+    return Step::again;
+  }
+  Cursor c(payload_ + payload_pos_, payload_size_ - payload_pos_);
+  auto fail = [&] {
+    in_data_ = false;
+    const std::uint64_t lost = block_.record_count - records_done_;
+    return report(block_at_, block_size_, lost, "malformed data block (" + num(lost) + " records lost)");
+  };
+  std::uint64_t site_id, thread_id, delta;
+  if (!c.varint(&site_id) || !c.varint(&thread_id) || !c.varint(&delta)) return fail();
+  const auto site = sites_.find(static_cast<std::uint32_t>(site_id));
+  const auto thread = threads_.find(static_cast<std::uint32_t>(thread_id));
+  if (site == sites_.end() || thread == threads_.end()) return fail();
+  // Wrapping arithmetic: a crafted delta must not be undefined behaviour.
+  ts_ = static_cast<std::int64_t>(static_cast<std::uint64_t>(ts_) +
+                                  static_cast<std::uint64_t>(unzigzag(delta)));
+  record_.ts_ns = ts_;
+  record_.site = site->second.get();
+  record_.thread = thread->second.get();
+  record_.args.resize(record_.site->types.size());
+  if (!record::args_from_disk(record_.site->types, c, record_.args.data())) return fail();
+  payload_pos_ = static_cast<std::size_t>(c.pos() - payload_);
+  --records_left_;
+  ++records_done_;
+  ++summary_.records;
+  return Step::record;
 }
 
 namespace {
 
-bool read_str(Cursor& c, std::string* out) {
+constexpr const char* kMalformedMetadata = "malformed metadata block";
+
+// A str field; its size is checked against kMaxMetadataStringSize. *error says why it failed.
+bool read_str(Cursor& c, std::string* out, std::string* error) {
   std::uint64_t n;
   const std::byte* p;
-  if (!c.varint(&n) || !c.view(&p, n)) return false;
+  if (!c.varint(&n)) return false;
+  if (n > kMaxMetadataStringSize) {
+    *error = std::string(kMalformedMetadata) + " (a string of " + num(n) +
+             " bytes; at most " + num(kMaxMetadataStringSize) + ")";
+    return false;
+  }
+  if (!c.view(&p, n)) return false;
   out->assign(reinterpret_cast<const char*>(p), n);
   return true;
 }
 
 }  // namespace
 
-bool FileReader::decode_metadata(const std::byte* data, std::size_t n) {
+std::string BlockReader::decode_metadata(const std::byte* data, std::size_t n) {
   Cursor c(data, n);
+  std::string error;
+  auto malformed = [&] { return error.empty() ? std::string(kMalformedMetadata) : error; };
+  auto count = [&](std::size_t bytes) {
+    definition_bytes_ += bytes;
+    if (definition_bytes_ <= kMaxDefinitionBytes) return true;
+    error = std::string(kMalformedMetadata) + " (more than " + num(kMaxDefinitionBytes >> 20) +
+            " MiB of call site and thread definitions in one file)";
+    return false;
+  };
   while (c.remaining() > 0) {
     std::uint8_t type;
     std::uint64_t size;
     const std::byte* body;
-    if (!c.bytes(&type, 1) || !c.varint(&size) || !c.view(&body, size)) return false;
+    if (!c.bytes(&type, 1) || !c.varint(&size) || !c.view(&body, size)) return malformed();
     Cursor e(body, size);
     if (type == static_cast<std::uint8_t>(EntryType::call_site)) {
       auto site = std::make_unique<CallSiteInfo>();
       std::uint64_t id, line, nargs;
       std::uint8_t level;
-      if (!e.varint(&id) || !e.bytes(&level, 1) || !read_str(e, &site->logger) ||
-          !read_str(e, &site->file) || !e.varint(&line) || !read_str(e, &site->function) ||
-          !read_str(e, &site->format) || !e.varint(&nargs) || nargs > e.remaining()) {
-        return false;
+      if (!e.varint(&id) || !e.bytes(&level, 1) || !read_str(e, &site->logger, &error) ||
+          !read_str(e, &site->file, &error) || !e.varint(&line) ||
+          !read_str(e, &site->function, &error) || !read_str(e, &site->format, &error) ||
+          !e.varint(&nargs)) {
+        return malformed();
       }
+      if (nargs > kMaxCallSiteArgs) {
+        return std::string(kMalformedMetadata) + " (call site " + num(id) + " has " + num(nargs) +
+               " arguments; at most " + num(kMaxCallSiteArgs) + ")";
+      }
+      if (nargs > e.remaining()) return malformed();
       site->id = static_cast<std::uint32_t>(id);
       site->level = static_cast<Level>(level);
       site->line = static_cast<std::uint32_t>(line);
       site->types.resize(nargs);
       for (auto& t : site->types) {
         std::uint8_t v;
-        if (!e.bytes(&v, 1) || !record::known_arg_type(v)) return false;
+        if (!e.bytes(&v, 1) || !record::known_arg_type(v)) return malformed();
         t = static_cast<ArgType>(v);
       }
       site->parsed = parse_template(site->format);
+      if (!site->parsed.limit_error.empty()) {
+        return std::string(kMalformedMetadata) + " (call site " + num(id) + ": " +
+               site->parsed.limit_error + ")";
+      }
+      if (!count(sizeof(CallSiteInfo) + site->logger.size() + site->file.size() +
+                 site->function.size() + 3 * site->format.size() + nargs +
+                 site->parsed.names.size() * sizeof(std::string))) {
+        return error;
+      }
       auto& slot = sites_[site->id];
       if (slot) retired_sites_.push_back(std::move(slot));  // earlier records may still point to it
       slot = std::move(site);
     } else if (type == static_cast<std::uint8_t>(EntryType::thread)) {
       auto th = std::make_unique<ThreadInfo>();
       std::uint64_t id;
-      if (!e.varint(&id) || !e.varint(&th->os_tid) || !read_str(e, &th->name)) return false;
+      if (!e.varint(&id) || !e.varint(&th->os_tid) || !read_str(e, &th->name, &error)) {
+        return malformed();
+      }
+      if (!count(sizeof(ThreadInfo) + th->name.size())) return error;
       th->id = static_cast<std::uint32_t>(id);
       auto& slot = threads_[th->id];
       if (slot) retired_threads_.push_back(std::move(slot));
       slot = std::move(th);
     }  // unknown entry types are skipped
   }
-  return true;
+  return {};
 }
 
-bool FileReader::decode_data(const std::byte* data, std::size_t n, std::uint32_t count,
-                             std::int64_t first_ts, const RecordFn& on_record,
-                             std::uint64_t* decoded) {
-  Cursor c(data, n);
-  std::int64_t ts = first_ts;
-  for (std::uint32_t r = 0; r < count; ++r) {
-    std::uint64_t site_id, thread_id, delta;
-    if (!c.varint(&site_id) || !c.varint(&thread_id) || !c.varint(&delta)) return false;
-    const auto site = sites_.find(static_cast<std::uint32_t>(site_id));
-    const auto thread = threads_.find(static_cast<std::uint32_t>(thread_id));
-    if (site == sites_.end() || thread == threads_.end()) return false;
-    // Wrapping arithmetic: a crafted delta must not be undefined behaviour.
-    ts = static_cast<std::int64_t>(static_cast<std::uint64_t>(ts) + static_cast<std::uint64_t>(unzigzag(delta)));
-    record_.ts_ns = ts;
-    record_.site = site->second.get();
-    record_.thread = thread->second.get();
-    record_.args.resize(record_.site->types.size());
-    if (!record::args_from_disk(record_.site->types, c, record_.args.data())) return false;
-    on_record(record_);
-    ++*decoded;
+// --- FileReader -----------------------------------------------------------------------------
+
+FileReader::FileReader(std::string path)
+    : path_(std::move(path)),
+      reader_(std::make_unique<BlockReader>(path_, std::make_unique<MemorySource>())) {}
+
+Status FileReader::open() {
+  std::unique_ptr<FdSource> source;
+  if (Status s = FdSource::open(path_, &source); !s.ok()) return s;
+  return open_source(std::move(source));
+}
+
+Status FileReader::open_bytes(std::vector<std::byte> bytes) {
+  return open_source(std::make_unique<MemorySource>(std::move(bytes)));
+}
+
+Status FileReader::open_source(std::unique_ptr<ByteSource> source) {
+  reader_ = std::make_unique<BlockReader>(path_, std::move(source));
+  return reader_->open();
+}
+
+ReadSummary read_to_end(BlockReader& reader, const std::function<void(const Record&)>& on_record,
+                        const std::function<void(const Problem&)>& on_problem) {
+  for (;;) {
+    switch (reader.next()) {
+      case BlockReader::Next::record: on_record(reader.record()); continue;
+      case BlockReader::Next::problem: on_problem(reader.problem()); continue;
+      case BlockReader::Next::error: {
+        ReadSummary sum = reader.summary();
+        sum.error = reader.error();
+        return sum;
+      }
+      case BlockReader::Next::end:
+      case BlockReader::Next::not_yet:
+        return reader.summary();
+    }
   }
-  return c.remaining() == 0;
+}
+
+ReadSummary FileReader::read(const RecordFn& on_record, const ProblemFn& on_problem) {
+  return read_to_end(*reader_, on_record, on_problem);
 }
 
 }  // namespace lynx::format

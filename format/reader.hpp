@@ -1,7 +1,13 @@
 // Reader side of the file format: decodes one lynx file, block by block, tolerating damage.
 // A damaged block (bad header or payload checksum, undecodable payload) is reported as a Problem and
-// skipped by resyncing at the next sync marker; a cut-off tail is reported with its size. Memory
-// use is bounded by the file size plus one block (kMaxBlockRawSize).
+// skipped by resyncing at the next sync marker; a cut-off tail is reported with its size.
+//
+// BlockReader pulls one file from any ByteSource (a file, a pipe, standard input, bytes in memory)
+// in bounded memory: the block being decoded (at most kMaxBlockStoredSize stored plus
+// kMaxBlockRawSize decompressed), a read buffer and the file's definitions (kMaxDefinitionBytes),
+// never the whole file. It can be told that the file is still growing: then a block, block header
+// or file header cut short by the end of the bytes is "not yet there" (retried from the same
+// offset when called again), not damage. FileReader is the whole-file callback API on top of it.
 #pragma once
 
 #include <cstddef>
@@ -15,6 +21,7 @@
 
 #include "base/status.hpp"
 #include "compress/zstd_codec.hpp"
+#include "format/block_header.hpp"
 #include "format/file_header.hpp"
 #include "format/format.hpp"
 #include "format/template_parse.hpp"
@@ -51,8 +58,8 @@ struct ThreadInfo {
 
 using record::Value;
 
-// A decoded record. `site` and `thread` stay valid as long as the FileReader; `args[i].s` (string
-// values) only during the callback that received the record.
+// A decoded record. `site` and `thread` stay valid as long as the reader; `args[i].s` (string
+// values) only until the next call of BlockReader::next() (or during the FileReader callback).
 struct Record {
   std::int64_t ts_ns = 0;
   const CallSiteInfo* site = nullptr;
@@ -72,21 +79,83 @@ struct ReadSummary {
   std::uint64_t records = 0;
   std::uint64_t bytes = 0;
   std::uint64_t problems = 0;
+  Status error;  // a read error (Code::io_error) that ended the reading early; ok otherwise
 };
 
-class FileReader {
+// Where a BlockReader's bytes come from: read sequentially, never sought.
+class ByteSource {
  public:
-  using RecordFn = std::function<void(const Record&)>;
-  using ProblemFn = std::function<void(const Problem&)>;
+  virtual ~ByteSource() = default;
+  // Up to `n` bytes into dst. Returns how many; 0 when there is nothing more (now: a growing file
+  // may have more later). Errors: Code::io_error.
+  virtual Status read(std::byte* dst, std::size_t n, std::size_t* got) = 0;
+};
 
-  explicit FileReader(std::string path);
-  // Reads the file and its header. Errors: cannot read (Code::io_error), not a lynx file or damaged
-  // header (Code::corrupt), newer major version (Code::unsupported).
+// A file descriptor, closed on destruction.
+class FdSource final : public ByteSource {
+ public:
+  // Opens `path` read-only. Errors: "open <path>: <errno text>" (Code::io_error and the like).
+  static Status open(const std::string& path, std::unique_ptr<FdSource>* out);
+  // Takes ownership of `fd` (e.g. a dup of standard input). `name` names it in messages.
+  FdSource(int fd, std::string name) : fd_(fd), name_(std::move(name)) {}
+  ~FdSource() override;
+  FdSource(const FdSource&) = delete;
+  FdSource& operator=(const FdSource&) = delete;
+  Status read(std::byte* dst, std::size_t n, std::size_t* got) override;
+  // A regular file (can be opened again by its path), not a pipe, socket or terminal.
+  bool regular_file() const;
+
+ private:
+  int fd_;
+  std::string name_;
+};
+
+// Bytes in memory (tests, fuzzing). append() adds bytes later, like a growing file.
+class MemorySource final : public ByteSource {
+ public:
+  explicit MemorySource(std::vector<std::byte> bytes = {}) : bytes_(std::move(bytes)) {}
+  void append(const std::byte* p, std::size_t n) { bytes_.insert(bytes_.end(), p, p + n); }
+  Status read(std::byte* dst, std::size_t n, std::size_t* got) override;
+
+ private:
+  std::vector<std::byte> bytes_;
+  std::size_t at_ = 0;
+};
+
+// Pulls one file, record by record (see the file comment). Not thread-safe; one per file.
+//
+//   BlockReader r("app.lynx", std::move(source));
+//   if (Status s = r.open(); !s.ok()) ...;
+//   for (;;) switch (r.next()) {
+//     case BlockReader::Next::record: use(r.record()); break;
+//     case BlockReader::Next::problem: report(r.problem()); break;
+//     case BlockReader::Next::not_yet: wait, then call next() again (growing files only)
+//     case BlockReader::Next::end: done; case BlockReader::Next::error: r.error()
+//   }
+class BlockReader {
+ public:
+  enum class Next {
+    record,   // record() holds the next record
+    problem,  // problem() holds damage found; reading goes on after it
+    end,      // the end of the file (never when growing)
+    not_yet,  // growing file: the next block is not (completely) written yet; retry later
+    error,    // reading the source failed: error(); nothing more comes
+  };
+
+  BlockReader(std::string path, std::unique_ptr<ByteSource> source);
+  BlockReader(const BlockReader&) = delete;
+  BlockReader& operator=(const BlockReader&) = delete;
+
+  // Reads the file header. Errors: not a lynx file or damaged header (Code::corrupt), newer major
+  // version (Code::unsupported), the source failed (Code::io_error); messages start with the path.
+  // Growing files: Code::unavailable while the header is not completely there (call again later).
   Status open();
-  // Same as open(), for a file already in memory (tests, fuzzing). `path` names it in messages.
-  Status open_bytes(std::vector<std::byte> bytes);
   const FileHeader& header() const { return header_; }
   const std::string& path() const { return path_; }
+
+  // Growing: the end of the bytes is where the writer is, not the end of the file. Turning it off
+  // (the writer has moved on) makes a cut-off tail damage again at the next call.
+  void set_growing(bool growing) { growing_ = growing; }
 
   // A zstd dictionary for files whose blocks need one but that do not carry it themselves
   // (`lynx cat --dictionary`). A dictionary block inside the file takes precedence.
@@ -96,27 +165,68 @@ class FileReader {
   using PayloadFn = std::function<void(BlockKind kind, const std::byte* payload, std::size_t size)>;
   void set_payload_hook(PayloadFn hook) { payload_hook_ = std::move(hook); }
 
-  // Decodes every block in file order; records go to on_record, damage to on_problem.
-  ReadSummary read(const RecordFn& on_record, const ProblemFn& on_problem);
+  Next next();
+  const Record& record() const { return record_; }
+  const Problem& problem() const { return problem_; }
+  const Status& error() const { return error_; }
+  // The header of the last block read (while records of a data block come: that block's).
+  const BlockHeader& block() const { return block_; }
+  // Blocks, records and problems so far; bytes: the bytes read from the source so far.
+  const ReadSummary& summary() const { return summary_; }
+  // Frees the read and decompression buffers (they are rebuilt if needed); definitions stay, so
+  // records already delivered keep their site and thread.
+  void release_buffers();
 
  private:
-  bool decode_metadata(const std::byte* p, std::size_t n);
-  bool decode_data(const std::byte* p, std::size_t n, std::uint32_t count, std::int64_t first_ts,
-                   const RecordFn& on_record, std::uint64_t* decoded);
-  std::size_t find_sync(std::size_t from) const;
+  enum class Step { again, record, problem, not_yet, end, error };
+  Step read_block();
+  Step scan_for_sync();
+  Step decode_record();
+  Step report(std::uint64_t at, std::uint64_t bytes, std::uint64_t lost, std::string message);
+  // Makes file bytes [from, from + n) available in buf_ when the source has them; drops the bytes
+  // before `from`. Returns the bytes available from `from` (less than n: no more for now).
+  std::size_t fill(std::uint64_t from, std::size_t n);
+  const std::byte* at(std::uint64_t offset) const { return buf_.data() + (offset - base_); }
+  std::string decode_metadata(const std::byte* p, std::size_t n);
   // The decompressor for a zstd block naming `block_dictionary` (0: none).
   compress::ZstdDecompressor& zstd_for(std::uint32_t block_dictionary);
 
   std::string path_;
-  std::vector<std::byte> bytes_;
-  std::size_t header_size_ = 0;
+  std::unique_ptr<ByteSource> source_;
+  bool growing_ = false;
+  bool opened_ = false;
   FileHeader header_;
+
+  // Read buffer: file bytes [base_, base_ + filled_) in buf_[0, filled_).
+  std::vector<std::byte> buf_;
+  std::uint64_t base_ = 0;
+  std::size_t filled_ = 0;
+  std::uint64_t pos_ = 0;  // the next block starts here
+  static constexpr std::uint64_t kNoDamage = ~std::uint64_t{0};
+  std::uint64_t damage_at_ = kNoDamage;  // resyncing: where the damaged region started
+  std::uint64_t scan_at_ = 0;           // resyncing: no sync marker starts before this
+  std::string damage_skip_;            // resyncing: the message when a marker is found
+  std::string damage_tail_;            // resyncing: how the message starts when none is
+
+  // The data block whose records are being delivered.
+  BlockHeader block_;
+  std::uint64_t block_at_ = 0;
+  std::size_t block_size_ = 0;
+  const std::byte* payload_ = nullptr;
+  std::size_t payload_size_ = 0;
+  std::size_t payload_pos_ = 0;
+  std::uint32_t records_left_ = 0;
+  std::uint32_t records_done_ = 0;
+  bool in_data_ = false;
+  std::int64_t ts_ = 0;
+
   std::unordered_map<std::uint32_t, std::unique_ptr<CallSiteInfo>> sites_;
   std::unordered_map<std::uint32_t, std::unique_ptr<ThreadInfo>> threads_;
   // Definitions replaced by a later entry with the same id; kept so that Record::site and
-  // Record::thread stay valid for the reader's whole life.
+  // Record::thread stay valid for the reader's whole life (within kMaxDefinitionBytes).
   std::vector<std::unique_ptr<CallSiteInfo>> retired_sites_;
   std::vector<std::unique_ptr<ThreadInfo>> retired_threads_;
+  std::size_t definition_bytes_ = 0;
   compress::ZstdDecompressor zstd_;
   bool zstd_has_dictionary_ = false;  // once a dictionary is loaded into zstd_
   std::unique_ptr<compress::ZstdDecompressor> plain_zstd_;  // blocks without one, then
@@ -124,6 +234,47 @@ class FileReader {
   std::uint32_t dictionary_id_ = 0;  // of the dictionary loaded into zstd_, 0 for none
   PayloadFn payload_hook_;
   Record record_;
+  Problem problem_;
+  Status error_;
+  ReadSummary summary_;
+};
+
+// Drives `reader` to the end of its file: records to on_record, problems to on_problem. A read
+// error ends it early and is in the summary's `error`. A growing reader stops at not_yet.
+ReadSummary read_to_end(BlockReader& reader, const std::function<void(const Record&)>& on_record,
+                        const std::function<void(const Problem&)>& on_problem);
+
+// The whole-file callback API: one BlockReader driven to the end of the file.
+class FileReader {
+ public:
+  using RecordFn = std::function<void(const Record&)>;
+  using ProblemFn = std::function<void(const Problem&)>;
+
+  explicit FileReader(std::string path);
+  // Opens the file and reads its header (BlockReader::open). Errors: cannot open or read
+  // (Code::io_error), not a lynx file or damaged header (Code::corrupt), newer major version
+  // (Code::unsupported).
+  Status open();
+  // Same as open(), for a file already in memory (tests, fuzzing). `path` names it in messages.
+  Status open_bytes(std::vector<std::byte> bytes);
+  // Same as open(), for any source (a pipe, standard input).
+  Status open_source(std::unique_ptr<ByteSource> source);
+  const FileHeader& header() const { return reader_->header(); }
+  const std::string& path() const { return path_; }
+
+  Status set_dictionary(const std::vector<std::byte>& dictionary) {
+    return reader_->set_dictionary(dictionary);
+  }
+  using PayloadFn = BlockReader::PayloadFn;
+  void set_payload_hook(PayloadFn hook) { reader_->set_payload_hook(std::move(hook)); }
+
+  // Decodes every block in file order; records go to on_record, damage to on_problem. A read
+  // error ends it early and is in the summary's `error`.
+  ReadSummary read(const RecordFn& on_record, const ProblemFn& on_problem);
+
+ private:
+  std::string path_;
+  std::unique_ptr<BlockReader> reader_;
 };
 
 }  // namespace lynx::format

@@ -13,6 +13,9 @@ struct ParsedTemplate {
   bool ok = false;                 // false: malformed (only possible for damaged or foreign files)
   std::vector<std::string> names;  // one per placeholder; "arg<i>" for positional ones
   std::string fmt_pattern;         // for fmt::vformat
+  // Not empty when a placeholder's spec asks for a width or precision above kMaxSpecWidth
+  // (format.hpp): rendering it would allocate that much per record. `ok` is false then.
+  std::string limit_error;
 };
 
 ParsedTemplate parse_template(std::string_view text);

@@ -34,7 +34,8 @@ CLI::App* add_cat_command(CLI::App& app, CatOptions& options) {
   cat->add_option("--dictionary", options.dictionary,
                   "zstd dictionary (from `lynx train`) for files that do not carry theirs")
       ->type_name("FILE");
-  cat->add_option("PATH", options.paths, "Log files, or directories whose *.lynx files are read")
+  cat->add_option("PATH", options.paths,
+                  "Log files, directories whose *.lynx files are read, or - for standard input")
       ->required();
   return cat;
 }
@@ -46,18 +47,15 @@ int run_cat(const CatOptions& options, std::FILE* out, std::FILE* err) {
     return diag.exit_code();
   }
   const std::vector<std::string> files = expand_paths(options.paths, diag);
-  const LogSet logs = LogSet::load(files, diag, dictionary);
+  LogMerge logs(files, diag, dictionary);
 
   render::Renderer renderer;
-  std::vector<format::Value> values;
   fmt::memory_buffer buf;
   buf.reserve(kFlushBytes + 64 * 1024);
   bool ok = true;
-  for (const LoadedRecord& r : logs.records()) {
-    logs.values(r, &values);
-    const record::Site site = logs.site(r).view();
-    const ThreadEntry& thread = logs.thread(r);
-    const record::RecordView view{r.ts_ns, &site, {thread.pid, thread.os_tid, thread.name}, values};
+  while (const MergedRecord* r = logs.next()) {
+    const record::Site site = r->site->view();
+    const record::RecordView view{r->ts_ns, &site, {0, r->os_tid, {}}, r->values};
     renderer.line(buf, options.format, view);
     if (buf.size() >= kFlushBytes) {
       ok = write_all(out, buf);

@@ -1,6 +1,7 @@
 #include "tools/log_source.hpp"
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstring>
@@ -18,9 +19,8 @@
 namespace lynx::tools {
 
 namespace fs = std::filesystem;
-using detail::ArgType;
-using record::Kind;
-using record::Value;
+using format::BlockReader;
+using format::Value;
 
 void Diagnostics::io_error(std::string_view message) {
   io_error_ = true;
@@ -44,7 +44,13 @@ std::vector<std::string> expand_paths(const std::vector<std::string>& args, Diag
     if (::stat(path.c_str(), &st) == 0 && !seen.insert({st.st_dev, st.st_ino}).second) return;
     files.push_back(std::move(path));
   };
+  bool stdin_added = false;
   for (const std::string& arg : args) {
+    if (arg == kStdinPath) {
+      if (!stdin_added) files.push_back(arg);
+      stdin_added = true;
+      continue;
+    }
     std::error_code ec;
     const fs::file_status st = fs::status(arg, ec);
     if (ec || !fs::exists(st)) {
@@ -94,216 +100,293 @@ bool load_dictionary_option(const std::string& path, std::vector<std::byte>* dic
   return true;
 }
 
+std::unique_ptr<BlockReader> open_log(const std::string& path,
+                                      const std::vector<std::byte>& dictionary, Diagnostics& diag,
+                                      Status* header_error) {
+  std::unique_ptr<format::ByteSource> source;
+  if (path == kStdinPath) {
+    const int fd = ::dup(STDIN_FILENO);
+    if (fd < 0) {
+      diag.io_error(Status::from_errno(errno, "read standard input").message());
+      return nullptr;
+    }
+    source = std::make_unique<format::FdSource>(fd, path);
+  } else {
+    std::unique_ptr<format::FdSource> file;
+    if (const Status s = format::FdSource::open(path, &file); !s.ok()) {
+      diag.io_error(s.message());
+      return nullptr;
+    }
+    source = std::move(file);
+  }
+  auto reader = std::make_unique<BlockReader>(path, std::move(source));
+  if (Status s = reader->open(); !s.ok()) {
+    // The reader's messages name the file already.
+    if (s.code() != Status::Code::corrupt && s.code() != Status::Code::unsupported) {
+      diag.io_error(s.message());
+    } else if (header_error != nullptr) {
+      *header_error = std::move(s);
+    } else {
+      diag.data_error(s.message());
+    }
+    return nullptr;
+  }
+  if (!dictionary.empty()) {
+    if (const Status s = reader->set_dictionary(dictionary); !s.ok()) {
+      diag.io_error(fmt::format("{}: {}", path, s.message()));
+      return nullptr;
+    }
+  }
+  return reader;
+}
+
+void report_problem(const std::string& path, const format::Problem& p, Diagnostics& diag) {
+  diag.data_error(fmt::format("{}: offset {}: {}", path, p.offset, p.message));
+}
+
 namespace {
 
-bool same_site(const format::CallSiteInfo& a, const format::CallSiteInfo& b) {
-  return a.line == b.line && a.level == b.level && a.types == b.types && a.format == b.format &&
-         a.file == b.file && a.logger == b.logger && a.function == b.function;
-}
-
-void append_sized(std::string& key, std::string_view s) {
-  const auto n = static_cast<std::uint32_t>(s.size());
-  key.append(reinterpret_cast<const char*>(&n), sizeof n);
-  key.append(s);
-}
-
-// Identity of a call site's content, to share one table entry between files of one program.
-std::string site_key(const format::CallSiteInfo& s) {
-  std::string key;
-  key.push_back(static_cast<char>(s.level));
-  key.append(reinterpret_cast<const char*>(&s.line), sizeof s.line);
-  append_sized(key, s.logger);
-  append_sized(key, s.file);
-  append_sized(key, s.function);
-  append_sized(key, s.format);
-  for (const ArgType t : s.types) key.push_back(static_cast<char>(t));
-  return key;
-}
-
-template <class T>
-void put(std::vector<std::byte>& arena, T v) {
-  const std::size_t at = arena.size();
-  arena.resize(at + sizeof v);
-  std::memcpy(arena.data() + at, &v, sizeof v);
-}
-
-template <class T>
-T take(const std::byte*& p) {
-  T v;
-  std::memcpy(&v, p, sizeof v);
-  p += sizeof v;
-  return v;
-}
+// What the window needs to know of a Value, in one place: whether it points to bytes outside
+// itself (a string value), and how to point it elsewhere. Everything else is copied as is.
+bool points_outside(const Value& v) { return v.has_bytes(); }
+std::string_view outside_bytes(const Value& v) { return v.s; }
+void repoint(Value& v, std::string_view bytes) { v.s = bytes; }
 
 struct FileToRead {
   std::string path;
   std::uint32_t shard = 0;
   std::uint64_t sequence = 0;
+  std::unique_ptr<BlockReader> reader;  // kept open when the path cannot be opened again (a pipe)
 };
-
-// Reads only the header, so that files can be put in (shard, sequence) order before they are
-// loaded one at a time.
-bool peek_header(const std::string& path, format::FileHeader* header) {
-  std::FILE* f = std::fopen(path.c_str(), "rb");
-  if (f == nullptr) return false;
-  std::vector<std::byte> buf(format::kMaxFileHeaderSize);
-  const std::size_t n = std::fread(buf.data(), 1, buf.size(), f);
-  std::fclose(f);
-  std::size_t size = 0;
-  return format::decode_file_header(buf.data(), n, header, &size).ok();
-}
-
-void report_open_error(const Status& s, Diagnostics& diag) {
-  // The reader's messages name the file already.
-  if (s.code() == Status::Code::corrupt || s.code() == Status::Code::unsupported) {
-    diag.data_error(s.message());
-  } else {
-    diag.io_error(s.message());
-  }
-}
 
 }  // namespace
 
-// Adds the records of one file. Site and thread pointers from the reader are valid only while it
-// lives (and a site redefined in a later metadata block replaces the object at its id), so every
-// cache hit is checked against the copied content.
-class LogSet::FileLoader {
+// The files of one shard number, in sequence order, and their reorder window.
+class LogMerge::Stream {
  public:
-  FileLoader(LogSet& set, std::uint32_t pid) : set_(set), pid_(pid) {}
+  struct Entry {
+    std::int64_t ts_ns = 0;
+    std::int64_t order_ns = 0;
+    std::uint64_t arrival = 0;
+    const format::CallSiteInfo* site = nullptr;
+    std::uint64_t os_tid = 0;
+    std::uint64_t file = 0;  // number of the OpenFile it came from
+    std::size_t bytes = 0;   // what it counts against kWindowBytes
+    std::vector<Value> values;
+    std::vector<char> strings;  // the bytes of its string values
+  };
 
-  void add(const format::Record& r) {
-    LoadedRecord out;
-    out.ts_ns = r.ts_ns;
-    out.site = site_index(*r.site);
-    out.thread = thread_index(*r.thread);
-    std::int64_t& last = set_.thread_last_ns_[out.thread];
-    out.order_ns = std::max(r.ts_ns, last);
-    last = out.order_ns;
-    out.args_offset = set_.arena_.size();
-    for (const Value& v : r.args) append(v);
-    set_.records_.push_back(out);
+  explicit Stream(LogMerge& merge) : merge_(merge) {}
+  void add_file(FileToRead file) { files_.push_back(std::move(file)); }
+
+  // Reads until the window is full or the stream has ended. Returns whether it has a head.
+  bool fill() {
+    while (!ended_ && heap_.size() < kWindowRecords && bytes_ < kWindowBytes) {
+      if (!pull()) ended_ = true;
+    }
+    return !heap_.empty();
+  }
+  bool empty() const { return heap_.empty(); }
+  const Entry& head() const { return pool_[heap_.front()]; }
+  // Takes the head out of the window; it stays valid until release().
+  const Entry& take() {
+    std::pop_heap(heap_.begin(), heap_.end(), later_);
+    taken_ = heap_.back();
+    heap_.pop_back();
+    return pool_[taken_];
+  }
+  void release() {
+    Entry& e = pool_[taken_];
+    bytes_ -= e.bytes;
+    --open_[e.file - first_open_].in_window;
+    free_.push_back(taken_);
+    prune();
   }
 
  private:
-  std::uint32_t site_index(const format::CallSiteInfo& site) {
-    const auto hit = sites_.find(&site);
-    if (hit != sites_.end() && same_site(set_.sites_[hit->second], site)) return hit->second;
-    const auto next = static_cast<std::uint32_t>(set_.sites_.size());
-    const auto [it, inserted] = set_.site_index_.try_emplace(site_key(site), next);
-    if (inserted) set_.sites_.push_back(site);
-    sites_[&site] = it->second;
-    return it->second;
-  }
+  struct OpenFile {
+    std::unique_ptr<BlockReader> reader;
+    std::string path;
+    std::uint32_t pid = 0;
+    std::size_t in_window = 0;  // its records in the window: their sites live in its reader
+    bool done = false;
+  };
 
-  std::uint32_t thread_index(const format::ThreadInfo& thread) {
-    if (last_thread_ != kNone && thread.os_tid == last_os_tid_) return last_thread_;
-    const auto [it, inserted] = set_.thread_index_.try_emplace(
-        std::pair(pid_, thread.os_tid), static_cast<std::uint32_t>(set_.threads_.size()));
-    if (inserted) {
-      set_.threads_.push_back(ThreadEntry{pid_, thread.os_tid, thread.name});
-      set_.thread_last_ns_.push_back(std::numeric_limits<std::int64_t>::min());
+  // Orders the heap as a min-heap by (effective ts, arrival).
+  struct Later {
+    const std::deque<Entry>* pool;
+    bool operator()(std::uint32_t a, std::uint32_t b) const {
+      const Entry& x = (*pool)[a];
+      const Entry& y = (*pool)[b];
+      return x.order_ns != y.order_ns ? x.order_ns > y.order_ns : x.arrival > y.arrival;
     }
-    last_os_tid_ = thread.os_tid;
-    last_thread_ = it->second;
-    return last_thread_;
+  };
+
+  OpenFile* current() {
+    if (!open_.empty() && !open_.back().done) return &open_.back();
+    while (next_file_ < files_.size()) {
+      FileToRead& f = files_[next_file_++];
+      std::unique_ptr<BlockReader> reader =
+          f.reader ? std::move(f.reader) : open_log(f.path, merge_.dictionary_, merge_.diag_);
+      if (!reader) continue;
+      const std::uint32_t pid = reader->header().pid;
+      open_.push_back(OpenFile{std::move(reader), f.path, pid, 0, false});
+      return &open_.back();
+    }
+    return nullptr;
   }
 
-  // Arena layout per value: its Kind, then integers, pointers and floats 8 bytes (f32 widened
-  // exactly to f64), bool and char 1 byte, strings u32 size + bytes.
-  void append(const Value& v) {
-    std::vector<std::byte>& a = set_.arena_;
-    put(a, static_cast<std::uint8_t>(v.kind));
-    switch (v.kind) {
-      case Kind::int64: return put(a, v.i);
-      case Kind::uint64: case Kind::pointer: return put(a, v.u);
-      case Kind::boolean: return put(a, static_cast<std::uint8_t>(v.b));
-      case Kind::character: return put(a, v.c);
-      case Kind::float32: case Kind::float64: return put(a, v.f);
-      case Kind::string: {
-        put(a, static_cast<std::uint32_t>(v.s.size()));
-        const auto* b = reinterpret_cast<const std::byte*>(v.s.data());
-        a.insert(a.end(), b, b + v.s.size());
-        return;
+  void finish(OpenFile& f) {
+    f.done = true;
+    f.reader->release_buffers();
+    prune();
+  }
+
+  // Closes the files that are done and have no record left in the window.
+  void prune() {
+    while (!open_.empty() && open_.front().done && open_.front().in_window == 0) {
+      open_.pop_front();
+      ++first_open_;
+    }
+  }
+
+  // Reads the next record of the stream into the window; false at the end of the stream.
+  bool pull() {
+    for (;;) {
+      OpenFile* f = current();
+      if (f == nullptr) return false;
+      switch (f->reader->next()) {
+        case BlockReader::Next::record: add(*f, f->reader->record()); return true;
+        case BlockReader::Next::problem:
+          report_problem(f->path, f->reader->problem(), merge_.diag_);
+          continue;
+        case BlockReader::Next::error:
+          merge_.diag_.io_error(f->reader->error().message());
+          finish(*f);
+          continue;
+        case BlockReader::Next::end:
+        case BlockReader::Next::not_yet: finish(*f); continue;
       }
     }
   }
 
-  static constexpr std::uint32_t kNone = std::numeric_limits<std::uint32_t>::max();
-  LogSet& set_;
-  std::uint32_t pid_;
-  std::unordered_map<const format::CallSiteInfo*, std::uint32_t> sites_;
-  std::uint64_t last_os_tid_ = 0;
-  std::uint32_t last_thread_ = kNone;
+  void add(OpenFile& f, const format::Record& r) {
+    const std::uint64_t file = first_open_ + open_.size() - 1;  // f is the last open file
+    if (r.thread != last_thread_ || file != last_file_) {
+      last_slot_ = &merge_.thread_last_ns_
+                        .try_emplace(ThreadKey{f.pid, r.thread->os_tid},
+                                     std::numeric_limits<std::int64_t>::min())
+                        .first->second;
+      last_thread_ = r.thread;
+      last_file_ = file;
+    }
+    std::uint32_t index;
+    if (!free_.empty()) {
+      index = free_.back();
+      free_.pop_back();
+    } else {
+      index = static_cast<std::uint32_t>(pool_.size());
+      pool_.emplace_back();
+    }
+    Entry& e = pool_[index];
+    e.ts_ns = r.ts_ns;
+    e.order_ns = std::max(r.ts_ns, *last_slot_);
+    *last_slot_ = e.order_ns;
+    e.arrival = arrivals_++;
+    e.site = r.site;
+    e.os_tid = r.thread->os_tid;
+    e.file = file;
+    e.values.assign(r.args.begin(), r.args.end());
+    std::size_t outside = 0;
+    for (const Value& v : e.values) {
+      if (points_outside(v)) outside += outside_bytes(v).size();
+    }
+    e.strings.resize(outside);
+    std::size_t at = 0;
+    for (Value& v : e.values) {
+      if (!points_outside(v)) continue;
+      const std::string_view s = outside_bytes(v);
+      if (!s.empty()) std::memcpy(e.strings.data() + at, s.data(), s.size());
+      repoint(v, std::string_view(e.strings.data() + at, s.size()));
+      at += s.size();
+    }
+    e.bytes = sizeof(Entry) + e.values.size() * sizeof(Value) + outside;
+    bytes_ += e.bytes;
+    ++f.in_window;
+    heap_.push_back(index);
+    std::push_heap(heap_.begin(), heap_.end(), later_);
+  }
+
+  LogMerge& merge_;
+  std::vector<FileToRead> files_;
+  std::size_t next_file_ = 0;
+  std::deque<OpenFile> open_;  // files whose records may still be in the window; the last is read
+  std::uint64_t first_open_ = 0;  // number of open_.front()
+  bool ended_ = false;
+  std::deque<Entry> pool_;  // a deque: entries never move, so their values' pointers hold
+  std::vector<std::uint32_t> free_;
+  std::vector<std::uint32_t> heap_;
+  Later later_{&pool_};
+  std::size_t bytes_ = 0;
+  std::uint64_t arrivals_ = 0;
+  std::uint32_t taken_ = 0;
+  const format::ThreadInfo* last_thread_ = nullptr;
+  std::uint64_t last_file_ = 0;
+  std::int64_t* last_slot_ = nullptr;
 };
 
-LogSet LogSet::load(const std::vector<std::string>& files, Diagnostics& diag,
-                    const std::vector<std::byte>& dictionary) {
+LogMerge::LogMerge(const std::vector<std::string>& files, Diagnostics& diag,
+                   const std::vector<std::byte>& dictionary)
+    : diag_(diag), dictionary_(dictionary) {
   std::vector<FileToRead> order;
   for (const std::string& path : files) {
-    format::FileHeader header;
-    if (!peek_header(path, &header)) {
-      // Let the reader say what is wrong, in its words.
-      format::FileReader reader(path);
-      const Status s = reader.open();
-      if (!s.ok()) {
-        report_open_error(s, diag);
-        continue;
-      }
-      header = reader.header();
+    std::unique_ptr<BlockReader> reader = open_log(path, dictionary_, diag_);
+    if (!reader) continue;
+    FileToRead f{path, reader->header().shard, reader->header().sequence, nullptr};
+    // A regular file is opened again when its stream reaches it, so that only a few files are
+    // open at a time; anything else (a pipe, standard input) cannot give its bytes twice.
+    struct stat st {};
+    if (path == kStdinPath || ::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) {
+      f.reader = std::move(reader);
     }
-    order.push_back(FileToRead{path, header.shard, header.sequence});
+    order.push_back(std::move(f));
   }
   std::stable_sort(order.begin(), order.end(), [](const FileToRead& a, const FileToRead& b) {
     return a.shard != b.shard ? a.shard < b.shard : a.sequence < b.sequence;
   });
-
-  LogSet set;
-  for (const FileToRead& file : order) {
-    format::FileReader reader(file.path);
-    if (const Status s = reader.open(); !s.ok()) {
-      report_open_error(s, diag);
-      continue;
+  for (std::size_t i = 0; i < order.size(); ++i) {
+    if (i == 0 || order[i].shard != order[i - 1].shard) {
+      streams_.push_back(std::make_unique<Stream>(*this));
     }
-    if (!dictionary.empty()) {
-      if (const Status s = reader.set_dictionary(dictionary); !s.ok()) {
-        diag.io_error(fmt::format("{}: {}", file.path, s.message()));
-        continue;
-      }
-    }
-    FileLoader loader(set, reader.header().pid);
-    reader.read([&](const format::Record& r) { loader.add(r); },
-                [&](const format::Problem& p) {
-                  diag.data_error(fmt::format("{}: offset {}: {}", file.path, p.offset, p.message));
-                });
+    streams_.back()->add_file(std::move(order[i]));
   }
-  std::stable_sort(set.records_.begin(), set.records_.end(),
-                   [](const LoadedRecord& a, const LoadedRecord& b) {
-                     return a.order_ns < b.order_ns;
-                   });
-  return set;
+  for (auto& s : streams_) s->fill();  // in shard order: each stream's first problems come first
 }
 
-void LogSet::values(const LoadedRecord& r, std::vector<Value>* out) const {
-  const format::CallSiteInfo& s = sites_[r.site];
-  out->resize(s.types.size());
-  const std::byte* p = arena_.data() + r.args_offset;
-  for (Value& v : *out) {
-    v = Value{};
-    v.kind = static_cast<Kind>(take<std::uint8_t>(p));
-    switch (v.kind) {
-      case Kind::int64: v.i = take<std::int64_t>(p); break;
-      case Kind::uint64: case Kind::pointer: v.u = take<std::uint64_t>(p); break;
-      case Kind::boolean: v.b = take<std::uint8_t>(p) != 0; break;
-      case Kind::character: v.c = take<char>(p); break;
-      case Kind::float32: case Kind::float64: v.f = take<double>(p); break;
-      case Kind::string: {
-        const auto n = take<std::uint32_t>(p);
-        v.s = std::string_view(reinterpret_cast<const char*>(p), n);
-        p += n;
-        break;
-      }
+LogMerge::~LogMerge() = default;
+
+const MergedRecord* LogMerge::next() {
+  if (taken_ != nullptr) {
+    taken_->release();
+    taken_->fill();
+    taken_ = nullptr;
+  }
+  Stream* best = nullptr;
+  for (const auto& s : streams_) {
+    // Strictly earlier only: on a tie the earlier stream wins, as in the stable sort.
+    if (!s->empty() && (best == nullptr || s->head().order_ns < best->head().order_ns)) {
+      best = s.get();
     }
   }
+  if (best == nullptr) return nullptr;
+  const Stream::Entry& e = best->take();
+  taken_ = best;
+  out_.ts_ns = e.ts_ns;
+  out_.order_ns = e.order_ns;
+  out_.site = e.site;
+  out_.os_tid = e.os_tid;
+  out_.values = e.values;
+  return &out_;
 }
 
 }  // namespace lynx::tools

@@ -1,20 +1,28 @@
-// Where `lynx` gets its records: PATH arguments expanded to files, and every record of those files
-// loaded into one LogSet, merged in time order.
+// Where `lynx` gets its records: PATH arguments expanded to files, each file opened through one
+// helper, and the records of all of them streamed in one merged time order.
 //
 // Merge rule (what must hold): records come out in time order, and each thread's records (a thread
 // is (file pid, os_tid), across rotated files and shards) in the order it logged them, even when
-// clocks make timestamps go slightly backwards across threads. Records are laid out file by file
-// in file order, files in (shard, sequence) order; each gets an effective timestamp
-// max(its ts, previous effective ts of its thread); then a stable sort by effective timestamp.
+// clocks make timestamps go slightly backwards across threads. The files of one shard number form
+// one stream, in sequence order; each record gets an effective timestamp max(its ts, previous
+// effective ts of its thread); the output is the stable sort of all records by effective
+// timestamp, streams in shard order (what a stable sort of the files laid out in (shard, sequence)
+// order gives).
 //
-// Memory: a record is a 32-byte LoadedRecord plus its argument values in one shared arena; call
-// site and thread info are copied once into shared tables, so a file's reader (and its bytes) is
-// released as soon as the file is loaded.
+// Streaming: each stream keeps a reorder window of at most kWindowRecords records or
+// kWindowBytes of values, whichever is reached first, ordered by (effective ts, arrival); a k-way
+// merge takes the smallest head across the streams. The result equals the full sort whenever a
+// record arrives fewer than a window's worth of records after records it must precede (the backend
+// writes records of different threads of one shard only slightly out of order); memory is bounded
+// by the windows and one block per stream, whatever the input. A thread logging to two shards is
+// ordered by what the merge has already seen of it.
 #pragma once
 
 #include <cstdint>
 #include <cstdio>
-#include <map>
+#include <deque>
+#include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -28,6 +36,9 @@ namespace lynx::tools {
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitDataError = 1;  // damaged or foreign data; output still produced
 inline constexpr int kExitUsage = 2;      // usage or I/O error
+
+// The path that names standard input.
+inline constexpr std::string_view kStdinPath = "-";
 
 // Reports problems on `err` as they are found ("lynx: <message>") and keeps the exit code.
 class Diagnostics {
@@ -43,9 +54,9 @@ class Diagnostics {
   bool data_error_ = false;
 };
 
-// PATH arguments to the files to read: a file as given; a directory's regular files named *.lynx
-// (not recursive), sorted by name. A missing path or a directory without such files is reported
-// and skipped. A file named twice (also through a directory) is read once.
+// PATH arguments to the files to read: a file as given; "-" for standard input; a directory's
+// regular files named *.lynx (not recursive), sorted by name. A missing path or a directory without
+// such files is reported and skipped. A file named twice (also through a directory) is read once.
 std::vector<std::string> expand_paths(const std::vector<std::string>& args, Diagnostics& diag);
 
 // The `--dictionary FILE` option: reads a zstd dictionary (e.g. from `lynx train`) and checks that
@@ -53,44 +64,66 @@ std::vector<std::string> expand_paths(const std::vector<std::string>& args, Diag
 bool load_dictionary_option(const std::string& path, std::vector<std::byte>* dictionary,
                             Diagnostics& diag);
 
-struct LoadedRecord {
-  std::int64_t ts_ns = 0;        // as logged
-  std::int64_t order_ns = 0;     // effective timestamp (see the merge rule)
-  std::uint64_t args_offset = 0; // argument values in the arena
-  std::uint32_t site = 0;        // index into the site table
-  std::uint32_t thread = 0;      // index into the thread table
-};
+// Opens `path` ("-": standard input), reads its header and gives it `dictionary` when not empty:
+// what every command does before reading a file. On failure returns null and reports it to `diag`:
+// a file that is not a lynx file, has a damaged header or is too new as a data error (or, when
+// `header_error` is given, stores that Status there instead, unreported), anything else (cannot
+// open or read, a dictionary zstd refuses) as an I/O error.
+std::unique_ptr<format::BlockReader> open_log(const std::string& path,
+                                              const std::vector<std::byte>& dictionary,
+                                              Diagnostics& diag, Status* header_error = nullptr);
 
-struct ThreadEntry {
+// Reports a problem found in `path` as a data error ("<path>: offset <n>: <message>").
+void report_problem(const std::string& path, const format::Problem& p, Diagnostics& diag);
+
+struct ThreadKey {
   std::uint32_t pid = 0;
   std::uint64_t os_tid = 0;
-  std::string name;  // as first seen
+  bool operator==(const ThreadKey&) const = default;
+};
+struct ThreadKeyHash {
+  std::size_t operator()(const ThreadKey& k) const {
+    return std::hash<std::uint64_t>()(k.os_tid * 0x9E3779B97F4A7C15ull ^ k.pid);
+  }
 };
 
-class LogSet {
- public:
-  // Reads `files` (see the file comment). Files that cannot be opened or are not lynx files, and
-  // damage inside files, are reported to `diag`; every readable record is kept. `dictionary`, when
-  // not empty, is given to every reader for zstd blocks whose file does not carry its dictionary.
-  static LogSet load(const std::vector<std::string>& files, Diagnostics& diag,
-                     const std::vector<std::byte>& dictionary = {});
+// A record of the merge. Valid until the next call of LogMerge::next().
+struct MergedRecord {
+  std::int64_t ts_ns = 0;     // as logged
+  std::int64_t order_ns = 0;  // effective timestamp (see the merge rule)
+  const format::CallSiteInfo* site = nullptr;
+  std::uint64_t os_tid = 0;
+  std::span<const format::Value> values;  // string values point into the merge's storage
+};
 
-  const std::vector<LoadedRecord>& records() const { return records_; }
-  const format::CallSiteInfo& site(const LoadedRecord& r) const { return sites_[r.site]; }
-  const ThreadEntry& thread(const LoadedRecord& r) const { return threads_[r.thread]; }
-  // The argument values of `r`, in its call site's order. String values point into this LogSet.
-  void values(const LoadedRecord& r, std::vector<format::Value>* out) const;
+// A stream's window limits (see the file comment).
+inline constexpr std::size_t kWindowRecords = 65536;
+inline constexpr std::size_t kWindowBytes = 24u << 20;
+
+class LogMerge {
+ public:
+  // Opens `files` (see open_log) and puts them in streams. Files that cannot be opened or are not
+  // lynx files are reported to `diag` here, damage inside files while next() reads them; every
+  // readable record comes out.
+  LogMerge(const std::vector<std::string>& files, Diagnostics& diag,
+           const std::vector<std::byte>& dictionary = {});
+  ~LogMerge();
+  LogMerge(const LogMerge&) = delete;
+  LogMerge& operator=(const LogMerge&) = delete;
+
+  // The next record in merge order; null at the end.
+  const MergedRecord* next();
 
  private:
-  class FileLoader;
+  class Stream;
 
-  std::vector<LoadedRecord> records_;
-  std::vector<std::byte> arena_;
-  std::vector<format::CallSiteInfo> sites_;
-  std::unordered_map<std::string, std::uint32_t> site_index_;  // by content, across files
-  std::vector<ThreadEntry> threads_;
-  std::vector<std::int64_t> thread_last_ns_;  // effective ts of each thread's latest record
-  std::map<std::pair<std::uint32_t, std::uint64_t>, std::uint32_t> thread_index_;  // (pid, os_tid)
+  Diagnostics& diag_;
+  std::vector<std::byte> dictionary_;
+  std::vector<std::unique_ptr<Stream>> streams_;  // in shard order
+  // Effective timestamp of each thread's latest record.
+  std::unordered_map<ThreadKey, std::int64_t, ThreadKeyHash> thread_last_ns_;
+  Stream* taken_ = nullptr;  // whose head the last next() returned; released at the next call
+  MergedRecord out_;
 };
 
 }  // namespace lynx::tools

@@ -73,25 +73,18 @@ int run_train(const TrainOptions& options, std::FILE* out, std::FILE* err) {
   std::size_t files = 0;
   for (const std::string& path : expand_paths(options.paths, diag)) {
     if (samples.full) break;
-    format::FileReader reader(path);
-    if (const Status s = reader.open(); !s.ok()) {
-      if (s.code() == Status::Code::corrupt || s.code() == Status::Code::unsupported) {
-        diag.data_error(s.message());
-      } else {
-        diag.io_error(s.message());
-      }
-      continue;
-    }
+    const auto reader = open_log(path, {}, diag);
+    if (!reader) continue;
     ++files;
-    reader.set_payload_hook([&samples](format::BlockKind kind, const std::byte* p, std::size_t n) {
+    reader->set_payload_hook([&samples](format::BlockKind kind, const std::byte* p, std::size_t n) {
       if (kind == format::BlockKind::metadata || kind == format::BlockKind::data) {
         samples.add_payload(p, n);
       }
     });
-    reader.read([](const format::Record&) {},
-                [&](const format::Problem& p) {
-                  diag.data_error(fmt::format("{}: offset {}: {}", path, p.offset, p.message));
-                });
+    const format::ReadSummary sum = format::read_to_end(
+        *reader, [](const format::Record&) {},
+        [&](const format::Problem& p) { report_problem(path, p, diag); });
+    if (!sum.error.ok()) diag.io_error(sum.error.message());
   }
   // A path that could not be read is most likely a mistake: do not train from what is left.
   if (diag.exit_code() == kExitUsage) return kExitUsage;

@@ -43,15 +43,19 @@ std::string counters(std::uint64_t blocks, std::uint64_t records, std::uint64_t 
 
 }  // namespace
 
-FileVerdict verify_reader(format::FileReader& reader) {
+namespace {
+
+// The verdict of a file from what reading it found (`read` reads it, problems to the callback).
+template <class ReadFn>
+FileVerdict verdict_of(const std::string& path, ReadFn read) {
   FileVerdict v;
-  v.path = reader.path();
+  v.path = path;
   v.readable = true;
-  const format::ReadSummary sum = reader.read([](const format::Record&) {},
-                                              [&v](const format::Problem& p) {
-                                                v.problems.push_back(p);
-                                                v.records_lost += p.records_lost;
-                                              });
+  const format::ReadSummary sum = read([&v](const format::Problem& p) {
+    v.problems.push_back(p);
+    v.records_lost += p.records_lost;
+  });
+  v.read_error = sum.error;
   v.blocks = sum.blocks;
   v.records = sum.records;
   v.bytes = sum.bytes;
@@ -60,6 +64,20 @@ FileVerdict verify_reader(format::FileReader& reader) {
     if (last.offset + last.bytes == v.bytes) v.tail_bytes = last.bytes;
   }
   return v;
+}
+
+}  // namespace
+
+FileVerdict verify_reader(format::FileReader& reader) {
+  return verdict_of(reader.path(), [&](const format::FileReader::ProblemFn& on_problem) {
+    return reader.read([](const format::Record&) {}, on_problem);
+  });
+}
+
+FileVerdict verify_reader(format::BlockReader& reader) {
+  return verdict_of(reader.path(), [&](const std::function<void(const format::Problem&)>& on_problem) {
+    return format::read_to_end(reader, [](const format::Record&) {}, on_problem);
+  });
 }
 
 CLI::App* add_verify_command(CLI::App& app, VerifyOptions& options) {
@@ -85,25 +103,22 @@ int run_verify(const VerifyOptions& options, std::FILE* out, std::FILE* err) {
   FileVerdict total;
   std::uint64_t files = 0, damaged = 0, problems = 0;
   for (const std::string& path : expand_paths(options.paths, diag)) {
-    format::FileReader reader(path);
     FileVerdict v;
-    if (const Status s = reader.open(); s.ok()) {
-      if (!dictionary.empty()) {
-        if (const Status d = reader.set_dictionary(dictionary); !d.ok()) {
-          diag.io_error(fmt::format("{}: {}", path, d.message()));
-          continue;
-        }
+    Status header_error;
+    if (const auto reader = open_log(path, dictionary, diag, &header_error)) {
+      v = verify_reader(*reader);
+      if (!v.read_error.ok()) {
+        diag.io_error(v.read_error.message());
+        continue;
       }
-      v = verify_reader(reader);
-    } else if (s.code() == Status::Code::corrupt || s.code() == Status::Code::unsupported) {
+    } else if (!header_error.ok()) {
       v.path = path;
       std::error_code ec;
       const std::uintmax_t size = std::filesystem::file_size(path, ec);
       v.bytes = ec ? 0 : static_cast<std::uint64_t>(size);
-      v.problems.push_back(format::Problem{0, v.bytes, 0, without_path(s.message(), path)});
+      v.problems.push_back(format::Problem{0, v.bytes, 0, without_path(header_error.message(), path)});
     } else {
-      diag.io_error(s.message());
-      continue;
+      continue;  // reported by open_log
     }
     ++files;
     if (!v.intact()) ++damaged;

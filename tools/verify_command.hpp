@@ -44,12 +44,14 @@ struct FileVerdict {
   std::uint64_t records_lost = 0;
   std::uint64_t tail_bytes = 0;
   std::vector<format::Problem> problems;
+  Status read_error;  // reading stopped early: an I/O error, not a verdict
 
   bool intact() const { return readable && problems.empty(); }
 };
 
 // Verifies one file already opened by `reader` (decodes every block and record).
 FileVerdict verify_reader(format::FileReader& reader);
+FileVerdict verify_reader(format::BlockReader& reader);
 
 // Registers the `verify` subcommand on `app`; parsing fills `options`. Returns the subcommand.
 CLI::App* add_verify_command(CLI::App& app, VerifyOptions& options);

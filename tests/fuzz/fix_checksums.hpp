@@ -11,6 +11,7 @@
 #include <cstring>
 #include <vector>
 
+#include "format/block_header.hpp"
 #include "format/bytes.hpp"
 #include "format/format.hpp"
 
@@ -39,11 +40,14 @@ inline bool fix_checksums(std::vector<std::byte>& bytes) {
       ++pos;
       continue;
     }
-    const std::size_t header = get<std::uint16_t>(d + pos + 10);
-    const std::size_t stored = get<std::uint32_t>(d + pos + 12);
+    namespace field = format::block_field;
+    const std::size_t header = get<std::uint16_t>(d + pos + field::kHeaderSize);
+    const std::size_t stored = get<std::uint32_t>(d + pos + field::kStoredSize);
     const bool whole = header >= format::kBlockHeaderSize && pos + header + stored <= n;
-    if (whole) put<std::uint64_t>(d + pos + 40, XXH3_64bits(d + pos + header, stored));
-    put<std::uint32_t>(d + pos + 52, XXH32(d + pos, 52, 0));
+    if (whole) {
+      put<std::uint64_t>(d + pos + field::kPayloadChecksum, XXH3_64bits(d + pos + header, stored));
+    }
+    put<std::uint32_t>(d + pos + field::kHeaderChecksum, XXH32(d + pos, field::kHeaderChecksum, 0));
     pos += whole ? header + stored : 1;
   }
   return bytes != before;

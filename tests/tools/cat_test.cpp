@@ -335,3 +335,85 @@ TEST_CASE("many records over many zstd blocks keep their order") {
   CHECK(got[0].ends_with("record 1 of thread 2"));
   CHECK(got[1].ends_with("record 0 of thread 1"));
 }
+
+TEST_CASE("standard input: '-' and /dev/stdin read a pipe, merged with files like any file") {
+  for (const bool zstd : {false, true}) {
+    CAPTURE(zstd);
+    TempDir dir;
+    TestFile a = steps_file(0, 0, 11, {{100, 1}, {300, 2}}, zstd);
+    TestFile b = steps_file(1, 0, 22, {{200, 101}, {400, 102}}, zstd);
+    const std::string a_path = a.write(dir.file("a.lynx"));
+    const std::string b_path = b.write(dir.file("b.lynx"));
+    const Run want = run_lynx({"cat", "--format=json", a_path, b_path});
+    REQUIRE(want.exit_code == 0);
+    REQUIRE(messages(want.out) ==
+            std::vector<std::string>{"step 1", "step 101", "step 2", "step 102"});
+
+    lynx::test::RunOptions piped;
+    piped.stdin_bytes = &b.bytes();
+    for (const char* name : {"-", "/dev/stdin"}) {
+      CAPTURE(name);
+      const Run run = run_lynx({"cat", "--format=json", a_path, name}, piped);
+      CHECK(run.err == "");
+      CHECK(run.exit_code == 0);
+      CHECK(messages(run.out) == messages(want.out));
+      const Run alone = run_lynx({"cat", name}, piped);
+      CHECK(alone.exit_code == 0);
+      CHECK(lines(alone.out).size() == 2);
+    }
+    // Damage in a pipe is reported with the name it was given.
+    TestFile cut = steps_file(0, 0, 1, {{10, 1}, {20, 2}}, zstd);
+    cut.bytes().resize(cut.block_offsets().at(1) + 20);
+    piped.stdin_bytes = &cut.bytes();
+    const Run damaged = run_lynx({"cat", "-"}, piped);
+    CHECK(damaged.exit_code == 1);
+    CHECK(damaged.err == "lynx: -: offset " + std::to_string(cut.block_offsets().at(1)) +
+                             ": file ends inside a block header (20 bytes at the end could not "
+                             "be used)\n");
+    CHECK(lines(damaged.out).size() == 1);
+  }
+}
+
+TEST_CASE("a call site asking for a huge width is damage: exit 1, nothing allocated for it") {
+  TempDir dir;
+  TestFile f;
+  f.site(1, "wide {a:>2000000000}", types_of<int>());
+  f.site(2, "fine {a:>8}", types_of<int>());
+  f.thread(1, 5);
+  f.seal();
+  const std::size_t metadata = f.blocks().back().offset;
+  f.record(2, 1, 10, 1);  // its block needs site 1's metadata block too: lost with it
+  const std::string path = f.write(dir.file("wide.lynx"));
+  const Run run = run_lynx({"cat", path});
+  CHECK(run.exit_code == 1);
+  CHECK(run.err == "lynx: " + path + ": offset " + std::to_string(metadata) +
+                       ": malformed metadata block (call site 1: placeholder width 2000000000 is "
+                       "above the limit of 4096)\n"
+                       "lynx: " + path + ": offset " + std::to_string(f.block_offsets().at(0)) +
+                       ": malformed data block (1 records lost)\n");
+  CHECK(run.out == "");
+}
+
+TEST_CASE("memory stays bounded: 256 MB of string values in 16 full blocks") {
+  // The old reader kept every value of every record: over 256 MiB here.
+  TempDir dir;
+  TestFile f(1, 0, 0, true);
+  f.site(1, "{i} {s}", types_of<int, std::string_view>());
+  f.thread(1, 7);
+  const std::string text(1000, 'v');
+  int n = 0;
+  for (int block = 0; block < 16; ++block) {
+    for (int i = 0; i < 16000; ++i, ++n) f.record(1, 1, 1000 + n, n, std::string_view(text));
+    f.seal();
+  }
+  const std::string path = f.write(dir.file("big.lynx"));
+  lynx::test::RunOptions discard;
+  discard.discard_stdout = true;
+  const Run run = run_lynx({"cat", path}, discard);
+  CHECK(run.exit_code == 0);
+  CHECK(run.err == "");
+#if !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
+  CHECK(run.max_rss_kb < 100 * 1024);
+#endif
+  MESSAGE("lynx cat peak RSS: ", run.max_rss_kb, " KiB");
+}

@@ -6,10 +6,13 @@
 #include <doctest/doctest.h>
 #include <fcntl.h>
 #include <spawn.h>
+#include <signal.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdlib>
 #include <filesystem>
@@ -19,11 +22,13 @@
 #include <sstream>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 #include "compress/zstd_codec.hpp"
 #include "compress/zstd_dictionary.hpp"
 #include "format/block_builder.hpp"
+#include "format/block_header.hpp"
 #include "format/bytes.hpp"
 #include "format/file_header.hpp"
 #include "format/format.hpp"
@@ -133,13 +138,14 @@ class TestFile {
     out.resize(builder_.seal(out.data(), &stats));
     std::size_t at = 0;
     while (at < out.size()) {
-      const std::byte* h = out.data() + at;
+      format::BlockHeader h;
+      REQUIRE(format::decode_block_header(out.data() + at, &h));
       BlockInfo b;
       b.offset = bytes_.size() + at;
-      b.size = format::kBlockHeaderSize + format::get<std::uint32_t>(h + 12);
-      b.kind = static_cast<format::BlockKind>(format::get<std::uint8_t>(h + 8));
+      b.size = format::kBlockHeaderSize + h.stored_size;
+      b.kind = h.kind;
       if (b.kind == format::BlockKind::data) {
-        b.records = format::get<std::uint32_t>(h + 20);
+        b.records = h.record_count;
         block_offsets_.push_back(b.offset);
       }
       blocks_.push_back(b);
@@ -189,30 +195,72 @@ struct Run {
   int exit_code = -1;
   std::string out;
   std::string err;
+  long max_rss_kb = 0;  // peak resident set size of the lynx process
 };
 
-// Runs the lynx binary ($LYNX_CLI) with `args`, stdout and stderr captured in files.
-inline Run run_lynx(const std::vector<std::string>& args) {
+struct RunOptions {
+  // Standard input: a pipe fed these bytes in small writes (from a thread), then closed; null:
+  // ours is inherited.
+  const std::vector<std::byte>* stdin_bytes = nullptr;
+  bool discard_stdout = false;  // to /dev/null (Run::out stays empty)
+};
+
+// Runs the lynx binary ($LYNX_CLI) with `args`, stdout and stderr captured in files. With
+// `stdin_bytes`, its standard input is a pipe that is fed those bytes in small writes (from a
+// thread) and then closed; otherwise it inherits ours.
+inline Run run_lynx(const std::vector<std::string>& args, const RunOptions& options = {}) {
+  const std::vector<std::byte>* stdin_bytes = options.stdin_bytes;
   const char* cli = std::getenv("LYNX_CLI");
   REQUIRE_MESSAGE(cli != nullptr, "set LYNX_CLI to the lynx binary (meson test does)");
   TempDir io;
   const std::string out = io.file("stdout"), err = io.file("stderr");
+  int pipe_fds[2] = {-1, -1};
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 1, out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  if (stdin_bytes != nullptr) {
+    REQUIRE(::pipe2(pipe_fds, O_CLOEXEC) == 0);
+    posix_spawn_file_actions_adddup2(&actions, pipe_fds[0], 0);
+  }
+  posix_spawn_file_actions_addopen(&actions, 1, options.discard_stdout ? "/dev/null" : out.c_str(),
+                                   O_WRONLY | O_CREAT | O_TRUNC, 0600);
   posix_spawn_file_actions_addopen(&actions, 2, err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  // The feeder below must survive lynx closing its end early; lynx itself gets the default.
+  if (stdin_bytes != nullptr) ::signal(SIGPIPE, SIG_IGN);
+  posix_spawnattr_t attr;
+  posix_spawnattr_init(&attr);
+  sigset_t pipe_signal;
+  sigemptyset(&pipe_signal);
+  sigaddset(&pipe_signal, SIGPIPE);
+  posix_spawnattr_setsigdefault(&attr, &pipe_signal);
+  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGDEF);
   std::vector<std::string> all = {cli};
   all.insert(all.end(), args.begin(), args.end());
   std::vector<char*> argv;
   for (auto& a : all) argv.push_back(a.data());
   argv.push_back(nullptr);
   pid_t pid;
-  const int rc = posix_spawn(&pid, cli, &actions, nullptr, argv.data(), environ);
+  const int rc = posix_spawn(&pid, cli, &actions, &attr, argv.data(), environ);
   posix_spawn_file_actions_destroy(&actions);
+  posix_spawnattr_destroy(&attr);
   REQUIRE(rc == 0);
+  if (stdin_bytes != nullptr) {
+    ::close(pipe_fds[0]);
+    std::thread feeder([fd = pipe_fds[1], stdin_bytes] {
+      for (std::size_t at = 0; at < stdin_bytes->size();) {
+        const std::size_t n = std::min<std::size_t>(1000, stdin_bytes->size() - at);
+        const ssize_t w = ::write(fd, stdin_bytes->data() + at, n);
+        if (w <= 0) break;  // lynx stopped reading
+        at += static_cast<std::size_t>(w);
+      }
+      ::close(fd);
+    });
+    feeder.join();
+  }
   int status = 0;
-  REQUIRE(waitpid(pid, &status, 0) == pid);
+  struct rusage usage {};
+  REQUIRE(::wait4(pid, &status, 0, &usage) == pid);
   Run run;
+  run.max_rss_kb = usage.ru_maxrss;
   run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   run.out = slurp(out);
   run.err = slurp(err);
