@@ -22,6 +22,7 @@
 #include "base/status.hpp"
 #include "compress/zstd_codec.hpp"
 #include "format/block_header.hpp"
+#include "format/byte_source.hpp"
 #include "format/file_header.hpp"
 #include "format/format.hpp"
 #include "format/template_parse.hpp"
@@ -80,46 +81,6 @@ struct ReadSummary {
   std::uint64_t bytes = 0;
   std::uint64_t problems = 0;
   Status error;  // a read error (Code::io_error) that ended the reading early; ok otherwise
-};
-
-// Where a BlockReader's bytes come from: read sequentially, never sought.
-class ByteSource {
- public:
-  virtual ~ByteSource() = default;
-  // Up to `n` bytes into dst. Returns how many; 0 when there is nothing more (now: a growing file
-  // may have more later). Errors: Code::io_error.
-  virtual Status read(std::byte* dst, std::size_t n, std::size_t* got) = 0;
-};
-
-// A file descriptor, closed on destruction.
-class FdSource final : public ByteSource {
- public:
-  // Opens `path` read-only. Errors: "open <path>: <errno text>" (Code::io_error and the like).
-  static Status open(const std::string& path, std::unique_ptr<FdSource>* out);
-  // Takes ownership of `fd` (e.g. a dup of standard input). `name` names it in messages.
-  FdSource(int fd, std::string name) : fd_(fd), name_(std::move(name)) {}
-  ~FdSource() override;
-  FdSource(const FdSource&) = delete;
-  FdSource& operator=(const FdSource&) = delete;
-  Status read(std::byte* dst, std::size_t n, std::size_t* got) override;
-  // A regular file (can be opened again by its path), not a pipe, socket or terminal.
-  bool regular_file() const;
-
- private:
-  int fd_;
-  std::string name_;
-};
-
-// Bytes in memory (tests, fuzzing). append() adds bytes later, like a growing file.
-class MemorySource final : public ByteSource {
- public:
-  explicit MemorySource(std::vector<std::byte> bytes = {}) : bytes_(std::move(bytes)) {}
-  void append(const std::byte* p, std::size_t n) { bytes_.insert(bytes_.end(), p, p + n); }
-  Status read(std::byte* dst, std::size_t n, std::size_t* got) override;
-
- private:
-  std::vector<std::byte> bytes_;
-  std::size_t at_ = 0;
 };
 
 // Pulls one file, record by record (see the file comment). Not thread-safe; one per file.
