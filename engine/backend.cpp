@@ -43,11 +43,19 @@ std::int64_t steady_ns() {
       .count();
 }
 
+// std::system_error appends the errno text to its what(); the Status message already ends with it
+// (Status::from_errno), so it is cut from the message to appear once.
 [[noreturn]] void fail(const Status& s, const char* what) {
+  std::string message = std::string("lynx: ") + what + ": " + s.message();
   if (s.sys_errno() != 0) {
-    throw std::system_error(s.sys_errno(), std::generic_category(), std::string("lynx: ") + what + ": " + s.message());
+    const std::string suffix = ": " + std::generic_category().message(s.sys_errno());
+    if (message.size() > suffix.size() &&
+        message.compare(message.size() - suffix.size(), suffix.size(), suffix) == 0) {
+      message.resize(message.size() - suffix.size());
+    }
+    throw std::system_error(s.sys_errno(), std::generic_category(), message);
   }
-  throw std::runtime_error(std::string("lynx: ") + what + ": " + s.message());
+  throw std::runtime_error(message);
 }
 
 }  // namespace
@@ -82,6 +90,20 @@ Backend::Backend(EngineShared& shared) : shared_(shared) {
   }
   on_done_ = [this](io::Buffer* b, const Status& st) { on_write_done(b, st); };
 
+  // A file takes kMinFileRecordBytes of records before it rotates; a rotate_bytes that cannot hold
+  // them after the header and dictionary would make every file overshoot it (or, before, rotate on
+  // every record).
+  const std::size_t start_bytes =
+      file_start_bytes(program_invocation_short_name, dictionary_.empty() ? nullptr : &dictionary_);
+  if (o.rotate_bytes != 0 && o.rotate_bytes < start_bytes + kMinFileRecordBytes) {
+    throw std::invalid_argument(
+        "lynx::Options::rotate_bytes (" + std::to_string(o.rotate_bytes) + ") must be at least " +
+        std::to_string(start_bytes + kMinFileRecordBytes) + ": every file starts with its header" +
+        (dictionary_.empty() ? std::string()
+                             : " and the " + std::to_string(dictionary_.size()) + "-byte zstd dictionary") +
+        " (" + std::to_string(start_bytes) + " bytes) and takes at least " +
+        std::to_string(kMinFileRecordBytes) + " bytes of records");
+  }
   s = io::create_directories(o.directory);
   if (!s.ok()) fail(s, "cannot create the log directory");
   for (std::uint32_t i = 0; i < o.shards; ++i) {

@@ -38,6 +38,14 @@ std::string shard_file_name(const std::string& name, std::uint32_t shard, std::u
   return name + tail;
 }
 
+std::size_t file_start_bytes(const std::string& program, const std::vector<std::byte>* dictionary) {
+  format::FileHeader h;
+  h.program = program;
+  std::size_t bytes = format::encode_file_header(h).size();
+  if (dictionary != nullptr) bytes += format::kBlockHeaderSize + dictionary->size();
+  return bytes;
+}
+
 std::uint64_t next_sequence(const std::string& directory, const std::string& name, std::uint32_t shard) {
   const std::vector<ShardFile> files = list_shard_files(directory, name, shard);
   return files.empty() ? 0 : files.back().sequence + 1;
@@ -114,6 +122,7 @@ Status ShardWriter::open_file() {
     buffer_->size += format::BlockBuilder::write_dictionary_block(
         *config_.dictionary, config_.dictionary_id, buffer_->data + buffer_->size);
   }
+  start_bytes_ = buffer_->size;
   return {};
 }
 
@@ -134,10 +143,13 @@ void ShardWriter::add_record(const SiteEntry& site, const ThreadEntry& thread, s
       return;
     }
   }
-  if (config_.rotate_bytes != 0 && file_offset_ + (buffer_ ? buffer_->size : 0) +
-                                           builder_.pending_raw() + args_size + 4096 >
-                                       config_.rotate_bytes &&
-      file_offset_ + (buffer_ ? buffer_->size : 0) + builder_.pending_raw() > 4096) {
+  // Size rotation, between blocks: before this record would take the file past rotate_bytes
+  // (kRotateSlack covers the metadata block and block framing still to come), but only once the
+  // file holds kMinFileRecordBytes beyond its start (header and dictionary block), so that every
+  // file takes records however large its start is.
+  const std::uint64_t used = file_offset_ + (buffer_ ? buffer_->size : 0) + builder_.pending_raw();
+  if (config_.rotate_bytes != 0 && used + args_size + kRotateSlack > config_.rotate_bytes &&
+      used >= start_bytes_ + kMinFileRecordBytes) {
     rotate();
     if (failed_) {
       stats_.add(stats_.records_dropped, 1);

@@ -49,6 +49,13 @@ struct ShardConfig {
 
 // File name of one shard file; sequences are zero-padded so that names sort in write order.
 std::string shard_file_name(const std::string& name, std::uint32_t shard, std::uint64_t sequence);
+// Bytes every file of a shard starts with: the file header and, with a dictionary, its block.
+std::size_t file_start_bytes(const std::string& program, const std::vector<std::byte>* dictionary);
+// Size rotation: a file takes at least this many bytes of records before it rotates, so
+// Options::rotate_bytes must hold file_start_bytes() plus this (the engine refuses less).
+inline constexpr std::uint64_t kMinFileRecordBytes = 4096;
+// Room kept below rotate_bytes for what a block adds to the records (metadata, framing).
+inline constexpr std::uint64_t kRotateSlack = 4096;
 // The next unused sequence number of a shard in `directory` (0 when it has no files).
 std::uint64_t next_sequence(const std::string& directory, const std::string& name, std::uint32_t shard);
 
@@ -128,6 +135,7 @@ class ShardWriter {
   std::string path_;
   int fd_ = -1;
   std::uint64_t file_offset_ = 0;  // bytes handed to the writer for the current file
+  std::uint64_t start_bytes_ = 0;  // of the current file: its header and dictionary block
   io::Buffer* buffer_ = nullptr;
   std::int64_t pending_since_ = 0;
   std::vector<std::uint8_t> site_defined_;    // by SiteEntry::id, for the current file
