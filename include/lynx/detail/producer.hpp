@@ -1,7 +1,7 @@
 // The producer side of a log call. HOT PATH: this is what LYNX_INFO(...) compiles to once the level
 // check passed. It takes a timestamp, sizes the record, reserves space in the calling thread's ring,
 // copies the raw argument bytes and commits. No formatting, allocation, lock or syscall: keep it so
-// (tests/engine/hot_path_test.cpp proves it). The cold paths it may call live in engine/.
+// (tests/hot_path/hot_path_test.cpp proves it). The cold paths it may call live in engine/.
 #pragma once
 
 #include <cstddef>
