@@ -202,6 +202,10 @@ void ShardWriter::seal() {
 // from the pool, written like any other; BufferPool::release() frees it after its completion.
 void ShardWriter::seal_oversized() {
   submit();
+  if (buffer_ != nullptr) {  // empty, or (the file could not be opened) belonging to no file
+    stats_.add(stats_.records_dropped, buffer_->records);
+    pool_.release(buffer_);
+  }
   buffer_ = pool_.acquire_oversized(builder_.seal_bound());
   format::SealStats st;
   buffer_->size = builder_.seal(buffer_->data, &st);
