@@ -44,8 +44,6 @@ class FileSink final : public Sink {
   void begin_close() override;
   void close() override;
 
-  const char* writer_name() const { return writer_->name(); }
-
  private:
   void on_write_done(io::Buffer* buffer, const Status& status);
   // Resubmits every failed write when the back-off says so (or `now`), and waits for the results.
