@@ -49,8 +49,11 @@ Backend::~Backend() {
   }
 }
 
-void Backend::write(const SinkRecord& record) {
-  for (auto& sink : sinks_) sink->write(record);
+// True while every sink can take more (none starved after this record).
+bool Backend::write(const SinkRecord& record) {
+  bool open = true;
+  for (auto& sink : sinks_) open = sink->write(record) && open;
+  return open;
 }
 
 bool Backend::starved() const {
@@ -93,13 +96,15 @@ const SiteEntry& Backend::site_entry(const CallSite* site, std::uint32_t logger)
   return *entry;
 }
 
-void Backend::process(ActiveRing& r, const std::byte* record) {
+// Hands one record to the sinks; false when one is starved after it.
+bool Backend::process(ActiveRing& r, const std::byte* record) {
   RecordHeader h;
   std::memcpy(&h, record, sizeof h);
-  write(SinkRecord{site_entry(h.site, h.logger_id), r.thread, clock_.to_ns(h.ticks),
-                   record + sizeof h, h.size - sizeof h, r.ring->shard});
+  const bool open = write(SinkRecord{site_entry(h.site, h.logger_id), r.thread, clock_.to_ns(h.ticks),
+                                     record + sizeof h, h.size - sizeof h, r.ring->shard});
   r.ring->advance(h.size);
   r.ring->publish_read();
+  return open;
 }
 
 std::size_t Backend::drain_once() {
@@ -116,12 +121,14 @@ std::size_t Backend::drain_once() {
   }
   std::make_heap(heap_.begin(), heap_.end(), later);
   std::size_t n = 0;
-  while (!heap_.empty() && !starved()) {
+  // Stops early while a sink is starved: records wait in the rings (Sink::starved).
+  bool open = !starved();
+  while (!heap_.empty() && open) {
     std::pop_heap(heap_.begin(), heap_.end(), later);
     const std::uint32_t i = heap_.back().second;
     heap_.pop_back();
     ActiveRing& r = rings_[i];
-    process(r, r.ring->peek(r.limit));
+    open = process(r, r.ring->peek(r.limit));
     ++n;
     if (const std::byte* p = r.ring->peek(r.limit)) {
       std::uint64_t ticks;

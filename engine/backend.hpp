@@ -49,8 +49,8 @@ class Backend {
 
   void adopt_new_rings();
   std::size_t drain_once();
-  void process(ActiveRing& r, const std::byte* record);
-  void write(const SinkRecord& record);
+  bool process(ActiveRing& r, const std::byte* record);
+  bool write(const SinkRecord& record);
   bool starved() const;
   void tick_sinks();
   const SiteEntry& site_entry(const CallSite* site, std::uint32_t logger);

@@ -120,7 +120,10 @@ FileSink::FileSink(const Options& o, const ClockCalibration& clock, StatCounters
 
 FileSink::~FileSink() = default;
 
-void FileSink::write(const SinkRecord& record) { shards_[record.shard]->add_record(record); }
+bool FileSink::write(const SinkRecord& record) {
+  shards_[record.shard]->add_record(record);
+  return !starved();
+}
 
 void FileSink::tick(std::int64_t steady_now_ns, std::int64_t file_now_ns) {
   for (auto& shard : shards_) {

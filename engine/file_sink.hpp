@@ -33,7 +33,7 @@ class FileSink final : public Sink {
   FileSink(const FileSink&) = delete;
   FileSink& operator=(const FileSink&) = delete;
 
-  void write(const SinkRecord& record) override;
+  bool write(const SinkRecord& record) override;
   void tick(std::int64_t steady_now_ns, std::int64_t file_now_ns) override;
   void flush() override;
   // While writes fail: fewer free buffers than one seal per shard plus the current ones.

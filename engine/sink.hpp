@@ -56,7 +56,8 @@ class Sink {
 
   // One record. Across calls records come by ts_ns (a k-way merge of the threads' rings), each
   // thread's in program order. Must not wait for I/O longer than it takes to free a buffer.
-  virtual void write(const SinkRecord& record) = 0;
+  // Returns !starved() after taking the record, so the merge loop needs no second call per record.
+  virtual bool write(const SinkRecord& record) = 0;
 
   // Once per backend pass (every few microseconds under load, at least every 10 ms when idle).
   // `steady_now_ns` (engine/steady_clock.hpp) is for intervals such as Options::flush_every;
@@ -69,9 +70,10 @@ class Sink {
   // Records held back by a failure (see starved()) may still be held.
   virtual void flush() = 0;
 
-  // Back-pressure, asked before every record: true while the sink cannot take another record
-  // without losing it (FileSink: failed writes hold almost every I/O buffer). The backend then
-  // leaves records in the rings, where producers meet Options::on_full. Must be cheap.
+  // Back-pressure, asked before each drain (and after every record through write()'s result):
+  // true while the sink cannot take another record without losing it (FileSink: failed writes
+  // hold almost every I/O buffer). The backend then leaves records in the rings, where producers
+  // meet Options::on_full.
   virtual bool starved() const { return false; }
 
   // An Engine::flush() was requested; called before the drain the flush covers. A sink holding
