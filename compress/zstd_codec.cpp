@@ -3,20 +3,38 @@
 #include <zstd.h>
 
 #include <new>
+#include <stdexcept>
 #include <string>
 
 namespace lynx::compress {
 
+namespace {
+
+// A parameter zstd refuses leaves the context in a state we did not ask for: fail construction.
+void set_parameter(ZSTD_CCtx* c, ZSTD_cParameter p, int value, const char* name) {
+  const std::size_t r = ZSTD_CCtx_setParameter(c, p, value);
+  if (ZSTD_isError(r)) {
+    ZSTD_freeCCtx(c);
+    throw std::invalid_argument(std::string("zstd rejects ") + name + " = " + std::to_string(value) +
+                                ": " + ZSTD_getErrorName(r));
+  }
+}
+
+}  // namespace
+
+int ZstdCompressor::min_level() { return ZSTD_minCLevel(); }
+int ZstdCompressor::max_level() { return ZSTD_maxCLevel(); }
+
 ZstdCompressor::ZstdCompressor(int level) : cctx_(ZSTD_createCCtx()), level_(level) {
   if (cctx_ == nullptr) throw std::bad_alloc();
   auto* c = static_cast<ZSTD_CCtx*>(cctx_);
-  // Levels outside zstd's range are clamped rather than rejected.
-  const int lo = ZSTD_minCLevel(), hi = ZSTD_maxCLevel();
+  // Levels outside zstd's range are clamped here; the engine rejects them earlier (normalise()).
+  const int lo = min_level(), hi = max_level();
   level_ = level < lo ? lo : (level > hi ? hi : level);
-  ZSTD_CCtx_setParameter(c, ZSTD_c_compressionLevel, level_);
+  set_parameter(c, ZSTD_c_compressionLevel, level_, "compression level");
   // Blocks carry their own XXH3 checksum and raw size; the frame's are redundant.
-  ZSTD_CCtx_setParameter(c, ZSTD_c_checksumFlag, 0);
-  ZSTD_CCtx_setParameter(c, ZSTD_c_contentSizeFlag, 1);
+  set_parameter(c, ZSTD_c_checksumFlag, 0, "checksum flag");
+  set_parameter(c, ZSTD_c_contentSizeFlag, 1, "content size flag");
 }
 
 ZstdCompressor::~ZstdCompressor() { ZSTD_freeCCtx(static_cast<ZSTD_CCtx*>(cctx_)); }

@@ -12,6 +12,9 @@ namespace lynx::compress {
 
 class ZstdCompressor {
  public:
+  // `level` is clamped to [min_level(), max_level()] (0 is zstd's default level). Throws
+  // std::bad_alloc when zstd cannot allocate a context and std::invalid_argument when zstd
+  // rejects one of the context's parameters.
   explicit ZstdCompressor(int level);
   ~ZstdCompressor();
   ZstdCompressor(const ZstdCompressor&) = delete;
@@ -19,6 +22,10 @@ class ZstdCompressor {
 
   // Uses `dictionary` (a zstd dictionary, e.g. from train_dictionary) for every following frame.
   Status set_dictionary(const std::vector<std::byte>& dictionary);
+
+  // zstd's range of compression levels (ZSTD_minCLevel() .. ZSTD_maxCLevel()).
+  static int min_level();
+  static int max_level();
 
   // Worst-case compressed size of `n` bytes.
   static std::size_t bound(std::size_t n);

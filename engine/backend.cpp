@@ -4,19 +4,16 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <functional>
-#include <stdexcept>
-#include <system_error>
 #include <thread>
 
-#include "compress/zstd_dictionary.hpp"
 #include "engine/file_clock.hpp"
+#include "engine/file_sink.hpp"
 #include "engine/logger_registry.hpp"
-#include "engine/writer_seam.hpp"
+#include "engine/steady_clock.hpp"
 #include "lynx/detail/clock.hpp"
 
 namespace lynx::detail {
@@ -28,86 +25,16 @@ constexpr ArgType kCountType[] = {ArgType::u64};
 constexpr CallSite kDropNotice{"{count} records dropped", "lynx", "backend", 0, Level::warn, 1,
                                kCountType};
 
-constexpr std::size_t kIoBufferBytes = 1u << 20;
-constexpr std::size_t kIoBuffers = 16;
-constexpr unsigned kMaxInFlight = 8;
-// Retrying failed writes: the first retry after 50 ms, then doubling up to 2 s. At stop, retries
-// go on for up to 1 s before the writes still failing are given up (and counted as dropped).
-constexpr std::int64_t kFirstRetryNs = 50'000'000;
-constexpr std::int64_t kMaxRetryNs = 2'000'000'000;
-constexpr std::int64_t kStopRetryNs = 1'000'000'000;
-
-std::int64_t steady_ns() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(
-             std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
-
-[[noreturn]] void fail(const Status& s, const char* what) {
-  if (s.sys_errno() != 0) {
-    throw std::system_error(s.sys_errno(), std::generic_category(), std::string("lynx: ") + what + ": " + s.message());
-  }
-  throw std::runtime_error(std::string("lynx: ") + what + ": " + s.message());
-}
-
 }  // namespace
 
 Backend::Backend(EngineShared& shared) : shared_(shared) {
-  const Options& o = shared_.options;
   clock_.start();
   if (!clock_.reliable()) {
     std::fprintf(stderr, "lynx: the TSC is not invariant on this CPU; timestamps may drift by up to "
                          "a few microseconds between recalibrations\n");
   }
-  buffers_ = std::make_unique<io::BufferPool>(kIoBufferBytes, kIoBuffers);
-  io::WriterConfig wc;
-  wc.kind = o.io == Io::uring ? io::Kind::uring : o.io == Io::psync ? io::Kind::psync : io::Kind::automatic;
-  wc.max_in_flight = kMaxInFlight;
-  wc.pool = buffers_.get();
-  Status s;
-  std::string note;
-  writer_ = make_engine_writer(wc, &s, &note);
-  if (writer_ == nullptr) fail(s, "cannot set up file writing");
-  // Say it once when io_uring is not used; partial buffer registration is not worth a line.
-  if (!note.empty() && std::strcmp(writer_->name(), "pwritev") == 0) {
-    std::fprintf(stderr, "%s\n", note.c_str());
-  }
-  if (o.compression == Compression::zstd) {
-    compressor_ = std::make_unique<compress::ZstdCompressor>(o.compression_level);
-    if (!o.zstd_dictionary.empty()) {
-      s = compress::load_dictionary(o.zstd_dictionary, &dictionary_);
-      if (s.ok()) s = compressor_->set_dictionary(dictionary_);
-      if (!s.ok()) throw std::invalid_argument("lynx::Options::zstd_dictionary: " + s.message());
-    }
-  }
-  on_done_ = [this](io::Buffer* b, const Status& st) { on_write_done(b, st); };
-
-  s = io::create_directories(o.directory);
-  if (!s.ok()) fail(s, "cannot create the log directory");
-  for (std::uint32_t i = 0; i < o.shards; ++i) {
-    ShardConfig c;
-    c.directory = o.directory;
-    c.name = o.name;
-    c.shard = i;
-    c.first_sequence = next_sequence(o.directory, o.name, i);
-    c.rotate_bytes = o.rotate_bytes;
-    c.file_mode = o.file_mode;
-    c.program = program_invocation_short_name;
-    c.rotate_every_ns = std::chrono::nanoseconds(o.rotate_every).count();
-    c.retention.keep_files = o.keep_files;
-    c.retention.keep_bytes = o.keep_bytes;
-    c.retention.keep_for_ns = std::chrono::nanoseconds(o.keep_for).count();
-    c.sync = o.sync;
-    if (!dictionary_.empty()) {
-      c.dictionary = &dictionary_;
-      c.dictionary_id = compress::dictionary_id(dictionary_);
-    }
-    auto w = std::make_unique<ShardWriter>(std::move(c), *writer_, *buffers_, compressor_.get(),
-                                           clock_, shared_.stats, on_done_);
-    s = w->open();
-    if (!s.ok()) fail(s, "cannot open a log file");
-    shards_.push_back(std::move(w));
-  }
+  // Later sinks (text, JSON, console) are added here, after the files.
+  sinks_.push_back(std::make_unique<FileSink>(shared_.options, clock_, shared_.stats));
   backend_thread_.index = shared_.next_thread_index.fetch_add(1);
   backend_thread_.name = "lynx-backend";
 }
@@ -122,72 +49,24 @@ Backend::~Backend() {
   }
 }
 
-void Backend::on_write_done(io::Buffer* buffer, const Status& status) {
-  if (status.ok()) {
-    shared_.stats.add(shared_.stats.bytes_written, buffer->size);
-    shared_.stats.add(shared_.stats.records_written, buffer->records);
-    return_buffer(*buffers_, buffer);
-    return;
-  }
-  shared_.stats.add(shared_.stats.write_errors, 1);
-  if (!reported_write_error_) {
-    reported_write_error_ = true;
-    std::fprintf(stderr, "lynx: write failed: %s; %s (further errors are counted in Stats::write_errors)\n",
-                 status.message().c_str(),
-                 giving_up_ ? "stopping, its records are lost" : "keeping the records in memory and retrying");
-  }
-  if (!giving_up_) {
-    for (auto& shard : shards_) {
-      if (shard->keep_failed(buffer)) {
-        // The first failure after a success starts the back-off; a retry that fails again
-        // keeps it growing (retry_failed_writes()).
-        if (failed_writes_++ == 0 && retry_delay_ == 0) {
-          retry_delay_ = kFirstRetryNs;
-          retry_at_ = steady_ns() + retry_delay_;
-        }
-        return;
-      }
-    }
-  }
-  shared_.stats.add(shared_.stats.records_dropped, buffer->records);
-  lost_records_ += buffer->records;
-  return_buffer(*buffers_, buffer);
+// True while every sink can take more (none starved after this record).
+bool Backend::write(const SinkRecord& record) {
+  bool open = true;
+  for (auto& sink : sinks_) open = sink->write(record) && open;
+  return open;
 }
 
-// While writes fail, stop taking records out of the rings before the failed writes hold every
-// buffer: records wait in the rings, and producers meet their Options::on_full policy there.
-// The reserve covers one seal per shard plus the current buffers.
-bool Backend::io_starved() const {
-  return failed_writes_ != 0 && !giving_up_ && buffers_->free_count() < shards_.size() + 2;
+bool Backend::starved() const {
+  for (const auto& sink : sinks_) {
+    if (sink->starved()) return true;
+  }
+  return false;
 }
 
-void Backend::retry_failed_writes(bool now) {
-  if (failed_writes_ == 0) return;
-  if (!now && steady_ns() < retry_at_) return;
-  for (auto& shard : shards_) shard->retry();
-  failed_writes_ = 0;  // the ones failing again are counted back by on_write_done
-  writer_->drain(on_done_);
-  for (auto& shard : shards_) shard->close_retired();
-  if (failed_writes_ == 0) {
-    retry_delay_ = 0;
-    if (reported_write_error_) {
-      std::fprintf(stderr, "lynx: writes succeed again; the records held in memory are written\n");
-      reported_write_error_ = false;
-    }
-    return;
-  }
-  retry_delay_ = std::min(retry_delay_ * 2, kMaxRetryNs);
-  retry_at_ = steady_ns() + retry_delay_;
-}
-
-void Backend::give_up_failed_writes() {
-  giving_up_ = true;
-  for (auto& shard : shards_) {
-    const std::uint64_t lost = shard->abandon();
-    shared_.stats.add(shared_.stats.records_dropped, lost);
-    lost_records_ += lost;
-  }
-  failed_writes_ = 0;
+void Backend::tick_sinks() {
+  const std::int64_t steady_now = steady_clock_ns();
+  const std::int64_t file_now = file_clock_ns();
+  for (auto& sink : sinks_) sink->tick(steady_now, file_now);
 }
 
 void Backend::adopt_new_rings() {
@@ -217,14 +96,15 @@ const SiteEntry& Backend::site_entry(const CallSite* site, std::uint32_t logger)
   return *entry;
 }
 
-void Backend::process(ActiveRing& r, const std::byte* record) {
+// Hands one record to the sinks; false when one is starved after it.
+bool Backend::process(ActiveRing& r, const std::byte* record) {
   RecordHeader h;
   std::memcpy(&h, record, sizeof h);
-  const SiteEntry& site = site_entry(h.site, h.logger_id);
-  shards_[r.ring->shard]->add_record(site, r.thread, clock_.to_ns(h.ticks), record + sizeof h,
-                                     h.size - sizeof h);
+  const bool open = write(SinkRecord{site_entry(h.site, h.logger_id), r.thread, clock_.to_ns(h.ticks),
+                                     record + sizeof h, h.size - sizeof h, r.ring->shard});
   r.ring->advance(h.size);
   r.ring->publish_read();
+  return open;
 }
 
 std::size_t Backend::drain_once() {
@@ -241,12 +121,14 @@ std::size_t Backend::drain_once() {
   }
   std::make_heap(heap_.begin(), heap_.end(), later);
   std::size_t n = 0;
-  while (!heap_.empty() && !io_starved()) {
+  // Stops early while a sink is starved: records wait in the rings (Sink::starved).
+  bool open = !starved();
+  while (!heap_.empty() && open) {
     std::pop_heap(heap_.begin(), heap_.end(), later);
     const std::uint32_t i = heap_.back().second;
     heap_.pop_back();
     ActiveRing& r = rings_[i];
-    process(r, r.ring->peek(r.limit));
+    open = process(r, r.ring->peek(r.limit));
     ++n;
     if (const std::byte* p = r.ring->peek(r.limit)) {
       std::uint64_t ticks;
@@ -285,23 +167,9 @@ void Backend::report_drops() {
     std::byte arg[8];
     std::memcpy(arg, &delta, sizeof delta);
     if (backend_thread_.os_tid == 0) backend_thread_.os_tid = static_cast<std::uint64_t>(::syscall(SYS_gettid));
-    shards_[r.ring->shard]->add_record(site, backend_thread_, static_cast<std::int64_t>(wall_clock_ns()),
-                                       arg, sizeof arg);
+    write(SinkRecord{site, backend_thread_, static_cast<std::int64_t>(wall_clock_ns()), arg,
+                     sizeof arg, r.ring->shard});
   }
-}
-
-void Backend::flush_due(std::int64_t now_ns) {
-  const std::int64_t every = std::chrono::nanoseconds(shared_.options.flush_every).count();
-  const std::int64_t file_now = file_clock_ns();
-  for (auto& s : shards_) {
-    s->tick(file_now);
-    if (s->pending_since() != 0 && now_ns - s->pending_since() >= every) s->flush();
-  }
-}
-
-void Backend::flush_all() {
-  for (auto& s : shards_) s->flush();
-  writer_->drain(on_done_);
 }
 
 void Backend::idle_wait(std::uint32_t& idle_rounds) {
@@ -318,36 +186,22 @@ void Backend::finish() {
   // land; it is drained below if it made it before the final pass).
   adopt_new_rings();
   for (ActiveRing& r : rings_) r.ring->close();
-  // Failed writes get a last chance to succeed; then they, and whatever is still waiting in the
-  // rings, are given up so that stopping never hangs on a full disk.
-  const std::int64_t deadline = steady_ns() + kStopRetryNs;
+  // A sink starved by failed writes gets them a last chance, then gives them up within its own
+  // deadline (Sink::begin_close), so that stopping never hangs on a full disk.
+  for (auto& sink : sinks_) sink->begin_close();
   for (int quiet = 0; quiet < 2;) {
     adopt_new_rings();
     const std::size_t n = drain_once();
-    if (failed_writes_ != 0) {
+    if (starved()) {
       quiet = 0;
-      if (steady_ns() < deadline) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(5));
-        retry_failed_writes(false);
-      } else {
-        give_up_failed_writes();
-      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+      tick_sinks();
       continue;
     }
     quiet = n == 0 ? quiet + 1 : 0;
   }
   report_drops();
-  for (auto& s : shards_) s->close();
-  writer_->drain(on_done_);
-  while (failed_writes_ != 0 && steady_ns() < deadline) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-    retry_failed_writes(false);
-  }
-  if (failed_writes_ != 0) give_up_failed_writes();
-  if (lost_records_ != 0) {
-    std::fprintf(stderr, "lynx: %llu records could not be written and are lost\n",
-                 static_cast<unsigned long long>(lost_records_));
-  }
+  for (auto& sink : sinks_) sink->close();
 }
 
 void Backend::run() {
@@ -359,17 +213,17 @@ void Backend::run() {
     // Pairs with flush()'s fetch_add: records committed before the request are visible below.
     const std::uint64_t flush_request = shared_.flush_requested.load(std::memory_order_acquire);
     // A flush() is a good moment to find out whether the disk has room again. Before draining:
-    // while writes fail, drain_once() leaves records in the rings, and once the retry succeeds
-    // this pass must take every record the flush covers.
-    if (flush_request > flushed_) retry_failed_writes(true);
+    // while a sink is starved, drain_once() leaves records in the rings, and once the retry
+    // succeeds this pass must take every record the flush covers.
+    if (flush_request > flushed_) {
+      for (auto& sink : sinks_) sink->retry_now();
+    }
     adopt_new_rings();
     const std::size_t n = drain_once();
     retire_finished_rings();
     report_drops();
     if ((++iterations & 63) == 0 || n == 0) clock_.maybe_refresh();
-    flush_due(static_cast<std::int64_t>(wall_clock_ns()));
-    writer_->reap(false, on_done_);
-    retry_failed_writes(false);
+    tick_sinks();
     if (stopping) {
       finish();
       shared_.flush_done.store(flush_request, std::memory_order_release);
@@ -377,7 +231,7 @@ void Backend::run() {
       return;
     }
     if (flush_request > flushed_) {
-      flush_all();
+      for (auto& sink : sinks_) sink->flush();
       flushed_ = flush_request;
       shared_.flush_done.store(flush_request, std::memory_order_release);
       shared_.flush_done.notify_all();

@@ -6,6 +6,9 @@
 
 #include <bit>
 #include <stdexcept>
+#include <string>
+
+#include "compress/zstd_codec.hpp"
 
 namespace lynx::detail {
 
@@ -22,6 +25,17 @@ Stats StatCounters::snapshot() const {
   return s;
 }
 
+namespace {
+std::string to_octal(unsigned v) {
+  std::string out;
+  do {
+    out.insert(out.begin(), static_cast<char>('0' + (v & 7u)));
+    v >>= 3;
+  } while (v != 0);
+  return out;
+}
+}  // namespace
+
 Options normalise(Options o) {
   if (o.directory.empty()) throw std::invalid_argument("lynx::Options::directory must not be empty");
   if (o.name.empty() || o.name.find('/') != std::string::npos) {
@@ -35,6 +49,19 @@ Options normalise(Options o) {
   }
   if (o.rotate_every.count() < 0 || o.keep_for.count() < 0) {
     throw std::invalid_argument("lynx::Options::rotate_every and keep_for must not be negative");
+  }
+  // Only permission bits: setuid, setgid and sticky have no business on a log file.
+  if ((o.file_mode & ~0777u) != 0) {
+    throw std::invalid_argument("lynx::Options::file_mode must be permission bits only (at most 0777), "
+                                "got 0" + to_octal(o.file_mode));
+  }
+  if (o.compression == Compression::zstd &&
+      (o.compression_level < compress::ZstdCompressor::min_level() ||
+       o.compression_level > compress::ZstdCompressor::max_level())) {
+    throw std::invalid_argument("lynx::Options::compression_level must be between " +
+                                std::to_string(compress::ZstdCompressor::min_level()) + " and " +
+                                std::to_string(compress::ZstdCompressor::max_level()) +
+                                " (0: zstd's default level), got " + std::to_string(o.compression_level));
   }
   constexpr std::size_t kMinRing = 4096, kMaxRing = std::size_t{1} << 30;
   if (o.buffer_bytes > kMaxRing) throw std::invalid_argument("lynx::Options::buffer_bytes is larger than 1 GiB");

@@ -17,7 +17,9 @@
 
 namespace lynx::detail {
 
-// Written by the backend only (relaxed: reported, never synchronised on).
+// Relaxed counters: reported by Engine::stats(), never synchronised on. Every counter is written
+// by the backend thread only (add(): a plain load + store, no RMW), except threads_registered,
+// which producers increment at registration with fetch_add (they may register concurrently).
 struct StatCounters {
   std::atomic<std::uint64_t> records_written{0};
   std::atomic<std::uint64_t> records_dropped{0};

@@ -5,30 +5,18 @@
 #include <algorithm>
 #include <cinttypes>
 #include <cstdio>
-#include <cstdlib>
 #include <cstring>
-#include <new>
 
 #include "engine/file_clock.hpp"
 #include "engine/retention.hpp"
+#include "engine/steady_clock.hpp"
 #include "format/file_header.hpp"
 #include "format/format.hpp"
-#include "lynx/detail/clock.hpp"
-#include "lynx/detail/ring.hpp"
 
 namespace lynx::detail {
 
 namespace {
 constexpr std::size_t kBlockBytes = 64 * 1024;  // raw bytes per data block
-constexpr std::size_t kPage = 4096;
-
-// A page-aligned buffer outside the pool; return_buffer() frees it.
-io::Buffer* allocate_buffer(std::size_t bytes) {
-  const std::size_t capacity = (bytes + kPage - 1) / kPage * kPage;
-  auto* data = static_cast<std::byte*>(std::aligned_alloc(kPage, capacity));
-  if (data == nullptr) throw std::bad_alloc();
-  return new io::Buffer{data, capacity, 0, ~std::uint32_t{0}};
-}
 }  // namespace
 
 std::string shard_file_name(const std::string& name, std::uint32_t shard, std::uint64_t sequence) {
@@ -36,6 +24,14 @@ std::string shard_file_name(const std::string& name, std::uint32_t shard, std::u
   std::snprintf(tail, sizeof tail, ".%" PRIu32 ".%06" PRIu64 "%s", shard, sequence,
                 format::kFileExtension);
   return name + tail;
+}
+
+std::size_t file_start_bytes(const std::string& program, const std::vector<std::byte>* dictionary) {
+  format::FileHeader h;
+  h.program = program;
+  std::size_t bytes = format::encode_file_header(h).size();
+  if (dictionary != nullptr) bytes += format::kBlockHeaderSize + dictionary->size();
+  return bytes;
 }
 
 std::uint64_t next_sequence(const std::string& directory, const std::string& name, std::uint32_t shard) {
@@ -58,8 +54,8 @@ ShardWriter::ShardWriter(ShardConfig config, io::Writer& writer, io::BufferPool&
 }
 
 ShardWriter::~ShardWriter() {
-  if (buffer_ != nullptr) return_buffer(pool_, buffer_);
-  for (io::Buffer* b : stalled_) return_buffer(pool_, b);
+  if (buffer_ != nullptr) pool_.release(buffer_);
+  for (io::Buffer* b : stalled_) pool_.release(b);
   for (const RetiredFile& f : retired_) ::close(f.fd);
   if (fd_ >= 0) ::close(fd_);
 }
@@ -114,11 +110,13 @@ Status ShardWriter::open_file() {
     buffer_->size += format::BlockBuilder::write_dictionary_block(
         *config_.dictionary, config_.dictionary_id, buffer_->data + buffer_->size);
   }
+  start_bytes_ = buffer_->size;
   return {};
 }
 
-void ShardWriter::add_record(const SiteEntry& site, const ThreadEntry& thread, std::int64_t ts_ns,
-                             const std::byte* args, std::size_t args_size) {
+void ShardWriter::add_record(const SinkRecord& record) {
+  const SiteEntry& site = record.site;
+  const ThreadEntry& thread = record.thread;
   if (failed_) {
     // The file could not be opened (e.g. the directory vanished): try a new one for this record.
     ++sequence_;
@@ -134,10 +132,13 @@ void ShardWriter::add_record(const SiteEntry& site, const ThreadEntry& thread, s
       return;
     }
   }
-  if (config_.rotate_bytes != 0 && file_offset_ + (buffer_ ? buffer_->size : 0) +
-                                           builder_.pending_raw() + args_size + 4096 >
-                                       config_.rotate_bytes &&
-      file_offset_ + (buffer_ ? buffer_->size : 0) + builder_.pending_raw() > 4096) {
+  // Size rotation, between blocks: before this record would take the file past rotate_bytes
+  // (kRotateSlack covers the metadata block and block framing still to come), but only once the
+  // file holds kMinFileRecordBytes beyond its start (header and dictionary block), so that every
+  // file takes records however large its start is.
+  const std::uint64_t used = file_offset_ + (buffer_ ? buffer_->size : 0) + builder_.pending_raw();
+  if (config_.rotate_bytes != 0 && used + record.args_size + kRotateSlack > config_.rotate_bytes &&
+      used >= start_bytes_ + kMinFileRecordBytes) {
     rotate();
     if (failed_) {
       stats_.add(stats_.records_dropped, 1);
@@ -156,9 +157,12 @@ void ShardWriter::add_record(const SiteEntry& site, const ThreadEntry& thread, s
     builder_.add_thread(thread.index, thread.os_tid, thread.name);
     thread_defined_[thread.index] = 1;
   }
-  builder_.add_record(site.id, thread.index, ts_ns, site.site->arg_types, site.site->arg_count,
-                      args, args_size);
-  if (pending_since_ == 0) pending_since_ = static_cast<std::int64_t>(wall_clock_ns());
+  builder_.add_record(site.id, thread.index, record.ts_ns, site.site->arg_types,
+                      site.site->arg_count, record.args, record.args_size);
+  if (!pending_) {
+    pending_ = true;
+    pending_since_ = steady_clock_ns();
+  }
   if (builder_.pending_raw() >= kBlockBytes) seal();
 }
 
@@ -171,9 +175,9 @@ void ShardWriter::ensure_buffer(std::size_t need) {
     if (writer_.pending() > 0) {
       writer_.reap(true, on_done_);  // every buffer is in flight: wait for one
     } else {
-      // Every pooled buffer holds a failed write waiting for its retry. The backend stops draining
-      // rings before that happens; what is already encoded still needs a home.
-      buffer_ = allocate_buffer(std::max(need, pool_.buffer_bytes()));
+      // Every pooled buffer holds a failed write waiting for its retry. FileSink::starved() stops
+      // the backend draining rings before that happens; what is already encoded needs a home.
+      buffer_ = pool_.acquire_oversized(std::max(need, pool_.buffer_bytes()));
     }
   }
   buffer_->size = 0;
@@ -194,26 +198,21 @@ void ShardWriter::seal() {
   stats_.add(stats_.blocks_written, s.records != 0 ? 1 : 0);
 }
 
-// A block bigger than a pooled buffer (a record of up to kMaxRecord bytes) gets a buffer of its own,
-// written like any other; the completion handler frees buffers the pool does not own.
+// A block bigger than a pooled buffer (a record of up to kMaxRecord bytes) gets a buffer of its own
+// from the pool, written like any other; BufferPool::release() frees it after its completion.
 void ShardWriter::seal_oversized() {
   submit();
-  buffer_ = allocate_buffer(builder_.seal_bound());
+  if (buffer_ != nullptr) {  // empty, or (the file could not be opened) belonging to no file
+    stats_.add(stats_.records_dropped, buffer_->records);
+    pool_.release(buffer_);
+  }
+  buffer_ = pool_.acquire_oversized(builder_.seal_bound());
   format::SealStats st;
   buffer_->size = builder_.seal(buffer_->data, &st);
   buffer_->records = st.records;
   stats_.add(stats_.bytes_raw, st.raw_bytes);
   stats_.add(stats_.blocks_written, st.records != 0 ? 1 : 0);
   submit();
-}
-
-void return_buffer(io::BufferPool& pool, io::Buffer* buffer) noexcept {
-  if (pool.owns(buffer)) {
-    pool.release(buffer);
-    return;
-  }
-  std::free(buffer->data);
-  delete buffer;
 }
 
 void ShardWriter::submit() {
@@ -224,6 +223,7 @@ void ShardWriter::submit() {
   file_offset_ += b->size;
   b->fd = fd_;
   b->offset = offset;
+  b->owner = this;  // FileSink hands the completion of a failed write back here
   writer_.submit(fd_, offset, b, config_.sync == Sync::every_batch);
 }
 
@@ -238,7 +238,11 @@ void ShardWriter::report(const Status& status) {
 void ShardWriter::flush() {
   seal();
   submit();
-  pending_since_ = 0;
+  pending_ = false;
+}
+
+void ShardWriter::flush_if_older(std::int64_t steady_now_ns, std::int64_t max_age_ns) {
+  if (pending_ && steady_now_ns - pending_since_ >= max_age_ns) flush();
 }
 
 void ShardWriter::close() {
@@ -266,13 +270,7 @@ bool ShardWriter::has_failed_write(int fd) const {
   return std::any_of(stalled_.begin(), stalled_.end(), [fd](const io::Buffer* b) { return b->fd == fd; });
 }
 
-bool ShardWriter::keep_failed(io::Buffer* buffer) {
-  const bool mine = (fd_ >= 0 && buffer->fd == fd_) ||
-                    std::any_of(retired_.begin(), retired_.end(),
-                                [buffer](const RetiredFile& f) { return f.fd == buffer->fd; });
-  if (mine) stalled_.push_back(buffer);
-  return mine;
-}
+void ShardWriter::hold_failed(io::Buffer* buffer) { stalled_.push_back(buffer); }
 
 void ShardWriter::retry() {
   std::vector<io::Buffer*> again;
@@ -296,7 +294,7 @@ std::uint64_t ShardWriter::abandon() {
   std::uint64_t records = 0;
   for (io::Buffer* b : stalled_) {
     records += b->records;
-    return_buffer(pool_, b);
+    pool_.release(b);
   }
   stalled_.clear();
   close_retired();

@@ -1,7 +1,9 @@
 // One shard's file sequence: <directory>/<name>.<shard>.<sequence>.lynx. Encodes records into
 // blocks (format::BlockBuilder), seals them into pooled I/O buffers, hands full buffers to the
-// Writer and rotates files by size. Every file is self-contained: call sites and threads are
-// defined again in each new file before the first record that uses them. Backend thread only.
+// Writer and rotates files by size and time. Every file is self-contained: call sites and threads
+// are defined again in each new file before the first record that uses them. A write's completion
+// comes back to the shard that submitted it through io::Buffer::owner (FileSink routes it).
+// Backend thread only.
 #pragma once
 
 #include <cstdint>
@@ -13,24 +15,11 @@
 #include "engine/clock_calibration.hpp"
 #include "engine/engine_shared.hpp"
 #include "engine/retention.hpp"
+#include "engine/sink.hpp"
 #include "format/block_builder.hpp"
 #include "io/writer.hpp"
-#include "lynx/detail/call_site.hpp"
 
 namespace lynx::detail {
-
-// A (call site, logger) pair numbered engine-wide; files refer to it by `id`.
-struct SiteEntry {
-  std::uint32_t id = 0;
-  const CallSite* site = nullptr;
-  std::string logger;
-};
-
-struct ThreadEntry {
-  std::uint32_t index = 0;
-  std::uint64_t os_tid = 0;
-  std::string name;
-};
 
 struct ShardConfig {
   std::string directory;
@@ -49,12 +38,15 @@ struct ShardConfig {
 
 // File name of one shard file; sequences are zero-padded so that names sort in write order.
 std::string shard_file_name(const std::string& name, std::uint32_t shard, std::uint64_t sequence);
+// Bytes every file of a shard starts with: the file header and, with a dictionary, its block.
+std::size_t file_start_bytes(const std::string& program, const std::vector<std::byte>* dictionary);
+// Size rotation: a file takes at least this many bytes of records before it rotates, so
+// Options::rotate_bytes must hold file_start_bytes() plus this (the engine refuses less).
+inline constexpr std::uint64_t kMinFileRecordBytes = 4096;
+// Room kept below rotate_bytes for what a block adds to the records (metadata, framing).
+inline constexpr std::uint64_t kRotateSlack = 4096;
 // The next unused sequence number of a shard in `directory` (0 when it has no files).
 std::uint64_t next_sequence(const std::string& directory, const std::string& name, std::uint32_t shard);
-
-// Returns a buffer to its pool, or frees it when seal() allocated it outside the pool (an oversized
-// block, or a loan while every pooled buffer held a failed write).
-void return_buffer(io::BufferPool& pool, io::Buffer* buffer) noexcept;
 
 class ShardWriter {
  public:
@@ -68,8 +60,8 @@ class ShardWriter {
   // Opens the first file. Errors are reported to the caller (the Engine constructor throws them).
   Status open();
 
-  void add_record(const SiteEntry& site, const ThreadEntry& thread, std::int64_t ts_ns,
-                  const std::byte* args, std::size_t args_size);
+  // Encodes one record into the current file (rotating first when due).
+  void add_record(const SinkRecord& record);
 
   // Called once per backend pass with the file clock: time-based rotation happens at the first
   // record after a boundary.
@@ -78,9 +70,9 @@ class ShardWriter {
   // Seals what is pending and hands it to the writer (does not wait for completion; with
   // Sync::every_batch the write carries its own fdatasync).
   void flush();
-  bool has_pending() const { return !builder_.empty() || (buffer_ != nullptr && buffer_->size > 0); }
-  // Wall-clock ns when the oldest unwritten record arrived (0 when nothing is pending).
-  std::int64_t pending_since() const { return pending_since_; }
+  // flush() when the oldest record not yet handed to the writer arrived (steady clock) at least
+  // `max_age_ns` before `steady_now_ns`: Options::flush_every.
+  void flush_if_older(std::int64_t steady_now_ns, std::int64_t max_age_ns);
   // Flushes and closes the current file once its writes have completed (drains the writer).
   void close();
   const std::string& current_path() const { return path_; }
@@ -89,8 +81,8 @@ class ShardWriter {
   // it and is written again at the same file and offset by retry(), so a disk that fills up and
   // later gets room loses nothing; its file stays open until then, even across rotation.
   //
-  // Takes a failed buffer when it belongs to one of this shard's files; false otherwise.
-  bool keep_failed(io::Buffer* buffer);
+  // Takes back a buffer this shard submitted (buffer->owner == this) whose write failed.
+  void hold_failed(io::Buffer* buffer);
   std::size_t failed_writes() const { return stalled_.size(); }
   // Submits every failed write again. The caller drains the writer, then calls close_retired().
   void retry();
@@ -128,8 +120,10 @@ class ShardWriter {
   std::string path_;
   int fd_ = -1;
   std::uint64_t file_offset_ = 0;  // bytes handed to the writer for the current file
+  std::uint64_t start_bytes_ = 0;  // of the current file: its header and dictionary block
   io::Buffer* buffer_ = nullptr;
-  std::int64_t pending_since_ = 0;
+  bool pending_ = false;            // records not yet handed to the writer
+  std::int64_t pending_since_ = 0;  // steady clock when the oldest of them arrived
   std::vector<std::uint8_t> site_defined_;    // by SiteEntry::id, for the current file
   std::vector<std::uint8_t> thread_defined_;  // by ThreadEntry::index, for the current file
   bool failed_ = false;                       // the current file could not be opened

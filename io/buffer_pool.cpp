@@ -4,6 +4,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cassert>
 #include <cstdint>
 #include <cstdlib>
@@ -52,6 +53,10 @@ BufferPool::BufferPool(std::size_t buffer_bytes, std::size_t count)
 
 BufferPool::~BufferPool() {
   for (Buffer& b : buffers_) std::free(b.data);
+  for (Buffer* b : oversized_) {
+    std::free(b->data);
+    delete b;
+  }
 }
 
 Buffer* BufferPool::acquire() {
@@ -63,11 +68,37 @@ Buffer* BufferPool::acquire() {
   b->fd = -1;
   b->offset = 0;
   b->records = 0;
+  b->owner = nullptr;
+  return b;
+}
+
+Buffer* BufferPool::acquire_oversized(std::size_t bytes) {
+  const std::size_t page = page_size();
+  const std::size_t capacity = round_to_pages(bytes, page);
+  oversized_.reserve(oversized_.size() + 1);  // release() never allocates; this may throw first
+  void* p = std::aligned_alloc(page, capacity);
+  if (p == nullptr) throw std::bad_alloc();
+  auto* b = new (std::nothrow) Buffer{static_cast<std::byte*>(p), capacity, 0, Buffer::kOversized};
+  if (b == nullptr) {
+    std::free(p);
+    throw std::bad_alloc();
+  }
+  oversized_.push_back(b);
   return b;
 }
 
 void BufferPool::release(Buffer* buffer) {
   if (buffer == nullptr) return;
+  if (buffer->index == Buffer::kOversized) {
+    const auto it = std::find(oversized_.begin(), oversized_.end(), buffer);
+    assert(it != oversized_.end());  // not lent by this pool, or released twice
+    if (it == oversized_.end()) return;
+    *it = oversized_.back();
+    oversized_.pop_back();
+    std::free(buffer->data);
+    delete buffer;
+    return;
+  }
   // A foreign or twice-released buffer is a caller bug that would hand one buffer to two writes;
   // debug builds stop here, release builds keep the free list intact by ignoring it.
   assert(owns(buffer) && in_use_[buffer->index]);

@@ -250,7 +250,7 @@ std::size_t UringWriter::consume_cqes() {
     else on_write(r, cqe->res);
   }
   io_uring_cq_advance(&ring_, seen);
-  flush();  // resubmissions queued by on_result
+  flush();  // resubmissions queued by settle() (via on_write/on_sync)
   return seen;
 }
 

@@ -25,8 +25,13 @@ class Engine {
   Engine& operator=(const Engine&) = delete;
 
   // Returns once every record logged before the call (by any thread, in happens-before order) has
-  // been written to its file (handed to the kernel; durability against power loss is Options::sync
-  // in a later version).
+  // been written to its file and every write has completed. What that guarantees depends on
+  // Options::sync: with Sync::none and Sync::on_rotate the records are in the kernel's page cache
+  // (they survive the process crashing, not a power loss; on_rotate makes only closed files
+  // durable); with Sync::every_batch each write carried its own fdatasync, so the records are
+  // durable on the device. While writes fail (e.g. a full disk) flush() does not wait for room:
+  // it may return with records still held in memory, which are retried and written later (or, at
+  // stop, counted in Stats::records_dropped); Stats::write_errors counts the failures.
   void flush();
   Stats stats() const;
   const Options& options() const noexcept;

@@ -24,7 +24,10 @@ struct Options {
   std::string name = "app";
   // Files written side by side; each producer thread is assigned to one when it first logs.
   unsigned shards = 1;
-  // Start a new file when the current one would pass this size. 0: no size limit.
+  // Start a new file when the current one would pass this size. 0: no size limit. A file takes at
+  // least 4 KiB of records before it rotates, so this must hold the file header (about 100 bytes
+  // plus the program name), the zstd dictionary block (the dictionary plus a block header) and
+  // those 4 KiB; a smaller value makes the Engine throw std::invalid_argument naming the sizes.
   std::uint64_t rotate_bytes = 256ull << 20;
   // Also start a new file at every multiple of this period since the Unix epoch (e.g. on the hour
   // for 1h), at the first record after the boundary. 0: no time-based rotation.
@@ -38,7 +41,10 @@ struct Options {
   // every_batch: fdatasync after every write (each flush_every, flush() or full buffer).
   Sync sync = Sync::none;
   Compression compression = Compression::zstd;
-  // zstd level: 1 is fast with a good ratio; negative levels are faster still, up to 19 smaller.
+  // zstd level: 1 is fast with a good ratio; negative levels are faster still, up to 19 smaller
+  // (22 at most). 0 is zstd's default level (3). With Compression::zstd a level outside zstd's
+  // range (ZSTD_minCLevel() .. ZSTD_maxCLevel()) makes the Engine throw std::invalid_argument;
+  // with Compression::none it is ignored.
   int compression_level = 1;
   // Path of a zstd dictionary trained with `lynx train` on earlier logs of the same program. It
   // is embedded once at the start of every file, so each file still decodes on its own. Empty: none.
@@ -54,7 +60,9 @@ struct Options {
   Level level = Level::info;
   // io_uring when the kernel allows it, else pwritev (said once on stderr); or force either.
   Io io = Io::automatic;
-  // Permission bits of new log files (the process umask still applies).
+  // Permission bits of new log files (the process umask still applies). Only 0 .. 0777: a value
+  // with other bits (setuid 04000, setgid 02000, sticky 01000) makes the Engine throw
+  // std::invalid_argument; it is rejected, not masked.
   unsigned file_mode = 0640;
 };
 

@@ -6,7 +6,11 @@
 #include <doctest/doctest.h>
 #include <lynx/lynx.hpp>
 
+#include <atomic>
 #include <cstdint>
+#include <map>
+#include <set>
+#include <thread>
 #include <memory>
 #include <string>
 #include <utility>
@@ -183,4 +187,68 @@ TEST_CASE("stopping while the disk stays full: no hang, and what reached the dis
   const auto decoded = lynx::test::decode_dir(dir.path());
   CHECK(decoded.problems == 0);
   CHECK(sequence_of(decoded) == iota(0, kBefore));
+}
+
+TEST_CASE("a full disk under several shards: each failed write goes back to its own shard, even oversized ones and across rotation") {
+  lynx::test::TempDir dir("faults");
+  FaultSeam seam;
+  constexpr unsigned kThreads = 3;
+  constexpr std::uint64_t kPerThread = 1500;
+  const std::string huge(1536 * 1024, 'h');  // a block bigger than a pooled 1 MiB I/O buffer
+  lynx::Engine engine(lynx::Options{.directory = dir.path(), .name = "w", .shards = kThreads,
+                                    .rotate_bytes = 128 * 1024,
+                                    .compression = lynx::Compression::none,
+                                    .buffer_bytes = 4u << 20,
+                                    .flush_every = std::chrono::hours(1)});
+  lynx::Logger& log = lynx::logger("faults.shards");
+  seam.writer().fail_all(Fault::enospc);
+  // Every thread registers before any logs more, so each gets a shard of its own.
+  std::atomic<unsigned> registered{0};
+  std::vector<std::thread> threads;
+  for (unsigned t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      LYNX_INFO(log, "thread {t} record {i} {s}", t, std::uint64_t{0}, kPayload);
+      registered.fetch_add(1);
+      while (registered.load() < kThreads) std::this_thread::yield();
+      for (std::uint64_t i = 1; i < kPerThread; ++i) {
+        if (t == 0 && i == kPerThread / 2) {
+          LYNX_INFO(log, "thread {t} record {i} {s}", t, i, huge);
+        } else {
+          LYNX_INFO(log, "thread {t} record {i} {s}", t, i, kPayload);
+        }
+        if (i % 500 == 0) engine.flush();
+      }
+    });
+  }
+  for (std::thread& th : threads) th.join();
+  engine.flush();
+  CHECK(engine.stats().records_written == 0);
+  CHECK(engine.stats().write_errors > 0);
+
+  seam.writer().heal();
+  engine.flush();
+  const lynx::Stats healed = engine.stats();
+  CHECK(healed.records_dropped == 0);
+  CHECK(healed.records_written == kThreads * kPerThread);
+  const auto decoded = lynx::test::decode_dir(dir.path());
+  CHECK(decoded.problems == 0);
+  std::map<std::string, std::uint32_t> shard_of;
+  for (const auto& f : decoded.files) shard_of[f.path] = f.shard;
+  for (unsigned t = 0; t < kThreads; ++t) {
+    CAPTURE(t);
+    std::vector<std::uint64_t> seq;
+    std::set<std::uint32_t> shards;
+    for (const auto* r : decoded.user_records()) {
+      if (r->value("t") != std::to_string(t)) continue;
+      seq.push_back(std::stoull(r->value("i")));
+      shards.insert(shard_of[r->path]);
+      if (seq.back() == kPerThread / 2 && t == 0) CHECK(r->value("s").size() == huge.size());
+    }
+    CHECK(seq == iota(0, kPerThread));
+    CHECK(shards.size() == 1);  // a thread's records live in its shard's files only
+  }
+  std::set<std::uint32_t> used;
+  for (const auto& [path, shard] : shard_of) used.insert(shard);
+  CHECK(used.size() == kThreads);
+  CHECK(decoded.files.size() > kThreads);  // rotated while the disk was full
 }
