@@ -4,13 +4,12 @@
 // through PsyncWriter and through UringWriter in several configurations, each into its own
 // directory; every file must equal the file the script describes, byte for byte, and so each
 // other. Its own executable: where the kernel forbids io_uring (seccomp, gVisor,
-// LYNX_IO_DISABLE_URING=1) main() exits 77 and meson reports SKIP.
+// LYNX_IO_DISABLE_URING=1) main() exits 77 and meson reports SKIP (tests/support/skip.hpp).
 #define DOCTEST_CONFIG_IMPLEMENT
 #include <doctest/doctest.h>
 
 #include <algorithm>
 #include <cstdint>
-#include <cstdio>
 #include <memory>
 #include <random>
 #include <set>
@@ -20,15 +19,15 @@
 #include "io/psync_writer.hpp"
 #include "io/uring_writer.hpp"
 #include "tests/io/io_test_util.hpp"
+#include "tests/support/skip.hpp"
+#include "tests/support/uring.hpp"
 
 using lynx::Status;
 using lynx::io::Buffer;
 using lynx::io::BufferPool;
-using lynx::io::Kind;
 using lynx::io::PsyncWriter;
-using lynx::io::UringWriter;
 using lynx::io::Writer;
-using lynx::io::WriterConfig;
+using lynx::test::make_uring;
 using namespace lynx::io::test;
 
 namespace {
@@ -159,17 +158,6 @@ Run run_script(Writer& writer, BufferPool& pool, const std::vector<Write>& scrip
   return run;
 }
 
-std::unique_ptr<UringWriter> make_uring(unsigned max_in_flight, BufferPool* registered) {
-  WriterConfig config;
-  config.kind = Kind::uring;
-  config.max_in_flight = max_in_flight;
-  config.pool = registered;
-  Status s;
-  auto w = UringWriter::create(config, &s);
-  REQUIRE_MESSAGE(w != nullptr, s.to_string());
-  return w;
-}
-
 // First differing byte, for a readable failure instead of a megabyte dump.
 std::string first_difference(const std::vector<std::byte>& a, const std::vector<std::byte>& b) {
   const std::size_t n = std::min(a.size(), b.size());
@@ -265,13 +253,5 @@ TEST_CASE("pwritev fed the same ways gives the same files") {
 }
 
 int main(int argc, char** argv) {
-  WriterConfig config;
-  config.kind = Kind::uring;
-  Status s;
-  if (lynx::io::make_writer(config, &s, nullptr) == nullptr) {
-    std::printf("SKIP: %s\n", s.to_string().c_str());
-    return 77;
-  }
-  doctest::Context context(argc, argv);
-  return context.run();
+  return lynx::test::run_or_skip(argc, argv, lynx::test::io_uring_missing());
 }
