@@ -1,7 +1,8 @@
 #!/bin/sh
 # Layering: the `lynx` CLI reads files through format/ and base/ only, so it neither links
 # liburing nor carries any io/ code (issue 9). liblynx.so, which writes files, does link liburing:
-# the control that shows these checks can see it.
+# the control that shows these checks can see it. And liblynx ships no test code: the
+# fault-injecting writer lives in tests/support.
 #   layering_test.sh BUILD_DIR LYNX_CLI LIBLYNX_SO
 set -u
 build=$1 cli=$2 lib=$3
@@ -30,5 +31,9 @@ if [ "$io_symbols" -ne 0 ]; then
   nm -C "$cli" | grep -e 'lynx::io::' -e ' io_uring_' | head -5
   fail=1
 fi
-[ "$fail" -eq 0 ] && echo "ok: lynx links no liburing and holds no io/ code"
+test_symbols=$(nm -C "$lib" | grep -c 'FaultInjectingWriter')
+if [ "$test_symbols" -ne 0 ]; then
+  echo "FAIL: $lib holds $test_symbols symbols of the test-only FaultInjectingWriter"; fail=1
+fi
+[ "$fail" -eq 0 ] && echo "ok: lynx links no liburing and holds no io/ code; liblynx no test code"
 exit "$fail"
