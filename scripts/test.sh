@@ -1,13 +1,11 @@
 #!/bin/sh
-# The whole test suite: a normal build, an ASan+UBSan build and a TSan build each run every test;
-# then an installed copy of lynx builds an application through pkg-config; then each libFuzzer
-# target fuzzes from the seed corpus for a bounded time ($LYNX_CI_FUZZ_SECONDS, default 45 s).
+# The whole test suite: a normal build runs every test; an ASan+UBSan build and a TSan build run
+# them with smaller sizes and without the duplicates that test nothing more there (docs/testing.md,
+# "Timeouts and sanitizer sizes"); then an installed copy of lynx builds an application through
+# pkg-config; then each libFuzzer target fuzzes from the seed corpus for a bounded time
+# ($LYNX_CI_FUZZ_SECONDS, default 45 s).
 # Each stage prints its wall time; docs/testing.md lists what they take on a busy 2-core machine.
 set -eu
-cd "$(dirname "$0")/.."
-./scripts/install-deps.sh
-root=$(pwd)
-
 start=$(date +%s)
 stage_start=$start
 stage_done() {  # what: prints the wall time of the stage that just ended
@@ -15,6 +13,11 @@ stage_done() {  # what: prints the wall time of the stage that just ended
   echo "lynx: $1 took $((now - stage_start)) s"
   stage_start=$now
 }
+
+cd "$(dirname "$0")/.."
+./scripts/install-deps.sh
+stage_done "install-deps"
+root=$(pwd)
 
 run_suite() {  # build dir, ninja target, extra meson options...
   dir=$1; target=$2; shift 2

@@ -1,5 +1,6 @@
 // Tests that need something this machine may not have (io_uring: kernel, seccomp, gVisor,
-// LYNX_IO_DISABLE_URING=1) exit 77, which meson reports as SKIP, never as a pass (STYLE.md habit 9).
+// LYNX_IO_DISABLE_URING=1) exit 77, which meson reports as SKIP, never as a pass (STYLE.md
+// habit 9).
 #pragma once
 
 #include <cstdio>
