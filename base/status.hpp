@@ -16,7 +16,7 @@ class Status {
   static Status ok_status() { return {}; }
   static Status error(Code code, std::string message) { return Status(code, std::move(message)); }
   // -errno from a syscall or io_uring completion turned into a Status. `what` names the operation
-  // and its object ("write logs/app.0.0.lynx"). Defined in io/errno_status.cpp: the one place
+  // and its object ("write logs/app.0.0.lynx"). Defined in base/status.cpp: the one place
   // where errno values are interpreted.
   static Status from_errno(int err, const std::string& what);
 

@@ -1,5 +1,6 @@
 // How the engine gets its io::Writer, and the seam tests use to put a fault-injecting writer
-// (io/fault_injection.hpp) under a real Engine, in the style of LevelDB's Env. Not public API.
+// (tests/support/fault_injection.hpp) under a real Engine, in the style of LevelDB's Env. Not
+// public API.
 #pragma once
 
 #include <functional>

@@ -1,4 +1,5 @@
-// Status texts for failed writes, built on Status::from_errno (the one place errno is interpreted).
+// Status texts for failed writes, built on Status::from_errno (base/status.cpp, the one place errno
+// is interpreted).
 #pragma once
 
 #include <cstddef>

@@ -1,29 +1,46 @@
 #!/bin/sh
-# The whole test suite: a normal build, an ASan+UBSan build and a TSan build each run every test;
-# then an installed copy of lynx builds an application through pkg-config; then each libFuzzer
-# target fuzzes from the seed corpus for a bounded time ($LYNX_CI_FUZZ_SECONDS, default 45 s).
+# The whole test suite: a normal build runs every test; an ASan+UBSan build and a TSan build run
+# them with smaller sizes and without the duplicates that test nothing more there (docs/testing.md,
+# "Timeouts and sanitizer sizes"); then an installed copy of lynx builds an application through
+# pkg-config; then each libFuzzer target fuzzes from the seed corpus for a bounded time
+# ($LYNX_CI_FUZZ_SECONDS, default 45 s).
+# Each stage prints its wall time; docs/testing.md lists what they take on a busy 2-core machine.
 set -eu
-cd "$(dirname "$0")/.."
-./scripts/install-deps.sh
-root=$(pwd)
-
-run_suite() {  # build dir, extra meson options...
-  dir=$1; shift
-  [ -f "$dir/build.ninja" ] || meson setup "$dir" "$@" >/dev/null
-  ninja -C "$dir"
-  meson test -C "$dir" --print-errorlogs --num-processes 2
+start=$(date +%s)
+stage_start=$start
+stage_done() {  # what: prints the wall time of the stage that just ended
+  now=$(date +%s)
+  echo "lynx: $1 took $((now - stage_start)) s"
+  stage_start=$now
 }
 
+cd "$(dirname "$0")/.."
+./scripts/install-deps.sh
+stage_done "install-deps"
+root=$(pwd)
+
+run_suite() {  # build dir, ninja target, extra meson options...
+  dir=$1; target=$2; shift 2
+  [ -f "$dir/build.ninja" ] || meson setup "$dir" "$@" >/dev/null
+  ninja -C "$dir" $target
+  stage_done "build of $dir"
+  meson test -C "$dir" --no-rebuild --print-errorlogs --num-processes 2
+  stage_done "tests of $dir"
+}
+
+# The normal build builds everything (benchmarks and examples must keep compiling); the sanitizer
+# builds only what the tests run (meson-test-prereq), which saves two builds of the benchmarks.
 echo "== normal build"
-run_suite build-test
+run_suite build-test ""
 echo "== ASan + UBSan build"
 ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
-  run_suite build-asan -Db_sanitize=address,undefined -Db_lundef=false
+  run_suite build-asan meson-test-prereq -Db_sanitize=address,undefined -Db_lundef=false
 echo "== TSan build"
 TSAN_OPTIONS="suppressions=$root/tests/tsan.supp halt_on_error=1 second_deadlock_stack=1" \
-  run_suite build-tsan -Db_sanitize=thread -Db_lundef=false
+  run_suite build-tsan meson-test-prereq -Db_sanitize=thread -Db_lundef=false
 echo "== install + pkg-config"
 ./tests/install/check_install.sh "$root/build-test"
+stage_done "install check"
 
 fuzz_build=${LYNX_FUZZ_BUILD:-$root/build-fuzz}
 fuzz_for() {  # target: fuzzes for a bounded time; a failing input fails the run, named by its path
@@ -48,4 +65,6 @@ fuzz_for() {  # target: fuzzes for a bounded time; a failing input fails the run
 echo "== fuzzing (${LYNX_CI_FUZZ_SECONDS:-45} s per target, from tests/fuzz/corpus)"
 fuzz_for reader
 fuzz_for render
-echo "lynx: all test suites passed"
+stage_done "fuzzing (with the clang build)"
+echo "lynx: all test suites passed in $(( ($(date +%s) - start) / 60 )) min"
+

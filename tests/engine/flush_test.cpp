@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "test_support.hpp"
+#include "tests/support/sizing.hpp"
 
 namespace {
 
@@ -68,7 +69,9 @@ TEST_CASE("after flush() returns, a fresh reader sees every record logged before
     lynx::Logger& log = lynx::logger("flush");
 
     std::uint64_t logged = 0;
-    for (int round = 0; round < 6; ++round) {
+    // Sanitizer builds stop after 3 rounds (1, 3000 and 6000 records): still past one block.
+    const int rounds = lynx::test::sized(6, 3);
+    for (int round = 0; round < rounds; ++round) {
       CAPTURE(round);
       // Round sizes from a single record up to more than one block.
       const int n = round == 0 ? 1 : round * 3000;
@@ -100,7 +103,8 @@ TEST_CASE("concurrent flushes: each thread's flush covers that thread's own earl
     lynx::Logger& log = lynx::logger("flush.concurrent");
 
     constexpr unsigned kThreads = 4;
-    constexpr int kRounds = 5;
+    // Each round decodes every file: 3 rounds in sanitizer builds.
+    const int kRounds = lynx::test::sized(5, 3);
     // failures[t]: rounds after whose flush thread t did not find all of its own records.
     std::vector<int> failures(kThreads, 0);
     std::vector<std::thread> workers;

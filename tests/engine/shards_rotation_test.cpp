@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "test_support.hpp"
+#include "tests/support/sizing.hpp"
 
 namespace {
 
@@ -80,7 +81,7 @@ std::vector<ThreadView> check_threads(const lynx::test::Decoded& decoded, std::u
 
 TEST_CASE("shards = 2 with 4 threads: two files, app.0 and app.1, each decodable, two threads each") {
   lynx::test::TempDir dir("shards");
-  constexpr std::uint64_t kPerThread = 5000;
+  const std::uint64_t kPerThread = lynx::test::sized<std::uint64_t>(5000, 2000);  // 2000: sanitized
   {
     lynx::Engine engine(lynx::Options{.directory = dir.path(), .name = "app", .shards = 2});
     log_from_threads(lynx::logger("shards"), kPerThread);

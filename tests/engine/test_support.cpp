@@ -19,26 +19,6 @@ namespace lynx::test {
 
 namespace fs = std::filesystem;
 
-TempDir::TempDir(std::string_view tag) {
-  const char* base = std::getenv("TMPDIR");
-  std::string pattern = std::string(base != nullptr && *base != '\0' ? base : "/tmp") + "/lynx-" +
-                        std::string(tag) + "-XXXXXX";
-  if (::mkdtemp(pattern.data()) == nullptr) {
-    throw std::system_error(errno, std::generic_category(), "mkdtemp " + pattern);
-  }
-  path_ = pattern;
-}
-
-TempDir::~TempDir() {
-  const char* keep = std::getenv("LYNX_KEEP_TEST_DIRS");
-  if (keep != nullptr && std::string_view(keep) == "1") {
-    std::fprintf(stderr, "kept test directory %s\n", path_.c_str());
-    return;
-  }
-  std::error_code ec;
-  fs::remove_all(path_, ec);
-}
-
 std::string DecodedRecord::value(std::string_view name) const {
   for (std::size_t i = 0; i < names.size() && i < values.size(); ++i) {
     if (names[i] == name) return values[i];

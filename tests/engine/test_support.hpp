@@ -1,7 +1,7 @@
-// Helpers for the engine integration tests: a fresh temporary directory, and a decoder that turns
-// every *.lynx file of a directory into plain structs through format::FileReader (the same reader
-// the tools use), with values rendered to strings so tests compare them without knowing the
-// encoding. Knows nothing of doctest: the tests assert, this only collects.
+// Helpers for the engine integration tests: a decoder that turns every *.lynx file of a directory
+// into plain structs through format::FileReader (the same reader the tools use), with values
+// rendered to strings so tests compare them without knowing the encoding. Knows nothing of
+// doctest: the tests assert, this only collects. TempDir comes from tests/support.
 #pragma once
 
 #include <cstdint>
@@ -11,24 +11,9 @@
 
 #include "lynx/detail/arg_types.hpp"
 #include "lynx/level.hpp"
+#include "tests/support/temp_dir.hpp"
 
 namespace lynx::test {
-
-// A new, empty directory (mkdtemp under $TMPDIR or /tmp), removed with its contents on
-// destruction unless LYNX_KEEP_TEST_DIRS=1 is set (then its path is printed to stderr).
-class TempDir {
- public:
-  explicit TempDir(std::string_view tag = "engine");
-  ~TempDir();
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-
-  const std::string& path() const { return path_; }
-  std::string operator/(std::string_view name) const { return path_ + "/" + std::string(name); }
-
- private:
-  std::string path_;
-};
 
 // One decoded record. `values[i]` is the i-th argument rendered by its type:
 //   signed/unsigned integers: decimal; bool: "true"/"false"; char: the one byte;

@@ -17,8 +17,8 @@
 #include <vector>
 
 #include "engine/writer_seam.hpp"
-#include "io/fault_injection.hpp"
 #include "test_support.hpp"
+#include "tests/support/fault_injection.hpp"
 
 namespace {
 

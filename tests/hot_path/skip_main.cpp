@@ -1,7 +1,4 @@
 // Built instead of the hot-path proof where it cannot run (sanitizers, non-x86-64): meson SKIP.
-#include <cstdio>
+#include "tests/support/skip.hpp"
 
-int main() {
-  std::puts("hot path proof skipped: needs x86-64 and a build without sanitizers");
-  return 77;
-}
+int main() { return lynx::test::skip("hot path proof needs x86-64 and a build without sanitizers"); }

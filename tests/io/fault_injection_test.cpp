@@ -1,5 +1,5 @@
 #define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
-#include "io/fault_injection.hpp"
+#include "tests/support/fault_injection.hpp"
 
 #include <doctest/doctest.h>
 

@@ -1,6 +1,6 @@
-// Helpers shared by the io/ tests: a temporary directory, file reading, and checks every Writer
-// must pass (bytes land exactly, the in-flight cap holds, each buffer comes back exactly once).
-// Include after doctest.
+// Helpers shared by the io/ tests: file reading, and checks every Writer must pass (bytes land
+// exactly, the in-flight cap holds, each buffer comes back exactly once). TempDir is the one of
+// tests/support. Include after doctest.
 #pragma once
 
 #include <fcntl.h>
@@ -20,28 +20,11 @@
 
 #include "io/buffer_pool.hpp"
 #include "io/writer.hpp"
+#include "tests/support/temp_dir.hpp"
 
 namespace lynx::io::test {
 
-class TempDir {
- public:
-  TempDir() {
-    std::string tmpl = (std::filesystem::temp_directory_path() / "lynx_io_XXXXXX").string();
-    REQUIRE(::mkdtemp(tmpl.data()) != nullptr);
-    path_ = tmpl;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  std::string file(const std::string& name) const { return path_ + "/" + name; }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
+using lynx::test::TempDir;
 
 inline std::vector<std::byte> read_all(const std::string& path) {
   std::ifstream in(path, std::ios::binary);

@@ -1,5 +1,6 @@
 // io_uring writer tests. Their own executable: when the kernel forbids io_uring (seccomp, gVisor,
-// LYNX_IO_DISABLE_URING=1) main() exits 77 and meson reports SKIP instead of a pass.
+// LYNX_IO_DISABLE_URING=1) main() exits 77 and meson reports SKIP instead of a pass
+// (tests/support/skip.hpp).
 #define DOCTEST_CONFIG_IMPLEMENT
 #include "io/uring_writer.hpp"
 
@@ -13,8 +14,10 @@
 #include <cstdio>
 #include <memory>
 
-#include "io/fault_injection.hpp"
 #include "tests/io/io_test_util.hpp"
+#include "tests/support/fault_injection.hpp"
+#include "tests/support/skip.hpp"
+#include "tests/support/uring.hpp"
 
 using lynx::Status;
 using lynx::io::Buffer;
@@ -24,22 +27,8 @@ using lynx::io::FaultInjectingWriter;
 using lynx::io::Kind;
 using lynx::io::UringWriter;
 using lynx::io::WriterConfig;
+using lynx::test::make_uring;
 using namespace lynx::io::test;
-
-namespace {
-
-std::unique_ptr<UringWriter> make_uring(unsigned max_in_flight, BufferPool* pool) {
-  WriterConfig config;
-  config.kind = Kind::uring;
-  config.max_in_flight = max_in_flight;
-  config.pool = pool;
-  Status s;
-  auto w = UringWriter::create(config, &s);
-  REQUIRE_MESSAGE(w != nullptr, s.to_string());
-  return w;
-}
-
-}  // namespace
 
 TEST_CASE("uring: make_writer(kind=uring) gives io_uring with no note") {
   BufferPool pool(8192, 4);
@@ -369,13 +358,5 @@ TEST_CASE(
 }
 
 int main(int argc, char** argv) {
-  WriterConfig config;
-  config.kind = Kind::uring;
-  Status s;
-  if (lynx::io::make_writer(config, &s, nullptr) == nullptr) {
-    std::printf("SKIP: %s\n", s.to_string().c_str());
-    return 77;
-  }
-  doctest::Context context(argc, argv);
-  return context.run();
+  return lynx::test::run_or_skip(argc, argv, lynx::test::io_uring_missing());
 }

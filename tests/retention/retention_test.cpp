@@ -14,6 +14,7 @@
 #include "engine/file_clock.hpp"
 #include "engine/retention.hpp"
 #include "format/reader.hpp"
+#include "tests/support/temp_dir.hpp"
 
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
@@ -24,14 +25,7 @@ std::atomic<std::int64_t> g_now{0};
 std::int64_t fake_clock() { return g_now.load(); }
 constexpr std::int64_t kHour = 3600'000'000'000;
 
-struct TempDir {
-  fs::path path;
-  explicit TempDir(const std::string& tag)
-      : path(fs::temp_directory_path() / ("lynx_retention_" + tag + "_" + std::to_string(getpid()))) {
-    fs::remove_all(path);
-  }
-  ~TempDir() { fs::remove_all(path); }
-};
+using lynx::test::TempDir;
 
 std::vector<lynx::detail::ShardFile> files_of(const fs::path& dir, std::uint32_t shard = 0) {
   return lynx::detail::list_shard_files(dir.string(), "r", shard);
@@ -62,13 +56,13 @@ TEST_CASE("rotate_every starts a new file at each wall-clock boundary, and every
   g_now = 1000 * kHour + 10 * 60'000'000'000;  // 10 minutes past an hour
   lynx::Logger& log = lynx::logger("ret");
   {
-    lynx::Engine engine({.directory = dir.path.string(), .name = "r", .rotate_every = 1h});
+    lynx::Engine engine({.directory = dir.path(), .name = "r", .rotate_every = 1h});
     for (int i = 0; i < 10; ++i) LYNX_INFO(log, "before {i}", i);
     engine.flush();
     g_now += 49 * 60'000'000'000ll;  // 10:59: same hour
     for (int i = 10; i < 20; ++i) LYNX_INFO(log, "still {i}", i);
     engine.flush();
-    CHECK(files_of(dir.path).size() == 1);
+    CHECK(files_of(dir.path()).size() == 1);
     g_now += 2 * 60'000'000'000ll;  // 11:01: next hour
     engine.flush();                 // a backend pass sees the new time
     for (int i = 20; i < 30; ++i) LYNX_INFO(log, "after {i}", i);
@@ -77,7 +71,7 @@ TEST_CASE("rotate_every starts a new file at each wall-clock boundary, and every
     engine.flush();
     for (int i = 30; i < 40; ++i) LYNX_INFO(log, "later {i}", i);
   }
-  const auto files = files_of(dir.path);
+  const auto files = files_of(dir.path());
   REQUIRE(files.size() == 3);
   std::vector<std::int64_t> all;
   for (const auto& f : files) {
@@ -96,11 +90,11 @@ TEST_CASE("keep_files keeps the newest files, counting files of an earlier run")
   lynx::Logger& log = lynx::logger("ret");
   const std::string filler(2000, 'x');
   for (int run = 0; run < 2; ++run) {
-    lynx::Engine engine({.directory = dir.path.string(), .name = "r", .rotate_bytes = 16 * 1024,
+    lynx::Engine engine({.directory = dir.path(), .name = "r", .rotate_bytes = 16 * 1024,
                          .keep_files = 3, .compression = lynx::Compression::none});
     for (int i = 0; i < 100; ++i) LYNX_INFO(log, "{i} {filler}", i, filler);
   }
-  const auto files = files_of(dir.path);
+  const auto files = files_of(dir.path());
   CHECK(files.size() == 3);
   // The survivors are the newest: their sequences are the highest ever written, and consecutive.
   REQUIRE(files.size() == 3);
@@ -114,25 +108,25 @@ TEST_CASE("keep_bytes bounds the shard's total size; keep_for deletes old files"
   lynx::Logger& log = lynx::logger("ret");
   const std::string filler(2000, 'y');
   {
-    lynx::Engine engine({.directory = dir.path.string(), .name = "r", .rotate_bytes = 16 * 1024,
+    lynx::Engine engine({.directory = dir.path(), .name = "r", .rotate_bytes = 16 * 1024,
                          .keep_bytes = 64 * 1024, .compression = lynx::Compression::none});
     for (int i = 0; i < 200; ++i) LYNX_INFO(log, "{i} {filler}", i, filler);
   }
   std::uint64_t total = 0;
-  for (const auto& f : files_of(dir.path)) total += f.bytes;
+  for (const auto& f : files_of(dir.path())) total += f.bytes;
   CHECK(total <= 64 * 1024);
-  CHECK(files_of(dir.path).size() >= 3);
+  CHECK(files_of(dir.path()).size() >= 3);
 
   // Age: make every existing file look two days old; a new engine with keep_for = 1 day removes them.
   ClockGuard clock;
   g_now = std::chrono::duration_cast<std::chrono::nanoseconds>(
               std::chrono::system_clock::now().time_since_epoch()).count() + 2 * 24 * kHour;
-  const auto old_files = files_of(dir.path);
+  const auto old_files = files_of(dir.path());
   {
-    lynx::Engine engine({.directory = dir.path.string(), .name = "r", .keep_for = 24h});
+    lynx::Engine engine({.directory = dir.path(), .name = "r", .keep_for = 24h});
     LYNX_INFO(log, "{i} fresh", 1);
   }
-  const auto now_files = files_of(dir.path);
+  const auto now_files = files_of(dir.path());
   REQUIRE(now_files.size() == 1);
   CHECK(now_files[0].sequence > old_files.back().sequence);
 }
@@ -143,7 +137,7 @@ TEST_CASE("every sync policy writes the same records") {
     TempDir dir("sync");
     lynx::Logger& log = lynx::logger("ret");
     {
-      lynx::Engine engine({.directory = dir.path.string(), .name = "r", .rotate_bytes = 8 * 1024, .sync = sync});
+      lynx::Engine engine({.directory = dir.path(), .name = "r", .rotate_bytes = 8 * 1024, .sync = sync});
       for (int i = 0; i < 500; ++i) {
         LYNX_INFO(log, "{i}", i);
         if (i % 100 == 0) engine.flush();
@@ -152,7 +146,7 @@ TEST_CASE("every sync policy writes the same records") {
       CHECK(engine.stats().write_errors == 0);
     }
     std::vector<std::int64_t> all;
-    for (const auto& f : files_of(dir.path)) {
+    for (const auto& f : files_of(dir.path())) {
       const auto v = values_in(f.path);
       all.insert(all.end(), v.begin(), v.end());
     }

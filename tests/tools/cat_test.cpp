@@ -137,7 +137,7 @@ TEST_CASE("files of two shards and a rotation merge in time order, each thread i
   // Each record keeps its own timestamp, even where the effective one moved it.
   CHECK(lines(run.out)[4].starts_with(R"({"ts":"1970-01-01T00:00:00.000000250Z")"));
 
-  const Run from_dir = run_lynx({"cat", "--format", "json", dir.path().string()});
+  const Run from_dir = run_lynx({"cat", "--format", "json", dir.path()});
   CHECK(from_dir.exit_code == 0);
   CHECK(from_dir.out == run.out);
 }
@@ -186,13 +186,13 @@ TEST_CASE("a directory argument reads its *.lynx files only") {
   std::ofstream(dir.file("notes.txt")) << "not a log\n";
   std::ofstream(dir.file("c.lynx.tmp")) << "not a log either\n";
   fs::create_directory(dir.file("sub.lynx"));
-  const Run run = run_lynx({"cat", "--format=json", dir.path().string()});
+  const Run run = run_lynx({"cat", "--format=json", dir.path()});
   CHECK(run.err == "");
   CHECK(run.exit_code == 0);
   CHECK(messages(run.out) == std::vector<std::string>{"step 1", "step 2"});
 
   // A file named again (directly and through its directory) is read once.
-  const Run twice = run_lynx({"cat", "--format=json", dir.file("a.lynx"), dir.path().string()});
+  const Run twice = run_lynx({"cat", "--format=json", dir.file("a.lynx"), dir.path()});
   CHECK(twice.out == run.out);
 }
 

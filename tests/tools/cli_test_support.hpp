@@ -1,6 +1,7 @@
 // Helpers for tests that write lynx files with the format's own writer (BlockBuilder, raw and
 // zstd) and run the built `lynx` binary (path in $LYNX_CLI) on them. Used by tests/tools and
-// tests/format. Header-only; needs doctest (REQUIRE) in the including test.
+// tests/format. Header-only; needs doctest (REQUIRE) in the including test, and TempDir from
+// lynx_test_support (tests/support/temp_dir.hpp).
 #pragma once
 
 #include <doctest/doctest.h>
@@ -33,32 +34,11 @@
 #include "format/file_header.hpp"
 #include "format/format.hpp"
 #include "lynx/detail/arg_types.hpp"
+#include "tests/support/temp_dir.hpp"
 
 namespace lynx::test {
 
 inline constexpr std::int64_t kBase = 1795814246123456789;  // 2026-11-27T21:17:26.123456789Z
-
-// A new, empty directory under $TMPDIR (or /tmp), removed with its contents on destruction.
-class TempDir {
- public:
-  TempDir() {
-    std::string templ =
-        (std::filesystem::temp_directory_path() / "lynx_cli_test.XXXXXX").string();
-    REQUIRE(::mkdtemp(templ.data()) != nullptr);
-    path_ = templ;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  std::string file(std::string_view name) const { return (path_ / name).string(); }
-  const std::filesystem::path& path() const { return path_; }
-
- private:
-  std::filesystem::path path_;
-};
 
 // The ring layout BlockBuilder::add_record takes, built from typed values like a log call does.
 template <class... Args>

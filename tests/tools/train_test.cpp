@@ -209,11 +209,11 @@ TEST_CASE("--dictionary leaves files that do not need it readable") {
   service_file(3, &dictionary, false, 2).write(logs.file("svc.0.000002.lynx"));
   service_file(1, &dictionary, true, 3).write(logs.file("svc.0.000003.lynx"));
 
-  const Run cat = run_lynx({"cat", "--dictionary", dict_path, logs.path().string()});
+  const Run cat = run_lynx({"cat", "--dictionary", dict_path, logs.path()});
   CHECK(cat.err == "");
   CHECK(cat.exit_code == 0);
   CHECK(lynx::test::lines(cat.out).size() == 80 + 1 + 120 + 40);
-  const Run verify = run_lynx({"verify", "--quiet", "--dictionary", dict_path, logs.path().string()});
+  const Run verify = run_lynx({"verify", "--quiet", "--dictionary", dict_path, logs.path()});
   CHECK(verify.out == "");
   CHECK(verify.exit_code == 0);
 }

@@ -88,7 +88,7 @@ TEST_CASE("a corrupted block: exit 1, its offset and records lost; other files s
   bytes[damaged + kBlockHeaderSize + 1] ^= std::byte{0x10};
   const std::string bad_path = bad.write(dir.file("b.lynx"));
 
-  const Run run = run_lynx({"verify", dir.path().string()});
+  const Run run = run_lynx({"verify", dir.path()});
   CHECK(run.exit_code == 1);
   CHECK(run.err == "");
   const std::size_t size = bytes.size();

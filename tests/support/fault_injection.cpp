@@ -1,6 +1,6 @@
 // Faults are applied around the inner writer, never inside it: the inner writer only ever sees
 // ordinary, smaller writes, so its own behaviour under test stays the real one.
-#include "io/fault_injection.hpp"
+#include "tests/support/fault_injection.hpp"
 
 #include <algorithm>
 #include <cerrno>

@@ -4,6 +4,10 @@
 //
 // Used by engine tests to check that the backend survives short writes, ENOSPC, EIO and torn
 // writes without losing track of buffers. Single-threaded like every Writer.
+//
+// Test code: it lives in tests/support (lynx_test_support), never in liblynx. It keeps the
+// namespace of the Writers it wraps, lynx::io; tests put it under a real Engine through the seam
+// of engine/writer_seam.hpp.
 #pragma once
 
 #include <atomic>
