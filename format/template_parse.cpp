@@ -3,8 +3,11 @@
 #include <cstdint>
 
 #include "format/format.hpp"
+#include "lynx/detail/template_check.hpp"
 
 namespace lynx::format {
+
+static_assert(kMaxSpecWidth == detail::kMaxSpecWidth, "readers accept what the compile-time check lets through");
 
 namespace {
 

@@ -41,6 +41,8 @@ constexpr bool compiled_in(Level level, int active_level) noexcept {
                       "lynx: nested braces inside a placeholder are not supported");               \
         static_assert(lynx_check_.error != ::lynx::detail::TemplateError::duplicate_name,           \
                       "lynx: two placeholders in the log template have the same name");            \
+        static_assert(lynx_check_.error != ::lynx::detail::TemplateError::spec_too_wide,            \
+                      "lynx: a placeholder's width or precision is above 4096");                   \
         static_assert(lynx_check_.error != ::lynx::detail::TemplateError::too_many_args,            \
                       "lynx: a log statement takes at most 64 arguments");                         \
         static_assert(lynx_check_.error != ::lynx::detail::TemplateError::count_mismatch,           \

@@ -18,6 +18,7 @@ enum class TemplateError {
   duplicate_name,
   count_mismatch,   // placeholders != arguments
   too_many_args,
+  spec_too_wide,    // a width or precision above kMaxSpecWidth (readers refuse such templates)
 };
 
 struct TemplateCheck {
@@ -26,6 +27,10 @@ struct TemplateCheck {
 };
 
 inline constexpr std::size_t kMaxArgs = 64;
+// Largest width or precision in a placeholder's spec ({x:>4096}, {x:.4096f}); readers treat a
+// template beyond it as damage (format::kMaxSpecWidth), so it must not compile either. Any run of
+// digits in a spec counts, which is stricter than fmt's grammar needs.
+inline constexpr std::size_t kMaxSpecWidth = 4096;
 
 constexpr bool is_ident_start(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
@@ -58,8 +63,15 @@ consteval TemplateCheck check_template(std::string_view t, std::size_t arg_count
         if (names[k] == name) { r.error = TemplateError::duplicate_name; return r; }
     }
     if (t[j] == ':') {
+      std::size_t number = 0;
       while (j < t.size() && t[j] != '}') {
         if (t[j] == '{') { r.error = TemplateError::nested_brace; return r; }
+        if (t[j] >= '0' && t[j] <= '9') {
+          number = number * 10 + static_cast<std::size_t>(t[j] - '0');
+          if (number > kMaxSpecWidth) { r.error = TemplateError::spec_too_wide; return r; }
+        } else {
+          number = 0;
+        }
         ++j;
       }
       if (j >= t.size()) { r.error = TemplateError::unmatched_open; return r; }
