@@ -81,22 +81,48 @@ void append_json_string(fmt::memory_buffer& out, std::string_view s) {
   out.push_back('"');
 }
 
+namespace {
+
+// Bytes of a text line that need no look: printable ASCII and tab.
+bool plain_text_byte(unsigned c) { return (c >= 0x20 && c < 0x7F) || c == '\t'; }
+
+// A valid UTF-8 sequence at p (lead byte >= 0x80) that is text, not a C1 control: its length,
+// else 0.
+std::size_t text_sequence_length(const unsigned char* p, const unsigned char* end) {
+  const std::size_t n = utf8_length(p, end);
+  return n == 2 && p[0] == 0xC2 && p[1] < 0xA0 ? 0 : n;  // U+0080..U+009F: terminals act on them
+}
+
+}  // namespace
+
+std::size_t text_safe_prefix(std::string_view s) {
+  const auto* const begin = reinterpret_cast<const unsigned char*>(s.data());
+  const auto* const end = begin + s.size();
+  const auto* p = begin;
+  while (p < end) {
+    if (plain_text_byte(*p)) {
+      ++p;
+    } else if (const std::size_t n = *p >= 0x80 ? text_sequence_length(p, end) : 0; n != 0) {
+      p += n;
+    } else {
+      break;
+    }
+  }
+  return static_cast<std::size_t>(p - begin);
+}
+
 void append_text_escaped(fmt::memory_buffer& out, std::string_view s) {
   const auto* p = reinterpret_cast<const unsigned char*>(s.data());
   const auto* const end = p + s.size();
   const auto* run = p;  // start of bytes that need no escaping, appended in one go
   while (p < end) {
     const unsigned c = *p;
-    if ((c >= 0x20 && c < 0x7F) || c == '\t') {
+    if (plain_text_byte(c)) {
       ++p;
       continue;
     }
-    std::size_t n = 0;
     if (c >= 0x80) {
-      n = utf8_length(p, end);
-      // C1 controls (U+0080..U+009F) are valid UTF-8 but terminals act on them.
-      if (n == 2 && c == 0xC2 && p[1] < 0xA0) n = 0;
-      if (n != 0) {
+      if (const std::size_t n = text_sequence_length(p, end); n != 0) {
         p += n;
         continue;
       }

@@ -39,6 +39,8 @@ void append_json_string(fmt::memory_buffer& out, std::string_view s);
 // `s` for a text line (see the file comment): printable text and valid UTF-8 as is, the rest
 // escaped. Tabs and backslashes stay as they are.
 void append_text_escaped(fmt::memory_buffer& out, std::string_view s);
+// Length of the longest prefix of `s` that append_text_escaped() would copy unchanged.
+std::size_t text_safe_prefix(std::string_view s);
 
 // A value as a JSON value: numbers (full 64-bit precision; shortest round-trip floats), NaN and
 // infinities as the strings "NaN", "Infinity", "-Infinity", bools, chars and strings as strings,

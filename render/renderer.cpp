@@ -107,9 +107,16 @@ void Renderer::text(fmt::memory_buffer& out, const record::RecordView& r) {
   out.push_back(':');
   append_int(out, r.site->line);
   out.push_back(' ');
-  scratch_.clear();
-  message(scratch_, *r.site, r.values);
-  append_text_escaped(out, {scratch_.data(), scratch_.size()});
+  // Formatted in place; only a message that holds something to escape is copied and escaped.
+  const std::size_t mark = out.size();
+  message(out, *r.site, r.values);
+  const std::size_t safe = text_safe_prefix({out.data() + mark, out.size() - mark});
+  if (mark + safe != out.size()) {
+    scratch_.clear();
+    scratch_.append(out.data() + mark + safe, out.data() + out.size());
+    out.resize(mark + safe);
+    append_text_escaped(out, {scratch_.data(), scratch_.size()});
+  }
   out.push_back('\n');
 }
 

@@ -228,6 +228,10 @@ TEST_CASE("text output escapes what could forge a line or drive a terminal (CWE-
   CHECK(text_escaped("c1 \xc2\x85 \xc2\x9b csi") == R"(c1 \u0085 \u009b csi)");
   const std::string valid = "caf\xc3\xa9 \xc2\xa0 \xe2\x82\xac \xf0\x9d\x84\x9e";
   CHECK(text_escaped(valid) == valid);  // U+00A0 and above are text
+  CHECK(text_safe_prefix(valid) == valid.size());
+  CHECK(text_safe_prefix("ab\ncd") == 2);
+  CHECK(text_safe_prefix("caf\xc3\xa9\xc2\x85") == 5);
+  CHECK(text_safe_prefix("tab\tok\xff") == 6);
   CHECK(text_escaped("bad \xff \xc0\x80 \xed\xa0\x80 \xe2\x82") ==
         R"(bad \xff \xc0\x80 \xed\xa0\x80 \xe2\x82)");
 
