@@ -20,13 +20,7 @@ std::size_t write_block_header(BlockKind kind, Codec codec, std::size_t stored, 
 BlockBuilder::BlockBuilder(compress::ZstdCompressor* compressor, std::size_t block_bytes)
     : compressor_(compressor), block_bytes_(block_bytes) {
   meta_.reserve(4096);
-  data_.reserve(block_bytes + 4096);
-}
-
-std::byte* BlockBuilder::grow(std::vector<std::byte>& v, std::size_t n) {
-  const std::size_t old = v.size();
-  v.resize(old + n);
-  return v.data() + old;
+  data_.reserve(block_bytes + 4096);  // a block and the record that fills it, usually
 }
 
 namespace {
@@ -91,14 +85,14 @@ void BlockBuilder::add_record(std::uint32_t site, std::uint32_t thread, std::int
   // The file encoding is never larger than the ring layout plus kMaxDiskGrowth per argument, plus
   // the three header varints.
   const std::size_t bound = 3 * kMaxVarintSize + args_size + arg_count * record::kMaxDiskGrowth;
-  std::byte* const start = grow(data_, bound);
+  std::byte* const start = data_.extend(bound);
   std::byte* p = start;
   p = put_varint(p, site);
   p = put_varint(p, thread);
   p = put_varint(p, zigzag(ts_ns - prev_ts_));
   prev_ts_ = ts_ns;
   p = record::args_to_disk({types, arg_count}, args, p);
-  data_.resize(data_.size() - bound + static_cast<std::size_t>(p - start));
+  data_.shrink_by(bound - static_cast<std::size_t>(p - start));
   ++data_count_;
 }
 
@@ -120,7 +114,7 @@ std::size_t BlockBuilder::seal(std::byte* dst, SealStats* stats) {
   if (data_count_ != 0) {
     stats->records += data_count_;
     stats->raw_bytes += data_.size();
-    n += seal_one(BlockKind::data, data_, data_count_, first_ts_, prev_ts_, dst + n);
+    n += seal_one(BlockKind::data, {data_.data(), data_.size()}, data_count_, first_ts_, prev_ts_, dst + n);
     data_.clear();
     data_count_ = 0;
   }
@@ -128,7 +122,7 @@ std::size_t BlockBuilder::seal(std::byte* dst, SealStats* stats) {
   return n;
 }
 
-std::size_t BlockBuilder::seal_one(BlockKind kind, std::vector<std::byte>& payload,
+std::size_t BlockBuilder::seal_one(BlockKind kind, std::span<const std::byte> payload,
                                    std::uint32_t count, std::int64_t first_ts, std::int64_t last_ts,
                                    std::byte* dst) {
   std::byte* const body = dst + kBlockHeaderSize;

@@ -6,11 +6,13 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <string_view>
 #include <vector>
 
 #include "base/status.hpp"
 #include "compress/zstd_codec.hpp"
+#include "format/byte_buffer.hpp"
 #include "format/format.hpp"
 #include "lynx/detail/arg_types.hpp"
 #include "lynx/level.hpp"
@@ -57,15 +59,14 @@ class BlockBuilder {
   std::size_t seal(std::byte* dst, SealStats* stats);
 
  private:
-  std::size_t seal_one(BlockKind kind, std::vector<std::byte>& payload, std::uint32_t count,
+  std::size_t seal_one(BlockKind kind, std::span<const std::byte> payload, std::uint32_t count,
                        std::int64_t first_ts, std::int64_t last_ts, std::byte* dst);
-  std::byte* grow(std::vector<std::byte>& v, std::size_t n);
 
   compress::ZstdCompressor* compressor_;
   std::size_t block_bytes_;
   std::vector<std::byte> meta_;
   std::uint32_t meta_count_ = 0;
-  std::vector<std::byte> data_;
+  ByteBuffer data_;  // not zero-filled: see byte_buffer.hpp
   std::uint32_t data_count_ = 0;
   std::int64_t first_ts_ = 0;
   std::int64_t prev_ts_ = 0;
