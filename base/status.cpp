@@ -20,14 +20,9 @@ Status Status::from_errno(int err, const std::string& what) {
       break;
     case ENOSYS:
     case EPERM:
-    case EOPNOTSUPP:
-      code = Code::unavailable;
-      break;
-    case EINVAL:
-      code = Code::invalid_argument;
-      break;
-    default:
-      break;
+    case EOPNOTSUPP: code = Code::unavailable; break;
+    case EINVAL: code = Code::invalid_argument; break;
+    default: break;
   }
   // generic_category().message() is strerror()'s text without strerror()'s shared static buffer:
   // the backend and the caller's thread may both build a Status at the same time.

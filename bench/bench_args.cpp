@@ -19,16 +19,20 @@ const char* const kUsage =
     "  --quick           small runs that finish in seconds\n"
     "  --json FILE       also write the results as JSON\n"
     "  --reps N          repetitions (the median is reported)\n"
-    "  --records N       records per throughput/compression/io run (default 4000000 / 1000000 / 2000000)\n"
-    "  --threads LIST    producer counts (latency; throughput: 1 and/or 4, io: 1, 2 and/or 4; shards = threads),\n"
+    "  --records N       records per throughput/compression/io run (default 4000000 / 1000000 / "
+    "2000000)\n"
+    "  --threads LIST    producer counts (latency; throughput: 1 and/or 4, io: 1, 2 and/or 4; "
+    "shards = threads),\n"
     "                    thread counts (memory); e.g. 1,2\n"
     "  --iterations N    latency: batches of 20 calls per thread (default 10000)\n"
     "  --pause-us N      latency: busy pause between batches (default 200)\n"
     "  --warmup N        latency: untimed calls per thread first (default 20)\n"
     "  --no-pin          latency: do not pin producer threads to CPUs\n"
     "  --lynx-cli PATH   compression: the lynx CLI used to render text\n"
-    "  --workload LIST   only these workloads: int_int_double, int_int_double_str40, mixed8, no_args\n"
-    "  --logger LIST     only these loggers: lynx, spdlog, fprintf (throughput: lynx zstd = lynx-zstd,\n"
+    "  --workload LIST   only these workloads: int_int_double, int_int_double_str40, mixed8, "
+    "no_args\n"
+    "  --logger LIST     only these loggers: lynx, spdlog, fprintf (throughput: lynx zstd = "
+    "lynx-zstd,\n"
     "                    lynx none = lynx-none); other tables may then show '-'\n"
     "  --rotate-mib N    io: Options::rotate_bytes in MiB (default 16)\n";
 
@@ -42,7 +46,8 @@ std::uint64_t to_u64(std::string_view flag, const std::string& v) {
   } catch (const std::exception&) {
     used = 0;
   }
-  if (used != v.size() || v.empty()) throw std::invalid_argument(std::string(flag) + ": not a number: " + v);
+  if (used != v.size() || v.empty())
+    throw std::invalid_argument(std::string(flag) + ": not a number: " + v);
   return n;
 }
 
@@ -83,18 +88,30 @@ BenchArgs parse_args(int argc, char** argv) {
       if (i + 1 >= argc) throw std::invalid_argument(std::string(arg) + " needs a value");
       return argv[++i];
     };
-    if (arg == "--quick") a.quick = true;
-    else if (arg == "--no-pin") a.pin = false;
-    else if (arg == "--json") a.json = value();
-    else if (arg == "--reps") a.reps = static_cast<unsigned>(to_u64(arg, value()));
-    else if (arg == "--records") a.records = to_u64(arg, value());
-    else if (arg == "--iterations") a.iterations = to_u64(arg, value());
-    else if (arg == "--pause-us") a.pause_us = static_cast<double>(to_u64(arg, value()));
-    else if (arg == "--warmup") a.warmup = to_u64(arg, value());
-    else if (arg == "--lynx-cli") a.lynx_cli = value();
-    else if (arg == "--rotate-mib") a.rotate_mib = to_u64(arg, value());
-    else if (arg == "--workload") a.workloads = split(value());
-    else if (arg == "--logger") a.loggers = split(value());
+    if (arg == "--quick")
+      a.quick = true;
+    else if (arg == "--no-pin")
+      a.pin = false;
+    else if (arg == "--json")
+      a.json = value();
+    else if (arg == "--reps")
+      a.reps = static_cast<unsigned>(to_u64(arg, value()));
+    else if (arg == "--records")
+      a.records = to_u64(arg, value());
+    else if (arg == "--iterations")
+      a.iterations = to_u64(arg, value());
+    else if (arg == "--pause-us")
+      a.pause_us = static_cast<double>(to_u64(arg, value()));
+    else if (arg == "--warmup")
+      a.warmup = to_u64(arg, value());
+    else if (arg == "--lynx-cli")
+      a.lynx_cli = value();
+    else if (arg == "--rotate-mib")
+      a.rotate_mib = to_u64(arg, value());
+    else if (arg == "--workload")
+      a.workloads = split(value());
+    else if (arg == "--logger")
+      a.loggers = split(value());
     else if (arg == "--threads") {
       for (const std::string& n : split(value())) {
         const auto count = to_u64(arg, n);

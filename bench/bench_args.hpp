@@ -16,19 +16,19 @@ namespace lynx::bench {
 struct BenchArgs {
   std::string mode;
   bool quick = false;
-  std::string json;                // write results here too
-  unsigned reps = 0;               // repetitions; medians are reported
-  std::uint64_t records = 0;       // throughput / compression: records per run
-  std::vector<unsigned> threads;   // latency: producer counts; memory: thread counts
-  std::uint64_t iterations = 0;    // latency: batches per thread
-  double pause_us = -1;            // latency: pause between batches
-  std::uint64_t warmup = 0;        // latency: untimed calls per thread before measuring
-  bool pin = true;                 // latency: pin producer threads to CPUs
-  std::string lynx_cli;            // compression: the `lynx` CLI that renders text
+  std::string json;                    // write results here too
+  unsigned reps = 0;                   // repetitions; medians are reported
+  std::uint64_t records = 0;           // throughput / compression: records per run
+  std::vector<unsigned> threads;       // latency: producer counts; memory: thread counts
+  std::uint64_t iterations = 0;        // latency: batches per thread
+  double pause_us = -1;                // latency: pause between batches
+  std::uint64_t warmup = 0;            // latency: untimed calls per thread before measuring
+  bool pin = true;                     // latency: pin producer threads to CPUs
+  std::string lynx_cli;                // compression: the `lynx` CLI that renders text
   std::vector<std::string> workloads;  // only these workloads (kName); empty: all
   std::vector<std::string> loggers;    // only these loggers (as named in the tables); empty: all
-  std::uint64_t rotate_mib = 0;    // io: Options::rotate_bytes in MiB
-  std::vector<std::string> rest;   // internal modes' arguments
+  std::uint64_t rotate_mib = 0;        // io: Options::rotate_bytes in MiB
+  std::vector<std::string> rest;       // internal modes' arguments
 };
 
 extern const char* const kUsage;

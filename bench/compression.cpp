@@ -61,7 +61,8 @@ double text_bytes(const std::string& cli, const std::filesystem::path& dir) {
 // (id and size), or an empty string when training failed or the CLI has no `train`.
 std::string train_dictionary(const std::string& cli, const std::filesystem::path& dir,
                              const std::filesystem::path& output) {
-  const std::string cmd = "'" + cli + "' train -o '" + output.string() + "' '" + dir.string() + "' 2>&1";
+  const std::string cmd =
+      "'" + cli + "' train -o '" + output.string() + "' '" + dir.string() + "' 2>&1";
   std::FILE* p = popen(cmd.c_str(), "r");
   if (p == nullptr) return {};
   std::string line;
@@ -92,12 +93,15 @@ std::string make_dictionary(const std::string& cli, ScratchDir& scratch, std::ui
 }  // namespace
 
 int run_compression(const BenchArgs& args, Report& report) {
-  const std::uint64_t records = args.records != 0 ? args.records : (args.quick ? 100'000 : 1'000'000);
+  const std::uint64_t records =
+      args.records != 0 ? args.records : (args.quick ? 100'000 : 1'000'000);
   const unsigned reps = args.reps != 0 ? args.reps : (args.quick ? 1 : 3);
   const std::string cli = args.lynx_cli.empty() ? LYNX_BENCH_CLI : args.lynx_cli;
   ScratchDir scratch("compression");
-  std::printf("\ncompression: %u repetitions of %llu records per setting, 1 producer; text rendered by %s\n",
-              reps, static_cast<unsigned long long>(records), cli.c_str());
+  std::printf(
+      "\ncompression: %u repetitions of %llu records per setting, 1 producer; text rendered by "
+      "%s\n",
+      reps, static_cast<unsigned long long>(records), cli.c_str());
 
   std::map<std::pair<std::string, std::string>, std::vector<Run>> runs;
   std::map<std::string, double> text;
@@ -112,18 +116,19 @@ int run_compression(const BenchArgs& args, Report& report) {
       if (!selected(args.workloads, name)) return;
       for (const Setting& s : kSettings) {
         if (s.dictionary && rep == 0) {
-          dictionaries[name] = make_dictionary<W>(cli, scratch, records, scratch.path() / (name + ".dict"),
-                                                  &dictionary_notes[name]);
+          dictionaries[name] = make_dictionary<W>(
+              cli, scratch, records, scratch.path() / (name + ".dict"), &dictionary_notes[name]);
         }
         if (s.dictionary && dictionaries[name].empty()) continue;  // no `lynx train`: no row
         const auto dir = scratch.fresh("lynx");
         Run run;
         {
-          LynxSession session(lynx::Options{.directory = dir.string(),
-                                            .name = "bench",
-                                            .compression = s.compression,
-                                            .compression_level = s.level,
-                                            .zstd_dictionary = s.dictionary ? dictionaries[name] : std::string()});
+          LynxSession session(
+              lynx::Options{.directory = dir.string(),
+                            .name = "bench",
+                            .compression = s.compression,
+                            .compression_level = s.level,
+                            .zstd_dictionary = s.dictionary ? dictionaries[name] : std::string()});
           run.e2e = run_end_to_end<W>(session, 1, records);
           run.bytes_raw = session.stats().bytes_raw;
         }
@@ -144,8 +149,8 @@ int run_compression(const BenchArgs& args, Report& report) {
   Table t("compression",
           "Compression, " + std::to_string(records) + " records of one producer (median of " +
               std::to_string(reps) + " runs)",
-          {"workload", "compression", "disk B/rec", "raw B/rec", "text B/rec", "text/disk", "raw/disk",
-           "backend CPU s/M", "M records/s"});
+          {"workload", "compression", "disk B/rec", "raw B/rec", "text B/rec", "text/disk",
+           "raw/disk", "backend CPU s/M", "M records/s"});
   for_each_workload([&](auto w) {
     const std::string name(decltype(w)::kName);
     for (const Setting& s : kSettings) {
@@ -163,15 +168,21 @@ int run_compression(const BenchArgs& args, Report& report) {
       const double text_b = text[name] / n;
       t.add_row({Cell::str(name), Cell::str(s.label), Cell::num(disk, 2), Cell::num(raw_b, 2),
                  text[name] > 0 ? Cell::num(text_b, 1) : Cell::none(),
-                 text[name] > 0 ? Cell::num(text_b / disk, 1) : Cell::none(), Cell::num(raw_b / disk, 2),
-                 Cell::num(m.per_million(m.backend_cpu_s), 3), Cell::num(m.records_per_s() / 1e6, 2)});
+                 text[name] > 0 ? Cell::num(text_b / disk, 1) : Cell::none(),
+                 Cell::num(raw_b / disk, 2), Cell::num(m.per_million(m.backend_cpu_s), 3),
+                 Cell::num(m.records_per_s() / 1e6, 2)});
     }
   });
-  t.add_note("raw = Stats::bytes_raw (records re-encoded compactly, before compression); text = `lynx cat --format text`");
-  t.add_note("zstd 1 + dict: Options::zstd_dictionary from `lynx train` on an earlier run of the same statements "
-             "with other values; the dictionary is embedded in every file and counted in disk B/rec");
+  t.add_note(
+      "raw = Stats::bytes_raw (records re-encoded compactly, before compression); text = `lynx cat "
+      "--format text`");
+  t.add_note(
+      "zstd 1 + dict: Options::zstd_dictionary from `lynx train` on an earlier run of the same "
+      "statements "
+      "with other values; the dictionary is embedded in every file and counted in disk B/rec");
   for (const auto& [w, n] : dictionary_notes) {
-    t.add_note(w + ": " + (n.empty() ? std::string("no dictionary (`lynx train` unavailable or failed)") : n));
+    t.add_note(w + ": " +
+               (n.empty() ? std::string("no dictionary (`lynx train` unavailable or failed)") : n));
   }
   report.add(std::move(t));
   return status;

@@ -22,7 +22,9 @@ struct EndToEnd {
   std::uint64_t disk_bytes = 0;
 
   double records_per_s() const { return seconds > 0 ? static_cast<double>(records) / seconds : 0; }
-  double per_million(double s) const { return records > 0 ? s * 1e6 / static_cast<double>(records) : 0; }
+  double per_million(double s) const {
+    return records > 0 ? s * 1e6 / static_cast<double>(records) : 0;
+  }
   double bytes_per_record() const {
     return records > 0 ? static_cast<double>(disk_bytes) / static_cast<double>(records) : 0;
   }
@@ -30,7 +32,8 @@ struct EndToEnd {
 
 // `base` shifts the logged values (e.g. to train a dictionary on other data than it is tested on).
 template <class Workload, class Session>
-EndToEnd run_end_to_end(Session& session, unsigned threads, std::uint64_t records, std::uint64_t base = 0) {
+EndToEnd run_end_to_end(Session& session, unsigned threads, std::uint64_t records,
+                        std::uint64_t base = 0) {
   EndToEnd r;
   const std::uint64_t per_thread = records / threads;
   r.records = per_thread * threads;

@@ -43,14 +43,17 @@ struct SyncKind {
   const char* label;
   lynx::Sync sync;
 };
-constexpr SyncKind kSyncs[] = {
-    {"none", lynx::Sync::none}, {"on_rotate", lynx::Sync::on_rotate}, {"every_batch", lynx::Sync::every_batch}};
+constexpr SyncKind kSyncs[] = {{"none", lynx::Sync::none},
+                               {"on_rotate", lynx::Sync::on_rotate},
+                               {"every_batch", lynx::Sync::every_batch}};
 
 // A lynx session whose finish() also stops the engine, so that closing (and syncing) the last
 // files is inside the timed span. The statistics and the backend's CPU time are taken just before.
 class StoppingSession {
  public:
-  explicit StoppingSession(const lynx::Options& options) : dir_(options.directory) { session_.emplace(options); }
+  explicit StoppingSession(const lynx::Options& options) : dir_(options.directory) {
+    session_.emplace(options);
+  }
   LynxSink sink() const { return session_->sink(); }
   void ready() { session_->ready(); }
   void finish() {
@@ -59,7 +62,9 @@ class StoppingSession {
     stats_ = session_->stats();
     session_.reset();
   }
-  std::int64_t backend_cpu_ns() const { return session_ ? session_->backend_cpu_ns() : backend_cpu_at_stop_; }
+  std::int64_t backend_cpu_ns() const {
+    return session_ ? session_->backend_cpu_ns() : backend_cpu_at_stop_;
+  }
   std::uint64_t disk_bytes() const { return directory_bytes(dir_); }
   const lynx::Stats& stats() const { return stats_; }
 
@@ -78,25 +83,31 @@ struct Run {
 // (io, shards, sync)
 using Key = std::tuple<std::string, unsigned, std::string>;
 
-double mb_per_s(const EndToEnd& e) { return e.seconds > 0 ? static_cast<double>(e.disk_bytes) / e.seconds / 1e6 : 0; }
+double mb_per_s(const EndToEnd& e) {
+  return e.seconds > 0 ? static_cast<double>(e.disk_bytes) / e.seconds / 1e6 : 0;
+}
 
 }  // namespace
 
 int run_io(const BenchArgs& args, Report& report) {
-  const std::uint64_t records = args.records != 0 ? args.records : (args.quick ? 200'000 : 2'000'000);
+  const std::uint64_t records =
+      args.records != 0 ? args.records : (args.quick ? 200'000 : 2'000'000);
   const unsigned reps = args.reps != 0 ? args.reps : (args.quick ? 1 : 3);
   const std::uint64_t rotate_bytes = (args.rotate_mib != 0 ? args.rotate_mib : 16) << 20;
   std::vector<unsigned> shard_counts;
   for (const unsigned s : kShards) {
-    if (args.threads.empty() || std::find(args.threads.begin(), args.threads.end(), s) != args.threads.end()) {
+    if (args.threads.empty() ||
+        std::find(args.threads.begin(), args.threads.end(), s) != args.threads.end()) {
       shard_counts.push_back(s);
     }
   }
   ScratchDir scratch("io");
-  std::printf("\nio: %u repetitions of %llu records of %s per configuration, compression off, rotate at %llu MiB;\n"
-              "  files in %s\n",
-              reps, static_cast<unsigned long long>(records), std::string(Workload::kName).c_str(),
-              static_cast<unsigned long long>(rotate_bytes >> 20), scratch.path().c_str());
+  std::printf(
+      "\nio: %u repetitions of %llu records of %s per configuration, compression off, rotate at "
+      "%llu MiB;\n"
+      "  files in %s\n",
+      reps, static_cast<unsigned long long>(records), std::string(Workload::kName).c_str(),
+      static_cast<unsigned long long>(rotate_bytes >> 20), scratch.path().c_str());
 
   std::map<Key, std::vector<Run>> runs;
   std::map<Key, std::string> failed;  // e.g. io_uring unavailable
@@ -124,8 +135,8 @@ int run_io(const BenchArgs& args, Report& report) {
             runs[key].push_back(run);
           } catch (const std::exception& e) {
             failed[key] = e.what();
-            std::fprintf(stderr, "lynx-bench: io %s, %u shards, sync %s: %s\n", io.label, shards, sync.label,
-                         e.what());
+            std::fprintf(stderr, "lynx-bench: io %s, %u shards, sync %s: %s\n", io.label, shards,
+                         sync.label, e.what());
           }
           std::filesystem::remove_all(dir);
         }
@@ -159,8 +170,8 @@ int run_io(const BenchArgs& args, Report& report) {
           "Write throughput by io backend, shards and sync policy, " + std::to_string(records) +
               " records of (b), compression off, rotate at " + std::to_string(rotate_bytes >> 20) +
               " MiB (median of " + std::to_string(reps) + " runs)",
-          {"io", "shards", "sync", "M records/s", "MB/s", "vs baseline", "seconds", "backend CPU s/M", "files",
-           "bytes/record"});
+          {"io", "shards", "sync", "M records/s", "MB/s", "vs baseline", "seconds",
+           "backend CPU s/M", "files", "bytes/record"});
   for (const unsigned shards : shard_counts) {
     for (const SyncKind& sync : kSyncs) {
       for (const IoKind& io : kIos) {
@@ -174,19 +185,25 @@ int run_io(const BenchArgs& args, Report& report) {
         }
         const EndToEnd m = med_e2e(key);
         t.add_row({Cell::str(io.label), Cell::num(shards, 0), Cell::str(sync.label),
-                   Cell::num(m.records_per_s() / 1e6, 2), Cell::num(mb_per_s(m), 0), ratio(key, baseline, rate),
-                   Cell::num(m.seconds, 3), Cell::num(m.per_million(m.backend_cpu_s), 3), Cell::num(med_files(key), 0),
+                   Cell::num(m.records_per_s() / 1e6, 2), Cell::num(mb_per_s(m), 0),
+                   ratio(key, baseline, rate), Cell::num(m.seconds, 3),
+                   Cell::num(m.per_million(m.backend_cpu_s), 3), Cell::num(med_files(key), 0),
                    Cell::num(m.bytes_per_record(), 1)});
       }
     }
   }
-  t.add_note("baseline: io_uring, 1 shard, sync none; 'vs baseline' = median over repetitions of records/s "
-             "divided by the baseline's records/s of the same repetition");
-  t.add_note("timed from the first call until ~Engine returns (all files closed, and synced per the policy); "
-             "one producer thread per shard; MB = 10^6 bytes of files");
+  t.add_note(
+      "baseline: io_uring, 1 shard, sync none; 'vs baseline' = median over repetitions of "
+      "records/s "
+      "divided by the baseline's records/s of the same repetition");
+  t.add_note(
+      "timed from the first call until ~Engine returns (all files closed, and synced per the "
+      "policy); "
+      "one producer thread per shard; MB = 10^6 bytes of files");
   report.add(std::move(t));
 
-  Table c("io_costs", "Same-run ratios of records/s: io_uring vs pwritev, and each sync policy vs none",
+  Table c("io_costs",
+          "Same-run ratios of records/s: io_uring vs pwritev, and each sync policy vs none",
           {"shards", "sync", "io_uring/pwritev", "io_uring: vs none", "pwritev: vs none"});
   for (const unsigned shards : shard_counts) {
     for (const SyncKind& sync : kSyncs) {
@@ -197,7 +214,9 @@ int run_io(const BenchArgs& args, Report& report) {
                  ratio(p, pn, rate)});
     }
   }
-  c.add_note("each figure: median over repetitions of the ratio within one repetition (> 1: the first is faster)");
+  c.add_note(
+      "each figure: median over repetitions of the ratio within one repetition (> 1: the first is "
+      "faster)");
   report.add(std::move(c));
   return failed.empty() ? 0 : 1;
 }

@@ -37,7 +37,8 @@ struct EmptySession {
 };
 
 struct Plan {
-  std::uint64_t iterations = 0;  // batches per thread; even ones timed per call, odd ones as a whole
+  std::uint64_t iterations =
+      0;  // batches per thread; even ones timed per call, odd ones as a whole
   double pause_ns = 0;
   unsigned warmup = kBatch;
   bool pin = true;
@@ -81,7 +82,8 @@ Sample measure(Session& session, unsigned threads, const Plan& plan) {
           rng ^= rng << 13;
           rng ^= rng >> 7;
           rng ^= rng << 17;
-          plan.clock.spin_for_ns(plan.pause_ns * (1.0 + 0.1 * static_cast<double>(rng % 1024) / 1024.0));
+          plan.clock.spin_for_ns(plan.pause_ns *
+                                 (1.0 + 0.1 * static_cast<double>(rng % 1024) / 1024.0));
         }
       });
   session.finish();
@@ -105,10 +107,12 @@ std::vector<Percentiles> pick(const std::vector<Sample>& runs, bool batch) {
   return v;
 }
 
-double median_net_p50(const std::vector<Sample>& runs, const std::vector<Sample>& floor, bool batch) {
+double median_net_p50(const std::vector<Sample>& runs, const std::vector<Sample>& floor,
+                      bool batch) {
   std::vector<double> v;
   for (std::size_t r = 0; r < runs.size() && r < floor.size(); ++r) {
-    v.push_back(batch ? runs[r].batch.p50() - floor[r].batch.p50() : runs[r].call.p50() - floor[r].call.p50());
+    v.push_back(batch ? runs[r].batch.p50() - floor[r].batch.p50()
+                      : runs[r].call.p50() - floor[r].call.p50());
   }
   return median(std::move(v));
 }
@@ -135,7 +139,8 @@ const std::vector<std::string>& workload_names() {
   return names;
 }
 
-Table latency_table(Results& results, unsigned threads, bool batch, unsigned reps, const Plan& plan) {
+Table latency_table(Results& results, unsigned threads, bool batch, unsigned reps,
+                    const Plan& plan) {
   std::vector<std::string> columns = {"workload", "logger"};
   for (auto n : kPercentileNames) columns.emplace_back(n);
   columns.emplace_back("net p50");
@@ -163,7 +168,8 @@ Table latency_table(Results& results, unsigned threads, bool batch, unsigned rep
       t.add_row(std::move(r));
     }
   }
-  t.add_note("net p50 = p50 minus the timer floor's p50 of the same repetition (median over repetitions)");
+  t.add_note(
+      "net p50 = p50 minus the timer floor's p50 of the same repetition (median over repetitions)");
   return t;
 }
 
@@ -172,20 +178,26 @@ Table latency_table(Results& results, unsigned threads, bool batch, unsigned rep
 int run_latency(const BenchArgs& args, Report& report) {
   Plan plan{.iterations = args.iterations != 0 ? args.iterations : (args.quick ? 200 : 10000),
             .pause_ns = 1000 * (args.pause_us >= 0 ? args.pause_us : (args.quick ? 20 : 200)),
-            .warmup = args.warmup != 0 ? static_cast<unsigned>(args.warmup) : static_cast<unsigned>(kBatch),
+            .warmup = args.warmup != 0 ? static_cast<unsigned>(args.warmup)
+                                       : static_cast<unsigned>(kBatch),
             .pin = args.pin,
-            .clock = args.quick ? TscClock::calibrate(std::chrono::milliseconds(2), 5) : TscClock::calibrate()};
+            .clock = args.quick ? TscClock::calibrate(std::chrono::milliseconds(2), 5)
+                                : TscClock::calibrate()};
   const unsigned reps = args.reps != 0 ? args.reps : (args.quick ? 1 : 5);
-  const std::vector<unsigned> thread_counts = args.threads.empty() ? default_thread_counts() : args.threads;
+  const std::vector<unsigned> thread_counts =
+      args.threads.empty() ? default_thread_counts() : args.threads;
   ScratchDir scratch("latency");
   const double resolution = plan.clock.resolution_ns(), rdtsc_cost = plan.clock.rdtsc_cost_ns();
-  report.set("tsc", Cell::num(1.0 / plan.clock.ns_per_tick(), 4).text + " GHz, advances in steps of " +
-                        Cell::num(resolution, 1).text + " ns, one rdtsc costs " + Cell::num(rdtsc_cost, 1).text +
+  report.set("tsc", Cell::num(1.0 / plan.clock.ns_per_tick(), 4).text +
+                        " GHz, advances in steps of " + Cell::num(resolution, 1).text +
+                        " ns, one rdtsc costs " + Cell::num(rdtsc_cost, 1).text +
                         " ns back to back");
-  std::printf("\nlatency: %u repetitions, %llu batches of %zu calls per thread, pause %.0f us, %u warm-up calls\n"
-              "  TSC %.4f GHz, advances in steps of %.1f ns; one rdtsc costs %.1f ns back to back\n",
-              reps, static_cast<unsigned long long>(plan.iterations), kBatch, plan.pause_ns / 1000, plan.warmup,
-              1.0 / plan.clock.ns_per_tick(), resolution, rdtsc_cost);
+  std::printf(
+      "\nlatency: %u repetitions, %llu batches of %zu calls per thread, pause %.0f us, %u warm-up "
+      "calls\n"
+      "  TSC %.4f GHz, advances in steps of %.1f ns; one rdtsc costs %.1f ns back to back\n",
+      reps, static_cast<unsigned long long>(plan.iterations), kBatch, plan.pause_ns / 1000,
+      plan.warmup, 1.0 / plan.clock.ns_per_tick(), resolution, rdtsc_cost);
 
   Results results;
   for (unsigned rep = 0; rep < reps; ++rep) {
@@ -201,7 +213,8 @@ int run_latency(const BenchArgs& args, Report& report) {
         const std::string name(W::kName);
         if (!selected(args.workloads, name)) return;
         if (selected(args.loggers, "lynx")) {
-          LynxSession s(lynx::Options{.directory = scratch.fresh("lynx").string(), .name = "bench"});
+          LynxSession s(
+              lynx::Options{.directory = scratch.fresh("lynx").string(), .name = "bench"});
           results[{threads, name, "lynx"}].push_back(measure<W>(s, threads, plan));
         }
         if (selected(args.loggers, "spdlog")) {
@@ -225,9 +238,9 @@ int run_latency(const BenchArgs& args, Report& report) {
   }
 
   Table ratios("latency_ratios", "Latency ratios (median net p50 and p99.9 of single calls, ns)",
-               {"threads", "workload", "lynx net p50", "spdlog net p50", "lynx/spdlog", "spdlog÷lynx",
-                "fprintf net p50", "fprintf÷lynx", "lynx p99.9", "spdlog p99.9", "lynx/spdlog p99.9",
-                "batch: lynx net", "batch: spdlog net", "batch: spdlog÷lynx"});
+               {"threads", "workload", "lynx net p50", "spdlog net p50", "lynx/spdlog",
+                "spdlog÷lynx", "fprintf net p50", "fprintf÷lynx", "lynx p99.9", "spdlog p99.9",
+                "lynx/spdlog p99.9", "batch: lynx net", "batch: spdlog net", "batch: spdlog÷lynx"});
   for (const unsigned threads : thread_counts) {
     const auto& floor = results[{threads, "", "timer floor"}];
     for (const std::string& w : workload_names()) {
@@ -242,8 +255,9 @@ int run_latency(const BenchArgs& args, Report& report) {
       ratios.add_row({Cell::num(threads, 0), Cell::str(w), Cell::num(l, 1), Cell::num(s, 1),
                       l > 0 && s > 0 ? Cell::num(l / s, 3) : Cell::none(),
                       l > 0 ? Cell::num(s / l, 1) : Cell::none(), Cell::num(f, 1),
-                      l > 0 ? Cell::num(f / l, 1) : Cell::none(), Cell::num(l999, 0), Cell::num(s999, 0),
-                      s999 > 0 ? Cell::num(l999 / s999, 3) : Cell::none(), Cell::num(lb, 1), Cell::num(sb, 1),
+                      l > 0 ? Cell::num(f / l, 1) : Cell::none(), Cell::num(l999, 0),
+                      Cell::num(s999, 0), s999 > 0 ? Cell::num(l999 / s999, 3) : Cell::none(),
+                      Cell::num(lb, 1), Cell::num(sb, 1),
                       lb > 0 ? Cell::num(sb / lb, 1) : Cell::none()});
     }
   }
@@ -259,14 +273,17 @@ int run_latency(const BenchArgs& args, Report& report) {
     Table targets("latency_targets", "Latency targets: 1 producer thread, workload (a)",
                   {"target", "goal", "measured", "met"});
     auto row = [&](const char* what, const char* goal, double v, int decimals, bool met) {
-      targets.add_row({Cell::str(what), Cell::str(goal), Cell::num(v, decimals), Cell::str(met ? "yes" : "NO")});
+      targets.add_row({Cell::str(what), Cell::str(goal), Cell::num(v, decimals),
+                       Cell::str(met ? "yes" : "NO")});
     };
     row("net p50 (ns)", "<= 10", net, 1, net <= 10);
     row("  same, batch-averaged (ns)", "<= 10", bnet, 1, bnet <= 10);
     row("p99.9 as measured (ns)", "<= 250", p999, 0, p999 <= 250);
-    row("spdlog net p50 / lynx net p50", ">= 20", net > 0 ? snet / net : 0, 1, net > 0 && snet / net >= 20);
+    row("spdlog net p50 / lynx net p50", ">= 20", net > 0 ? snet / net : 0, 1,
+        net > 0 && snet / net >= 20);
     targets.add_note("timer floor p50 " + Cell::num(median(pick(floor, false)).p50(), 1).text +
-                     " ns (subtracted for net); one rdtsc alone costs " + Cell::num(rdtsc_cost, 1).text + " ns here");
+                     " ns (subtracted for net); one rdtsc alone costs " +
+                     Cell::num(rdtsc_cost, 1).text + " ns here");
     report.add(std::move(targets));
   }
   return 0;

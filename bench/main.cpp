@@ -41,7 +41,8 @@ int main(int argc, char** argv) {
   report.set("cpu", cpu_model());
   report.set("cpus", std::to_string(online_cpus()));
   report.set("compiler", __VERSION__);
-  report.set("load", load_average() + " at start (other work on the machine makes figures noisier)");
+  report.set("load",
+             load_average() + " at start (other work on the machine makes figures noisier)");
 #if defined(NDEBUG)
   report.set("build", "optimised, NDEBUG");
 #elif defined(__OPTIMIZE__)

@@ -81,14 +81,17 @@ int run_memory_child(const BenchArgs& args) {
     release(3);
     for (auto& th : pool) th.join();
   }
-  std::printf("%lld %lld %lld %lld %lld %zu\n", r.start, r.engine, r.idle, r.little, r.wrapped, ring_bytes);
+  std::printf("%lld %lld %lld %lld %lld %zu\n", r.start, r.engine, r.idle, r.little, r.wrapped,
+              ring_bytes);
   return 0;
 }
 
 int run_memory(const BenchArgs& args, Report& report) {
   std::vector<unsigned> counts = args.threads;
-  if (counts.empty()) counts = args.quick ? std::vector<unsigned>{1, 16} : std::vector<unsigned>{1, 16, 256};
-  std::printf("\nmemory: VmRSS with 1..%u producer threads, each count in its own process\n", counts.back());
+  if (counts.empty())
+    counts = args.quick ? std::vector<unsigned>{1, 16} : std::vector<unsigned>{1, 16, 256};
+  std::printf("\nmemory: VmRSS with 1..%u producer threads, each count in its own process\n",
+              counts.back());
   Table t("memory", "Resident memory (VmRSS, MiB) by producer threads; default ring",
           {"threads", "start", "engine", "idle threads", "after 100 rec/thread", "rings wrapped",
            "lynx KiB/thread (100 rec)", "lynx KiB/thread (wrapped)", "ring KiB"});
@@ -101,19 +104,23 @@ int run_memory(const BenchArgs& args, Report& report) {
     std::FILE* p = popen(cmd.c_str(), "r");
     Readings r;
     std::size_t ring = 0;
-    const bool ok = p != nullptr && std::fscanf(p, "%lld %lld %lld %lld %lld %zu", &r.start, &r.engine, &r.idle,
-                                                &r.little, &r.wrapped, &ring) == 6;
+    const bool ok =
+        p != nullptr && std::fscanf(p, "%lld %lld %lld %lld %lld %zu", &r.start, &r.engine, &r.idle,
+                                    &r.little, &r.wrapped, &ring) == 6;
     if (p == nullptr || pclose(p) != 0 || !ok) {
       std::fprintf(stderr, "lynx-bench: memory measurement with %u threads failed\n", n);
       status = 1;
       continue;
     }
     auto mib = [](long long kib) { return Cell::num(static_cast<double>(kib) / 1024.0, 1); };
-    t.add_row({Cell::num(n, 0), mib(r.start), mib(r.engine), mib(r.idle), mib(r.little), mib(r.wrapped),
-               Cell::num(static_cast<double>(r.little - r.idle) / n, 0),
-               Cell::num(static_cast<double>(r.wrapped - r.idle) / n, 0), Cell::num(static_cast<double>(ring) / 1024, 0)});
+    t.add_row({Cell::num(n, 0), mib(r.start), mib(r.engine), mib(r.idle), mib(r.little),
+               mib(r.wrapped), Cell::num(static_cast<double>(r.little - r.idle) / n, 0),
+               Cell::num(static_cast<double>(r.wrapped - r.idle) / n, 0),
+               Cell::num(static_cast<double>(ring) / 1024, 0)});
   }
-  t.add_note("idle threads: N threads started and waiting, no log call yet (their stacks); per-thread figures subtract it");
+  t.add_note(
+      "idle threads: N threads started and waiting, no log call yet (their stacks); per-thread "
+      "figures subtract it");
   report.add(std::move(t));
   return status;
 }

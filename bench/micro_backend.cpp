@@ -48,7 +48,8 @@ void BM_BackendEncode(benchmark::State& state) {
     }
   }
   state.SetItemsProcessed(state.iterations());
-  if (raw > 0) state.counters["raw/stored"] = static_cast<double>(raw) / static_cast<double>(stored);
+  if (raw > 0)
+    state.counters["raw/stored"] = static_cast<double>(raw) / static_cast<double>(stored);
 }
 BENCHMARK(BM_BackendEncode<IntIntDouble>)->ArgName("zstd")->Arg(0)->Arg(1);
 BENCHMARK(BM_BackendEncode<IntIntDoubleString>)->ArgName("zstd")->Arg(0)->Arg(1);
@@ -109,8 +110,9 @@ void BM_DecodeFile(benchmark::State& state) {
       state.SkipWithError("open failed");
       break;
     }
-    records += reader.read([](const format::Record& r) { benchmark::DoNotOptimize(r.ts_ns); },
-                           [](const format::Problem&) {})
+    records += reader
+                   .read([](const format::Record& r) { benchmark::DoNotOptimize(r.ts_ns); },
+                         [](const format::Problem&) {})
                    .records;
   }
   state.SetItemsProcessed(static_cast<std::int64_t>(records));
@@ -168,7 +170,8 @@ void BM_SpdlogBackendPattern(benchmark::State& state) {
   spdlog::pattern_formatter formatter("%Y-%m-%dT%H:%M:%S.%FZ %l %n [%t] %s:%# %v",
                                       spdlog::pattern_time_type::utc);
   const spdlog::details::log_msg msg(spdlog::source_loc{"bench/workloads.hpp", 30, "log"}, "bench",
-                            spdlog::level::info, "Iteration: 123456 int: 246912 double: 61728");
+                                     spdlog::level::info,
+                                     "Iteration: 123456 int: 246912 double: 61728");
   spdlog::memory_buf_t buf;
   for (auto _ : state) {
     buf.clear();

@@ -42,9 +42,12 @@ BENCHMARK(BM_RingReserveCommit)->Arg(24)->Arg(40)->Arg(96);
 
 template <class T>
 T sample_value() {
-  if constexpr (std::is_same_v<T, std::string>) return std::string(40, 'x');
-  else if constexpr (std::is_same_v<T, const char*>) return "XNAS";
-  else return T(12345);
+  if constexpr (std::is_same_v<T, std::string>)
+    return std::string(40, 'x');
+  else if constexpr (std::is_same_v<T, const char*>)
+    return "XNAS";
+  else
+    return T(12345);
 }
 
 template <class T>

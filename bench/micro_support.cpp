@@ -69,7 +69,8 @@ const SampleFile& sample_file() {
     }).join();
     for (const auto& e : std::filesystem::directory_iterator(dir.path())) {
       std::ifstream in(e.path(), std::ios::binary);
-      std::vector<char> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+      std::vector<char> bytes((std::istreambuf_iterator<char>(in)),
+                              std::istreambuf_iterator<char>());
       f.bytes.resize(bytes.size());
       std::memcpy(f.bytes.data(), bytes.data(), bytes.size());
       break;  // one file: 200,000 records never rotate
@@ -78,7 +79,8 @@ const SampleFile& sample_file() {
     reader.set_payload_hook([&](format::BlockKind kind, const std::byte* p, std::size_t n) {
       if (kind == format::BlockKind::data) f.data_payloads.emplace_back(p, p + n);
     });
-    if (!reader.open_bytes(f.bytes).ok()) throw std::runtime_error("sample_file: cannot open the sample");
+    if (!reader.open_bytes(f.bytes).ok())
+      throw std::runtime_error("sample_file: cannot open the sample");
     reader.read([](const format::Record&) {}, [](const format::Problem&) {});
     return f;
   }();

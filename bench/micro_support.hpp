@@ -40,8 +40,8 @@ std::vector<RingRecord> capture_records(std::size_t count);
 // Every data block payload (raw, before compression) and the whole file, of one lynx file holding
 // 200,000 records of workload (a) written by a real Engine with zstd level 1. Built once.
 struct SampleFile {
-  std::vector<std::byte> bytes;                        // the file
-  std::vector<std::vector<std::byte>> data_payloads;   // raw data block payloads
+  std::vector<std::byte> bytes;                       // the file
+  std::vector<std::vector<std::byte>> data_payloads;  // raw data block payloads
   std::uint64_t records = 0;
 };
 const SampleFile& sample_file();

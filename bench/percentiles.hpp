@@ -14,8 +14,8 @@
 namespace lynx::bench {
 
 inline constexpr std::array<double, 6> kPercentiles = {50, 75, 90, 99, 99.9, 99.99};
-inline constexpr std::array<std::string_view, 7> kPercentileNames = {"p50",  "p75",    "p90", "p99",
-                                                                     "p99.9", "p99.99", "max"};
+inline constexpr std::array<std::string_view, 7> kPercentileNames = {
+    "p50", "p75", "p90", "p99", "p99.9", "p99.99", "max"};
 
 // Values in ns, in the order of kPercentileNames (the last is the maximum).
 struct Percentiles {

@@ -50,15 +50,18 @@ void Table::print(std::FILE* out) const {
     for (std::size_t c = 0; c < columns_.size(); ++c) {
       const std::string& t = text_of(c);
       // First column left-aligned (names), the rest right-aligned (numbers).
-      if (c == 0) std::fprintf(out, "%-*s", static_cast<int>(width[c]), t.c_str());
-      else std::fprintf(out, "  %*s", static_cast<int>(width[c]), t.c_str());
+      if (c == 0)
+        std::fprintf(out, "%-*s", static_cast<int>(width[c]), t.c_str());
+      else
+        std::fprintf(out, "  %*s", static_cast<int>(width[c]), t.c_str());
     }
     std::fputc('\n', out);
   };
   line([&](std::size_t c) -> const std::string& { return columns_[c]; });
   static const std::string kEmpty;
   for (const auto& row : rows_) {
-    line([&](std::size_t c) -> const std::string& { return c < row.size() ? row[c].text : kEmpty; });
+    line(
+        [&](std::size_t c) -> const std::string& { return c < row.size() ? row[c].text : kEmpty; });
   }
   for (const auto& n : notes_) std::fprintf(out, "  note: %s\n", n.c_str());
   std::fflush(out);

@@ -12,8 +12,8 @@
 namespace lynx::bench {
 
 struct Cell {
-  std::string text;               // as printed
-  std::optional<double> number;   // as written to JSON (a string when empty)
+  std::string text;              // as printed
+  std::optional<double> number;  // as written to JSON (a string when empty)
 
   static Cell str(std::string s) { return {std::move(s), std::nullopt}; }
   static Cell num(double v, int decimals);

@@ -22,7 +22,9 @@ LynxSession::LynxSession(const lynx::Options& options)
 
 std::int64_t LynxSession::backend_cpu_ns() const { return thread_cpu_ns(backend_tid_); }
 
-std::uint64_t LynxSession::disk_bytes() const { return directory_bytes(engine_.options().directory); }
+std::uint64_t LynxSession::disk_bytes() const {
+  return directory_bytes(engine_.options().directory);
+}
 
 SpdlogSession::SpdlogSession(const std::filesystem::path& dir) : dir_(dir) {
   pool_ = std::make_shared<spdlog::details::thread_pool>(
@@ -32,7 +34,8 @@ SpdlogSession::SpdlogSession(const std::filesystem::path& dir) : dir_(dir) {
         worker_tid_.store(static_cast<pid_t>(::syscall(SYS_gettid)));
       },
       [this] { worker_cpu_at_exit_.store(this_thread_cpu_ns()); });
-  auto file = std::make_shared<spdlog::sinks::basic_file_sink_mt>((dir / "spdlog.log").string(), true);
+  auto file =
+      std::make_shared<spdlog::sinks::basic_file_sink_mt>((dir / "spdlog.log").string(), true);
   logger_ = std::make_shared<spdlog::async_logger>("bench", std::move(file), pool_,
                                                    spdlog::async_overflow_policy::block);
   logger_->set_pattern("%Y-%m-%dT%H:%M:%S.%FZ %l %n [%t] %s:%# %v", spdlog::pattern_time_type::utc);
@@ -58,7 +61,8 @@ std::uint64_t SpdlogSession::disk_bytes() const { return directory_bytes(dir_); 
 
 FprintfSession::FprintfSession(const std::filesystem::path& dir)
     : dir_(dir), file_(std::fopen((dir / "fprintf.log").c_str(), "w")) {
-  if (file_ == nullptr) throw std::runtime_error("lynx-bench: cannot create " + (dir / "fprintf.log").string());
+  if (file_ == nullptr)
+    throw std::runtime_error("lynx-bench: cannot create " + (dir / "fprintf.log").string());
 }
 
 FprintfSession::~FprintfSession() { std::fclose(file_); }

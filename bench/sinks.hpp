@@ -12,15 +12,15 @@
 //   lynx    lynx::Engine (options as given), logger "bench", LYNX_INFO.
 //   spdlog  spdlog's async logger (Debian libspdlog 1.10, external fmt), its own thread pool of one
 //           worker with spdlog's default queue of 8192 slots, overflow policy `block`, a basic file
-//           sink, and a pattern that writes what a lynx record holds: UTC time in ns, level, logger,
-//           thread, file:line, message.
+//           sink, and a pattern that writes what a lynx record holds: UTC time in ns, level,
+//           logger, thread, file:line, message.
 //   fprintf plain std::fprintf to one FILE* (stdio buffering, its lock per call); only the message.
 //   empty   does nothing: the timer floor.
 #pragma once
 
-#include <lynx/lynx.hpp>
 #include <spdlog/async_logger.h>
 #include <spdlog/details/thread_pool.h>
+#include <lynx/lynx.hpp>
 
 #include <atomic>
 #include <cstdio>
@@ -82,7 +82,9 @@ class FprintfSink {
 
  private:
   template <class T>
-  static const T& printf_arg(const T& v) { return v; }
+  static const T& printf_arg(const T& v) {
+    return v;
+  }
   static const char* printf_arg(const std::string& s) { return s.c_str(); }
   std::FILE* file_;
 };

@@ -27,7 +27,7 @@ std::int64_t resident_kib();
 // Total size of the regular files directly inside `dir`.
 std::uint64_t directory_bytes(const std::filesystem::path& dir);
 
-std::string cpu_model();  // "model name" of /proc/cpuinfo
+std::string cpu_model();     // "model name" of /proc/cpuinfo
 std::string load_average();  // the 1, 5 and 15 minute load averages of /proc/loadavg
 unsigned online_cpus();
 

@@ -37,7 +37,8 @@ using Key = std::tuple<std::string, unsigned, std::string>;
 }  // namespace
 
 int run_throughput(const BenchArgs& args, Report& report) {
-  const std::uint64_t records = args.records != 0 ? args.records : (args.quick ? 200'000 : 4'000'000);
+  const std::uint64_t records =
+      args.records != 0 ? args.records : (args.quick ? 200'000 : 4'000'000);
   const unsigned reps = args.reps != 0 ? args.reps : (args.quick ? 1 : 3);
   ScratchDir scratch("throughput");
   std::printf("\nthroughput: %u repetitions of %llu records per configuration\n", reps,
@@ -96,20 +97,25 @@ int run_throughput(const BenchArgs& args, Report& report) {
         if (rs.empty()) continue;  // filtered out
         const EndToEnd m = median(rs);
         const bool is_lynx = logger[0] == 'l';
-        t.add_row({Cell::str(w), Cell::num(c.threads, 0), is_lynx ? Cell::num(c.shards, 0) : Cell::str("1 file"),
-                   Cell::str(logger), Cell::num(m.records_per_s() / 1e6, 2), Cell::num(m.seconds, 3),
-                   std::string(logger) == "fprintf" ? Cell::none() : Cell::num(m.per_million(m.backend_cpu_s), 3),
-                   Cell::num(m.per_million(m.process_cpu_s), 3), Cell::num(m.bytes_per_record(), 2)});
+        t.add_row({Cell::str(w), Cell::num(c.threads, 0),
+                   is_lynx ? Cell::num(c.shards, 0) : Cell::str("1 file"), Cell::str(logger),
+                   Cell::num(m.records_per_s() / 1e6, 2), Cell::num(m.seconds, 3),
+                   std::string(logger) == "fprintf" ? Cell::none()
+                                                    : Cell::num(m.per_million(m.backend_cpu_s), 3),
+                   Cell::num(m.per_million(m.process_cpu_s), 3),
+                   Cell::num(m.bytes_per_record(), 2)});
       }
     }
   }
-  t.add_note("backend = lynx-backend thread / spdlog's pool worker; fprintf has none (all its work is on the producers)");
+  t.add_note(
+      "backend = lynx-backend thread / spdlog's pool worker; fprintf has none (all its work is on "
+      "the producers)");
   t.add_note("process CPU includes producers, backend and the idle main thread");
   report.add(std::move(t));
 
   Table ratios("throughput_ratios", "Throughput ratios (records/s, lynx with zstd level 1)",
-               {"workload", "threads", "lynx M/s", "spdlog M/s", "lynx/spdlog", "fprintf M/s", "lynx/fprintf",
-                "lynx B/rec", "spdlog B/rec"});
+               {"workload", "threads", "lynx M/s", "spdlog M/s", "lynx/spdlog", "fprintf M/s",
+                "lynx/fprintf", "lynx B/rec", "spdlog B/rec"});
   for (const std::string& w : workloads) {
     for (const Config c : kConfigs) {
       const auto &lr = runs[{w, c.threads, "lynx zstd"}], &sr = runs[{w, c.threads, "spdlog"}],
@@ -117,8 +123,10 @@ int run_throughput(const BenchArgs& args, Report& report) {
       if (lr.empty() || sr.empty() || fr.empty()) continue;  // filtered out
       const EndToEnd l = median(lr), s = median(sr), f = median(fr);
       ratios.add_row({Cell::str(w), Cell::num(c.threads, 0), Cell::num(l.records_per_s() / 1e6, 2),
-                      Cell::num(s.records_per_s() / 1e6, 2), Cell::num(l.records_per_s() / s.records_per_s(), 1),
-                      Cell::num(f.records_per_s() / 1e6, 2), Cell::num(l.records_per_s() / f.records_per_s(), 1),
+                      Cell::num(s.records_per_s() / 1e6, 2),
+                      Cell::num(l.records_per_s() / s.records_per_s(), 1),
+                      Cell::num(f.records_per_s() / 1e6, 2),
+                      Cell::num(l.records_per_s() / f.records_per_s(), 1),
                       Cell::num(l.bytes_per_record(), 2), Cell::num(s.bytes_per_record(), 1)});
     }
   }
@@ -130,8 +138,10 @@ int run_throughput(const BenchArgs& args, Report& report) {
   Table targets("throughput_targets", "Throughput targets: workload (a), 1 producer, zstd level 1",
                 {"target", "goal", "measured", "met"});
   targets.add_row({Cell::str("M records/s, first call to flush()"), Cell::str(">= 30"),
-                   Cell::num(a.records_per_s() / 1e6, 2), Cell::str(a.records_per_s() >= 30e6 ? "yes" : "NO")});
-  targets.add_row({Cell::str("bytes on disk per record"), Cell::str("<= 4"), Cell::num(a.bytes_per_record(), 2),
+                   Cell::num(a.records_per_s() / 1e6, 2),
+                   Cell::str(a.records_per_s() >= 30e6 ? "yes" : "NO")});
+  targets.add_row({Cell::str("bytes on disk per record"), Cell::str("<= 4"),
+                   Cell::num(a.bytes_per_record(), 2),
                    Cell::str(a.bytes_per_record() <= 4 ? "yes" : "NO")});
   report.add(std::move(targets));
   return 0;

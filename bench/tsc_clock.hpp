@@ -38,7 +38,8 @@ class TscClock {
         t1 = std::chrono::steady_clock::now();
         c1 = tsc_fenced();
       } while (t1 - t0 < spin);
-      const double ns = static_cast<double>(std::chrono::duration_cast<std::chrono::nanoseconds>(t1 - t0).count());
+      const double ns = static_cast<double>(
+          std::chrono::duration_cast<std::chrono::nanoseconds>(t1 - t0).count());
       ticks_per_ns.push_back(static_cast<double>(c1 - c0) / ns);
     }
     std::nth_element(ticks_per_ns.begin(), ticks_per_ns.begin() + trials / 2, ticks_per_ns.end());
@@ -93,7 +94,9 @@ class TscClock {
     return to_ns(best) / kReads;
   }
   double to_ns(std::uint64_t ticks) const { return static_cast<double>(ticks) * ns_per_tick_; }
-  std::uint64_t ticks_for_ns(double ns) const { return static_cast<std::uint64_t>(ns / ns_per_tick_); }
+  std::uint64_t ticks_for_ns(double ns) const {
+    return static_cast<std::uint64_t>(ns / ns_per_tick_);
+  }
 
   // Busy-waits `ns` nanoseconds (the pause between batches; sleeping would let the core go idle
   // and turn the next call into a cold-cache measurement).

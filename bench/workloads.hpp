@@ -5,7 +5,8 @@
 //   kPrintf         the same line for the fprintf baseline,
 //   State           per-thread data prepared outside the timed region (e.g. the 40-char string),
 //   log(sink, i, state)  the one call that is timed.
-// A sink provides `template <const char* Fmt, const char* Printf, class... A> void log(const A&...)`.
+// A sink provides `template <const char* Fmt, const char* Printf, class... A> void log(const
+// A&...)`.
 //
 // Workload (a) is the line of the public throughput benchmarks: "Iteration: {} int: {} double: {}"
 // with (i, i * 2, i / 2.0).
@@ -50,7 +51,8 @@ struct EightMixed {
   static constexpr std::string_view kName = "mixed8";
   static constexpr std::string_view kLabel = "(c) 8 mixed arguments";
   static constexpr char kFormat[] = "order {} qty {} px {} ratio {} ok {} side {} ref {} venue {}";
-  static constexpr char kPrintf[] = "order %d qty %llu px %g ratio %g ok %d side %c ref %lld venue %s\n";
+  static constexpr char kPrintf[] =
+      "order %d qty %llu px %g ratio %g ok %d side %c ref %lld venue %s\n";
   struct State {
     const char* venue = "XNAS";
   };

@@ -15,8 +15,8 @@ void set_parameter(ZSTD_CCtx* c, ZSTD_cParameter p, int value, const char* name)
   const std::size_t r = ZSTD_CCtx_setParameter(c, p, value);
   if (ZSTD_isError(r)) {
     ZSTD_freeCCtx(c);
-    throw std::invalid_argument(std::string("zstd rejects ") + name + " = " + std::to_string(value) +
-                                ": " + ZSTD_getErrorName(r));
+    throw std::invalid_argument(std::string("zstd rejects ") + name + " = " +
+                                std::to_string(value) + ": " + ZSTD_getErrorName(r));
   }
 }
 
@@ -40,8 +40,8 @@ ZstdCompressor::ZstdCompressor(int level) : cctx_(ZSTD_createCCtx()), level_(lev
 ZstdCompressor::~ZstdCompressor() { ZSTD_freeCCtx(static_cast<ZSTD_CCtx*>(cctx_)); }
 
 Status ZstdCompressor::set_dictionary(const std::vector<std::byte>& dictionary) {
-  const std::size_t r =
-      ZSTD_CCtx_loadDictionary(static_cast<ZSTD_CCtx*>(cctx_), dictionary.data(), dictionary.size());
+  const std::size_t r = ZSTD_CCtx_loadDictionary(static_cast<ZSTD_CCtx*>(cctx_), dictionary.data(),
+                                                 dictionary.size());
   if (ZSTD_isError(r)) {
     return Status::error(Status::Code::invalid_argument,
                          std::string("zstd rejects the dictionary: ") + ZSTD_getErrorName(r));
@@ -69,8 +69,8 @@ ZstdDecompressor::ZstdDecompressor() : dctx_(ZSTD_createDCtx()) {
 ZstdDecompressor::~ZstdDecompressor() { ZSTD_freeDCtx(static_cast<ZSTD_DCtx*>(dctx_)); }
 
 Status ZstdDecompressor::set_dictionary(const std::vector<std::byte>& dictionary) {
-  const std::size_t r =
-      ZSTD_DCtx_loadDictionary(static_cast<ZSTD_DCtx*>(dctx_), dictionary.data(), dictionary.size());
+  const std::size_t r = ZSTD_DCtx_loadDictionary(static_cast<ZSTD_DCtx*>(dctx_), dictionary.data(),
+                                                 dictionary.size());
   if (ZSTD_isError(r)) {
     return Status::error(Status::Code::corrupt,
                          std::string("zstd rejects the dictionary: ") + ZSTD_getErrorName(r));

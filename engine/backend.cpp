@@ -22,16 +22,17 @@ namespace {
 
 // Engine notices are ordinary records of logger "lynx", so they decode like everything else.
 constexpr ArgType kCountType[] = {ArgType::u64};
-constexpr CallSite kDropNotice{"{count} records dropped", "lynx", "backend", 0, Level::warn, 1,
-                               kCountType};
+constexpr CallSite kDropNotice{
+    "{count} records dropped", "lynx", "backend", 0, Level::warn, 1, kCountType};
 
 }  // namespace
 
 Backend::Backend(EngineShared& shared) : shared_(shared) {
   clock_.start();
   if (!clock_.reliable()) {
-    std::fprintf(stderr, "lynx: the TSC is not invariant on this CPU; timestamps may drift by up to "
-                         "a few microseconds between recalibrations\n");
+    std::fprintf(stderr,
+                 "lynx: the TSC is not invariant on this CPU; timestamps may drift by up to "
+                 "a few microseconds between recalibrations\n");
   }
   // Later sinks (text, JSON, console) are added here, after the files.
   sinks_.push_back(std::make_unique<FileSink>(shared_.options, clock_, shared_.stats));
@@ -100,8 +101,9 @@ const SiteEntry& Backend::site_entry(const CallSite* site, std::uint32_t logger)
 bool Backend::process(ActiveRing& r, const std::byte* record) {
   RecordHeader h;
   std::memcpy(&h, record, sizeof h);
-  const bool open = write(SinkRecord{site_entry(h.site, h.logger_id), r.thread, clock_.to_ns(h.ticks),
-                                     record + sizeof h, h.size - sizeof h, r.ring->shard});
+  const bool open =
+      write(SinkRecord{site_entry(h.site, h.logger_id), r.thread, clock_.to_ns(h.ticks),
+                       record + sizeof h, h.size - sizeof h, r.ring->shard});
   r.ring->advance(h.size);
   r.ring->publish_read();
   return open;
@@ -145,7 +147,8 @@ void Backend::retire_finished_rings() {
     Ring* ring = rings_[i].ring;
     // refs() == 1: the thread let go (acquire pairs with its release in unref_ring), so after this
     // load every record it committed is visible to the snapshot below.
-    if (ring->refs().load(std::memory_order_acquire) != 1 || ring->peek(ring->snapshot()) != nullptr) {
+    if (ring->refs().load(std::memory_order_acquire) != 1 ||
+        ring->peek(ring->snapshot()) != nullptr) {
       ++i;
       continue;
     }
@@ -166,7 +169,8 @@ void Backend::report_drops() {
     const SiteEntry& site = site_entry(&kDropNotice, LoggerRegistry::instance().get("lynx").id());
     std::byte arg[8];
     std::memcpy(arg, &delta, sizeof delta);
-    if (backend_thread_.os_tid == 0) backend_thread_.os_tid = static_cast<std::uint64_t>(::syscall(SYS_gettid));
+    if (backend_thread_.os_tid == 0)
+      backend_thread_.os_tid = static_cast<std::uint64_t>(::syscall(SYS_gettid));
     write(SinkRecord{site, backend_thread_, static_cast<std::int64_t>(wall_clock_ns()), arg,
                      sizeof arg, r.ring->shard});
   }
@@ -174,7 +178,8 @@ void Backend::report_drops() {
 
 void Backend::idle_wait(std::uint32_t& idle_rounds) {
   // Back off from 50 us to 10 ms while nothing arrives; flush/stop/blocked producers wake us.
-  const auto wait = std::chrono::microseconds(std::min<std::uint64_t>(50ull << std::min(idle_rounds, 8u), 10'000));
+  const auto wait = std::chrono::microseconds(
+      std::min<std::uint64_t>(50ull << std::min(idle_rounds, 8u), 10'000));
   ++idle_rounds;
   std::unique_lock lock(shared_.wake_mutex);
   shared_.wake_cv.wait_for(lock, wait, [&] { return shared_.wake_pending; });

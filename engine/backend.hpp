@@ -43,7 +43,8 @@ class Backend {
   };
   struct SiteKeyHash {
     std::size_t operator()(const SiteKey& k) const {
-      return std::hash<const void*>()(k.site) ^ (static_cast<std::size_t>(k.logger) * 0x9E3779B97F4A7C15ull);
+      return std::hash<const void*>()(k.site) ^
+             (static_cast<std::size_t>(k.logger) * 0x9E3779B97F4A7C15ull);
     }
   };
 

@@ -54,7 +54,8 @@ void ClockCalibration::start(unsigned initial_ms) {
     std::this_thread::sleep_for(std::chrono::milliseconds(initial_ms));
     const Sample s = sample();
     if (s.ticks > first_.ticks && s.ns > first_.ns) {
-      ns_per_tick_ = static_cast<double>(s.ns - first_.ns) / static_cast<double>(s.ticks - first_.ticks);
+      ns_per_tick_ =
+          static_cast<double>(s.ns - first_.ns) / static_cast<double>(s.ticks - first_.ticks);
     }
     anchor_ticks_ = s.ticks;
     anchor_ns_ = s.ns;
@@ -73,7 +74,8 @@ void ClockCalibration::maybe_refresh() {
   last_refresh_ns_ = s.ns;
   if (s.ticks <= first_.ticks || s.ns <= first_.ns) return;
   // The rate over the whole run so far: the longer the baseline, the smaller its error.
-  const double rate = static_cast<double>(s.ns - first_.ns) / static_cast<double>(s.ticks - first_.ticks);
+  const double rate =
+      static_cast<double>(s.ns - first_.ns) / static_cast<double>(s.ticks - first_.ticks);
   const std::int64_t predicted = to_ns(s.ticks);
   const std::int64_t error = s.ns - predicted;
   if (error > kMaxSlewNs || error < -kMaxSlewNs) {

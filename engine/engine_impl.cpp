@@ -37,7 +37,8 @@ std::string to_octal(unsigned v) {
 }  // namespace
 
 Options normalise(Options o) {
-  if (o.directory.empty()) throw std::invalid_argument("lynx::Options::directory must not be empty");
+  if (o.directory.empty())
+    throw std::invalid_argument("lynx::Options::directory must not be empty");
   if (o.name.empty() || o.name.find('/') != std::string::npos) {
     throw std::invalid_argument("lynx::Options::name must be a non-empty file name without '/'");
   }
@@ -52,8 +53,10 @@ Options normalise(Options o) {
   }
   // Only permission bits: setuid, setgid and sticky have no business on a log file.
   if ((o.file_mode & ~0777u) != 0) {
-    throw std::invalid_argument("lynx::Options::file_mode must be permission bits only (at most 0777), "
-                                "got 0" + to_octal(o.file_mode));
+    throw std::invalid_argument(
+        "lynx::Options::file_mode must be permission bits only (at most 0777), "
+        "got 0" +
+        to_octal(o.file_mode));
   }
   if (o.compression == Compression::zstd &&
       (o.compression_level < compress::ZstdCompressor::min_level() ||
@@ -61,10 +64,12 @@ Options normalise(Options o) {
     throw std::invalid_argument("lynx::Options::compression_level must be between " +
                                 std::to_string(compress::ZstdCompressor::min_level()) + " and " +
                                 std::to_string(compress::ZstdCompressor::max_level()) +
-                                " (0: zstd's default level), got " + std::to_string(o.compression_level));
+                                " (0: zstd's default level), got " +
+                                std::to_string(o.compression_level));
   }
   constexpr std::size_t kMinRing = 4096, kMaxRing = std::size_t{1} << 30;
-  if (o.buffer_bytes > kMaxRing) throw std::invalid_argument("lynx::Options::buffer_bytes is larger than 1 GiB");
+  if (o.buffer_bytes > kMaxRing)
+    throw std::invalid_argument("lynx::Options::buffer_bytes is larger than 1 GiB");
   o.buffer_bytes = std::bit_ceil(o.buffer_bytes < kMinRing ? kMinRing : o.buffer_bytes);
   return o;
 }

@@ -15,6 +15,8 @@ std::int64_t file_clock_ns() {
   return static_cast<std::int64_t>(wall_clock_ns());
 }
 
-void set_file_clock_for_testing(std::int64_t (*clock)()) { g_clock.store(clock, std::memory_order_relaxed); }
+void set_file_clock_for_testing(std::int64_t (*clock)()) {
+  g_clock.store(clock, std::memory_order_relaxed);
+}
 
 }  // namespace lynx::detail

@@ -55,7 +55,9 @@ FileSink::FileSink(const Options& o, const ClockCalibration& clock, StatCounters
     : stats_(stats), flush_every_ns_(std::chrono::nanoseconds(o.flush_every).count()) {
   pool_ = std::make_unique<io::BufferPool>(kIoBufferBytes, kIoBuffers);
   io::WriterConfig wc;
-  wc.kind = o.io == Io::uring ? io::Kind::uring : o.io == Io::psync ? io::Kind::psync : io::Kind::automatic;
+  wc.kind = o.io == Io::uring   ? io::Kind::uring
+            : o.io == Io::psync ? io::Kind::psync
+                                : io::Kind::automatic;
   wc.max_in_flight = kMaxInFlight;
   wc.pool = pool_.get();
   Status s;
@@ -83,8 +85,9 @@ FileSink::FileSink(const Options& o, const ClockCalibration& clock, StatCounters
     throw std::invalid_argument(
         "lynx::Options::rotate_bytes (" + std::to_string(o.rotate_bytes) + ") must be at least " +
         std::to_string(start_bytes + kMinFileRecordBytes) + ": every file starts with its header" +
-        (dictionary_.empty() ? std::string()
-                             : " and the " + std::to_string(dictionary_.size()) + "-byte zstd dictionary") +
+        (dictionary_.empty()
+             ? std::string()
+             : " and the " + std::to_string(dictionary_.size()) + "-byte zstd dictionary") +
         " (" + std::to_string(start_bytes) + " bytes) and takes at least " +
         std::to_string(kMinFileRecordBytes) + " bytes of records");
   }
@@ -152,9 +155,11 @@ void FileSink::on_write_done(io::Buffer* buffer, const Status& status) {
   stats_.add(stats_.write_errors, 1);
   if (!reported_write_error_) {
     reported_write_error_ = true;
-    std::fprintf(stderr, "lynx: write failed: %s; %s (further errors are counted in Stats::write_errors)\n",
+    std::fprintf(stderr,
+                 "lynx: write failed: %s; %s (further errors are counted in Stats::write_errors)\n",
                  status.message().c_str(),
-                 giving_up_ ? "stopping, its records are lost" : "keeping the records in memory and retrying");
+                 giving_up_ ? "stopping, its records are lost"
+                            : "keeping the records in memory and retrying");
   }
   auto* shard = static_cast<ShardWriter*>(buffer->owner);
   if (!giving_up_ && shard != nullptr) {

@@ -11,7 +11,8 @@ Logger& LoggerRegistry::get(std::string_view name) {
   std::lock_guard lock(mutex_);
   const auto it = by_name_.find(std::string(name));
   if (it != by_name_.end()) return *it->second;
-  auto* logger = new Logger(std::string(name), static_cast<std::uint32_t>(loggers_.size()), default_level_);
+  auto* logger =
+      new Logger(std::string(name), static_cast<std::uint32_t>(loggers_.size()), default_level_);
   loggers_.emplace_back(logger);
   by_name_.emplace(std::string(name), logger);
   return *logger;

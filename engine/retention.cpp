@@ -23,7 +23,8 @@ std::vector<ShardFile> list_shard_files(const std::string& directory, const std:
     const std::string_view rest = file.substr(prefix.size());
     std::uint64_t seq = 0;
     std::size_t i = 0;
-    while (i < rest.size() && rest[i] >= '0' && rest[i] <= '9') seq = seq * 10 + static_cast<std::uint64_t>(rest[i++] - '0');
+    while (i < rest.size() && rest[i] >= '0' && rest[i] <= '9')
+      seq = seq * 10 + static_cast<std::uint64_t>(rest[i++] - '0');
     if (i == 0 || rest.substr(i) != format::kFileExtension) continue;
     ShardFile f;
     f.sequence = seq;
@@ -50,7 +51,8 @@ std::vector<std::string> apply_retention(const std::string& directory, const std
   const std::vector<ShardFile> files = list_shard_files(directory, name, shard);
   std::size_t count = files.size();
   std::uint64_t bytes = 0;
-  for (const ShardFile& f : files) bytes += f.path == current_path ? std::max(f.bytes, current_reserve) : f.bytes;
+  for (const ShardFile& f : files)
+    bytes += f.path == current_path ? std::max(f.bytes, current_reserve) : f.bytes;
   for (const ShardFile& f : files) {  // oldest first
     if (f.path == current_path) continue;
     const bool too_many = policy.keep_files != 0 && count > policy.keep_files;

@@ -19,16 +19,16 @@ std::vector<ShardFile> list_shard_files(const std::string& directory, const std:
                                         std::uint32_t shard);
 
 struct RetentionPolicy {
-  unsigned keep_files = 0;        // 0: unlimited
-  std::uint64_t keep_bytes = 0;   // 0: unlimited
-  std::int64_t keep_for_ns = 0;   // 0: unlimited
+  unsigned keep_files = 0;       // 0: unlimited
+  std::uint64_t keep_bytes = 0;  // 0: unlimited
+  std::int64_t keep_for_ns = 0;  // 0: unlimited
   bool active() const { return keep_files != 0 || keep_bytes != 0 || keep_for_ns != 0; }
 };
 
 // Deletes the oldest files of the shard until the policy holds. The file being written
 // (`current_path`) counts towards the limits as at least `current_reserve` bytes (the size it may
-// grow to before the next rotation, so that keep_bytes holds until then) but is never deleted. Returns the deleted paths;
-// failures to delete are appended to *errors.
+// grow to before the next rotation, so that keep_bytes holds until then) but is never deleted.
+// Returns the deleted paths; failures to delete are appended to *errors.
 std::vector<std::string> apply_retention(const std::string& directory, const std::string& name,
                                          std::uint32_t shard, const RetentionPolicy& policy,
                                          const std::string& current_path,

@@ -3,8 +3,8 @@
 // list and the hand-over of new rings to the backend are lock-free (moodycamel ConcurrentQueue).
 //
 // Ownership of a handed-out ring is shared by two references (Ring::refs() == 2): the thread's and
-// the engine's. Whoever drops the last one frees the ring. This lets a thread outlive its engine (it
-// still holds the memory it may be writing to) and an engine outlive its threads.
+// the engine's. Whoever drops the last one frees the ring. This lets a thread outlive its engine
+// (it still holds the memory it may be writing to) and an engine outlive its threads.
 #pragma once
 
 #include <concurrentqueue/concurrentqueue.h>

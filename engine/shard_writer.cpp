@@ -34,7 +34,8 @@ std::size_t file_start_bytes(const std::string& program, const std::vector<std::
   return bytes;
 }
 
-std::uint64_t next_sequence(const std::string& directory, const std::string& name, std::uint32_t shard) {
+std::uint64_t next_sequence(const std::string& directory, const std::string& name,
+                            std::uint32_t shard) {
   const std::vector<ShardFile> files = list_shard_files(directory, name, shard);
   return files.empty() ? 0 : files.back().sequence + 1;
 }
@@ -90,7 +91,8 @@ Status ShardWriter::open_file() {
   std::vector<std::string> errors;
   apply_retention(config_.directory, config_.name, config_.shard, config_.retention, path_,
                   config_.rotate_bytes, now, &errors);
-  for (const std::string& e : errors) report(Status::error(Status::Code::io_error, "retention: " + e));
+  for (const std::string& e : errors)
+    report(Status::error(Status::Code::io_error, "retention: " + e));
 
   format::FileHeader h;
   h.created_unix_ns = now;
@@ -267,7 +269,8 @@ void ShardWriter::finish_file(int fd, const std::string& path) {
 }
 
 bool ShardWriter::has_failed_write(int fd) const {
-  return std::any_of(stalled_.begin(), stalled_.end(), [fd](const io::Buffer* b) { return b->fd == fd; });
+  return std::any_of(stalled_.begin(), stalled_.end(),
+                     [fd](const io::Buffer* b) { return b->fd == fd; });
 }
 
 void ShardWriter::hold_failed(io::Buffer* buffer) { stalled_.push_back(buffer); }
@@ -276,7 +279,8 @@ void ShardWriter::retry() {
   std::vector<io::Buffer*> again;
   again.swap(stalled_);
   // Same file, same offset, same bytes: a torn first attempt is overwritten whole.
-  for (io::Buffer* b : again) writer_.submit(b->fd, b->offset, b, config_.sync == Sync::every_batch);
+  for (io::Buffer* b : again)
+    writer_.submit(b->fd, b->offset, b, config_.sync == Sync::every_batch);
 }
 
 void ShardWriter::close_retired() {

@@ -46,7 +46,8 @@ inline constexpr std::uint64_t kMinFileRecordBytes = 4096;
 // Room kept below rotate_bytes for what a block adds to the records (metadata, framing).
 inline constexpr std::uint64_t kRotateSlack = 4096;
 // The next unused sequence number of a shard in `directory` (0 when it has no files).
-std::uint64_t next_sequence(const std::string& directory, const std::string& name, std::uint32_t shard);
+std::uint64_t next_sequence(const std::string& directory, const std::string& name,
+                            std::uint32_t shard);
 
 class ShardWriter {
  public:
@@ -122,8 +123,8 @@ class ShardWriter {
   std::uint64_t file_offset_ = 0;  // bytes handed to the writer for the current file
   std::uint64_t start_bytes_ = 0;  // of the current file: its header and dictionary block
   io::Buffer* buffer_ = nullptr;
-  bool pending_ = false;            // records not yet handed to the writer
-  std::int64_t pending_since_ = 0;  // steady clock when the oldest of them arrived
+  bool pending_ = false;                      // records not yet handed to the writer
+  std::int64_t pending_since_ = 0;            // steady clock when the oldest of them arrived
   std::vector<std::uint8_t> site_defined_;    // by SiteEntry::id, for the current file
   std::vector<std::uint8_t> thread_defined_;  // by ThreadEntry::index, for the current file
   bool failed_ = false;                       // the current file could not be opened

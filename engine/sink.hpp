@@ -44,10 +44,10 @@ struct ThreadEntry {
 struct SinkRecord {
   const SiteEntry& site;
   const ThreadEntry& thread;
-  std::int64_t ts_ns;       // Unix ns (ClockCalibration)
-  const std::byte* args;    // raw argument bytes in ring layout (lynx/detail/producer.hpp),
-  std::size_t args_size;    //   typed by site.site->arg_types[0, arg_count)
-  std::uint32_t shard;      // the producer thread's shard, < Options::shards
+  std::int64_t ts_ns;     // Unix ns (ClockCalibration)
+  const std::byte* args;  // raw argument bytes in ring layout (lynx/detail/producer.hpp),
+  std::size_t args_size;  //   typed by site.site->arg_types[0, arg_count)
+  std::uint32_t shard;    // the producer thread's shard, < Options::shards
 };
 
 class Sink {

@@ -52,9 +52,12 @@ int main(int argc, char** argv) {
   int threads = 4;
   std::uint64_t total = 4'000'000;
   for (int i = 1; i + 1 < argc; i += 2) {
-    if (std::strcmp(argv[i], "--dir") == 0) dir = argv[i + 1];
-    else if (std::strcmp(argv[i], "--threads") == 0) threads = std::atoi(argv[i + 1]);
-    else if (std::strcmp(argv[i], "--records") == 0) total = std::strtoull(argv[i + 1], nullptr, 10);
+    if (std::strcmp(argv[i], "--dir") == 0)
+      dir = argv[i + 1];
+    else if (std::strcmp(argv[i], "--threads") == 0)
+      threads = std::atoi(argv[i + 1]);
+    else if (std::strcmp(argv[i], "--records") == 0)
+      total = std::strtoull(argv[i + 1], nullptr, 10);
     else {
       std::fprintf(stderr, "usage: service_demo [--dir DIR] [--threads N] [--records TOTAL]\n");
       return 2;
@@ -71,7 +74,8 @@ int main(int argc, char** argv) {
   const auto start = std::chrono::steady_clock::now();
   std::vector<std::thread> pool;
   for (int t = 0; t < threads; ++t) {
-    pool.emplace_back(worker, t, total / threads + (static_cast<std::uint64_t>(t) < total % threads));
+    pool.emplace_back(worker, t,
+                      total / threads + (static_cast<std::uint64_t>(t) < total % threads));
   }
   for (auto& t : pool) t.join();
   const auto logged = std::chrono::steady_clock::now();
@@ -85,13 +89,16 @@ int main(int argc, char** argv) {
   std::printf("records written   %llu (dropped %llu)\n",
               static_cast<unsigned long long>(s.records_written),
               static_cast<unsigned long long>(s.records_dropped));
-  std::printf("threads logged    %.1f ms; all on disk after %.1f ms (%.1f M records/s end to end)\n",
-              ms(logged - start), ms(written - start),
-              static_cast<double>(s.records_written) / ms(written - start) / 1000.0);
-  std::printf("encoded bytes     %llu (%.1f per record)\n", static_cast<unsigned long long>(s.bytes_raw),
+  std::printf(
+      "threads logged    %.1f ms; all on disk after %.1f ms (%.1f M records/s end to end)\n",
+      ms(logged - start), ms(written - start),
+      static_cast<double>(s.records_written) / ms(written - start) / 1000.0);
+  std::printf("encoded bytes     %llu (%.1f per record)\n",
+              static_cast<unsigned long long>(s.bytes_raw),
               static_cast<double>(s.bytes_raw) / static_cast<double>(s.records_written));
   std::printf("bytes on disk     %llu in %llu files (%.2f per record)\n",
-              static_cast<unsigned long long>(on_disk), static_cast<unsigned long long>(s.files_opened),
+              static_cast<unsigned long long>(on_disk),
+              static_cast<unsigned long long>(s.files_opened),
               static_cast<double>(on_disk) / static_cast<double>(s.records_written));
   return 0;
 }

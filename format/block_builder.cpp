@@ -114,7 +114,8 @@ std::size_t BlockBuilder::seal(std::byte* dst, SealStats* stats) {
   if (data_count_ != 0) {
     stats->records += data_count_;
     stats->raw_bytes += data_.size();
-    n += seal_one(BlockKind::data, {data_.data(), data_.size()}, data_count_, first_ts_, prev_ts_, dst + n);
+    n += seal_one(BlockKind::data, {data_.data(), data_.size()}, data_count_, first_ts_, prev_ts_,
+                  dst + n);
     data_.clear();
     data_count_ = 0;
   }
@@ -150,7 +151,8 @@ std::size_t BlockBuilder::write_dictionary_block(const std::vector<std::byte>& d
                             0, 0, 0, id, dst);
 }
 
-// The block header in front of stored bytes already at dst + kBlockHeaderSize; returns the block size.
+// The block header in front of stored bytes already at dst + kBlockHeaderSize; returns the block
+// size.
 std::size_t write_block_header(BlockKind kind, Codec codec, std::size_t stored, std::size_t raw,
                                std::uint32_t count, std::int64_t first_ts, std::int64_t last_ts,
                                std::uint32_t dictionary_id, std::byte* dst) {

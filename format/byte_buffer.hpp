@@ -30,7 +30,8 @@ class ByteBuffer {
 
   void reserve(std::size_t capacity) {
     if (capacity <= capacity_) return;
-    std::unique_ptr<std::byte[]> bigger(new std::byte[capacity]);  // default-initialised: not zeroed
+    std::unique_ptr<std::byte[]> bigger(
+        new std::byte[capacity]);  // default-initialised: not zeroed
     if (size_ != 0) std::memcpy(bigger.get(), data_.get(), size_);
     data_ = std::move(bigger);
     capacity_ = capacity;

@@ -8,7 +8,8 @@
 
 namespace lynx::format {
 
-static_assert(std::endian::native == std::endian::little, "lynx files are written on little-endian hosts");
+static_assert(std::endian::native == std::endian::little,
+              "lynx files are written on little-endian hosts");
 
 template <class T>
 inline std::byte* put(std::byte* p, T v) noexcept {

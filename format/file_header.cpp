@@ -44,9 +44,10 @@ Status decode_file_header(const std::byte* data, std::size_t n, FileHeader* h, s
   h->version_minor = get<std::uint16_t>(data + 10);
   if (h->version_major > kVersionMajor) {
     return Status::error(Status::Code::unsupported,
-                         "written by a newer lynx (format " + std::to_string(h->version_major) + "." +
-                             std::to_string(h->version_minor) + "); this reader understands format " +
-                             std::to_string(kVersionMajor) + ".x: upgrade lynx to read it");
+                         "written by a newer lynx (format " + std::to_string(h->version_major) +
+                             "." + std::to_string(h->version_minor) +
+                             "); this reader understands format " + std::to_string(kVersionMajor) +
+                             ".x: upgrade lynx to read it");
   }
   const std::uint32_t total = get<std::uint32_t>(data + 12);
   if (total < kFileHeaderFixedSize + 4 || total > kMaxFileHeaderSize) {
@@ -64,7 +65,8 @@ Status decode_file_header(const std::byte* data, std::size_t n, FileHeader* h, s
   h->clock_anchor_unix_ns = get<std::int64_t>(data + 48);
   h->clock_ns_per_tick = get<double>(data + 56);
   const std::uint16_t name_size = get<std::uint16_t>(data + 64);
-  if (kFileHeaderFixedSize + name_size + 4 > total) return corrupt("file header name overruns header");
+  if (kFileHeaderFixedSize + name_size + 4 > total)
+    return corrupt("file header name overruns header");
   h->program.assign(reinterpret_cast<const char*>(data + kFileHeaderFixedSize), name_size);
   *size = total;
   return {};

@@ -28,6 +28,7 @@ std::vector<std::byte> encode_file_header(const FileHeader& header);
 // Decodes the header at the start of `data`. *size = its length in bytes. Fails with Code::corrupt
 // (not a lynx file, damaged header) or Code::unsupported (a newer major version) with a message
 // meant for people.
-Status decode_file_header(const std::byte* data, std::size_t n, FileHeader* header, std::size_t* size);
+Status decode_file_header(const std::byte* data, std::size_t n, FileHeader* header,
+                          std::size_t* size);
 
 }  // namespace lynx::format

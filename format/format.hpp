@@ -10,7 +10,8 @@
 
 namespace lynx::format {
 
-inline constexpr std::array<unsigned char, 8> kFileMagic = {'L', 'Y', 'N', 'X', 'L', 'O', 'G', 0x1A};
+inline constexpr std::array<unsigned char, 8> kFileMagic = {'L', 'Y', 'N', 'X',
+                                                            'L', 'O', 'G', 0x1A};
 inline constexpr std::uint16_t kVersionMajor = 1;
 inline constexpr std::uint16_t kVersionMinor = 0;
 inline constexpr const char* kFileExtension = ".lynx";

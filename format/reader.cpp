@@ -10,8 +10,8 @@
 #include "format/bytes.hpp"
 #include "format/format.hpp"
 #include "format/varint.hpp"
-#include "record/codecs.hpp"
 #include "lynx/detail/template_check.hpp"
+#include "record/codecs.hpp"
 
 namespace lynx::format {
 
@@ -127,7 +127,7 @@ BlockReader::Step BlockReader::report(std::uint64_t at, std::uint64_t bytes, std
 BlockReader::Next BlockReader::next() {
   if (!error_.ok()) return Next::error;
   for (;;) {
-    const Step step = in_data_                   ? decode_record()
+    const Step step = in_data_                  ? decode_record()
                       : damage_at_ != kNoDamage ? scan_for_sync()
                                                 : read_block();
     switch (step) {
@@ -179,8 +179,9 @@ BlockReader::Step BlockReader::read_block() {
     if (growing_) return Step::not_yet;
     const std::uint64_t from = pos_;
     pos_ += have;
-    return report(from, have, 0, "file ends inside a block header (" + num(have) +
-                                     " bytes at the end could not be used)");
+    return report(
+        from, have, 0,
+        "file ends inside a block header (" + num(have) + " bytes at the end could not be used)");
   }
   // Resyncs at the next sync marker after pos_, reporting the bytes skipped.
   auto resync = [&](const char* skip, const char* tail) {
@@ -192,8 +193,8 @@ BlockReader::Step BlockReader::read_block() {
   };
   BlockHeader h;
   const bool intact = decode_block_header(at(pos_), &h);
-  const char* damaged = has_block_sync(at(pos_)) ? "damaged or cut-off block header"
-                                                 : "damaged block header";
+  const char* damaged =
+      has_block_sync(at(pos_)) ? "damaged or cut-off block header" : "damaged block header";
   constexpr const char* kSkipped = "damaged block header; skipped to the next block";
   if (!intact || h.header_size < kBlockHeaderSize) return resync(kSkipped, damaged);
   if (fill(pos_, h.header_size) < h.header_size) {
@@ -224,9 +225,11 @@ BlockReader::Step BlockReader::read_block() {
   pos_ += block_size;
   const std::uint32_t stored = h.stored_size, raw = h.raw_size;
   if (XXH3_64bits(body, stored) != h.payload_checksum) {
-    return report(block_at, block_size, lost, "block checksum mismatch (" + num(lost) + " records lost)");
+    return report(block_at, block_size, lost,
+                  "block checksum mismatch (" + num(lost) + " records lost)");
   }
-  if (raw > kMaxBlockRawSize) return report(block_at, block_size, lost, "block claims an impossible size");
+  if (raw > kMaxBlockRawSize)
+    return report(block_at, block_size, lost, "block claims an impossible size");
   if (h.kind == BlockKind::data && h.record_count > raw / kMinRecordSize) {
     return report(block_at, block_size, lost,
                   "malformed data block (" + num(h.record_count) + " records cannot fit in " +
@@ -293,7 +296,8 @@ BlockReader::Step BlockReader::decode_record() {
   auto fail = [&] {
     in_data_ = false;
     const std::uint64_t lost = block_.record_count - records_done_;
-    return report(block_at_, block_size_, lost, "malformed data block (" + num(lost) + " records lost)");
+    return report(block_at_, block_size_, lost,
+                  "malformed data block (" + num(lost) + " records lost)");
   };
   std::uint64_t site_id, thread_id, delta;
   if (!c.varint(&site_id) || !c.varint(&thread_id) || !c.varint(&delta)) return fail();
@@ -325,8 +329,8 @@ bool read_str(Cursor& c, std::string* out, std::string* error) {
   const std::byte* p;
   if (!c.varint(&n)) return false;
   if (n > kMaxMetadataStringSize) {
-    *error = std::string(kMalformedMetadata) + " (a string of " + num(n) +
-             " bytes; at most " + num(kMaxMetadataStringSize) + ")";
+    *error = std::string(kMalformedMetadata) + " (a string of " + num(n) + " bytes; at most " +
+             num(kMaxMetadataStringSize) + ")";
     return false;
   }
   if (!c.view(&p, n)) return false;
@@ -439,8 +443,7 @@ ReadSummary read_to_end(BlockReader& reader, const std::function<void(const Reco
         return sum;
       }
       case BlockReader::Next::end:
-      case BlockReader::Next::not_yet:
-        return reader.summary();
+      case BlockReader::Next::not_yet: return reader.summary();
     }
   }
 }

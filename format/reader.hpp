@@ -1,6 +1,6 @@
 // Reader side of the file format: decodes one lynx file, block by block, tolerating damage.
-// A damaged block (bad header or payload checksum, undecodable payload) is reported as a Problem and
-// skipped by resyncing at the next sync marker; a cut-off tail is reported with its size.
+// A damaged block (bad header or payload checksum, undecodable payload) is reported as a Problem
+// and skipped by resyncing at the next sync marker; a cut-off tail is reported with its size.
 //
 // BlockReader pulls one file from any ByteSource (a file, a pipe, standard input, bytes in memory)
 // in bounded memory: the block being decoded (at most kMaxBlockStoredSize stored plus
@@ -46,8 +46,8 @@ struct CallSiteInfo {
 
   // The record-model view of this site (valid while this object lives, unchanged).
   record::Site view() const {
-    return record::Site{level, logger, file, line, function, format, types,
-                        parsed.ok, parsed.names, parsed.fmt_pattern};
+    return record::Site{level,  logger, file,      line,         function,
+                        format, types,  parsed.ok, parsed.names, parsed.fmt_pattern};
   }
 };
 
@@ -122,7 +122,8 @@ class BlockReader {
   // (`lynx cat --dictionary`). A dictionary block inside the file takes precedence.
   Status set_dictionary(const std::vector<std::byte>& dictionary);
 
-  // Called with every intact metadata and data block's decoded payload (e.g. to train a dictionary).
+  // Called with every intact metadata and data block's decoded payload (e.g. to train a
+  // dictionary).
   using PayloadFn = std::function<void(BlockKind kind, const std::byte* payload, std::size_t size)>;
   void set_payload_hook(PayloadFn hook) { payload_hook_ = std::move(hook); }
 
@@ -165,9 +166,9 @@ class BlockReader {
   std::uint64_t pos_ = 0;  // the next block starts here
   static constexpr std::uint64_t kNoDamage = ~std::uint64_t{0};
   std::uint64_t damage_at_ = kNoDamage;  // resyncing: where the damaged region started
-  std::uint64_t scan_at_ = 0;           // resyncing: no sync marker starts before this
-  std::string damage_skip_;            // resyncing: the message when a marker is found
-  std::string damage_tail_;            // resyncing: how the message starts when none is
+  std::uint64_t scan_at_ = 0;            // resyncing: no sync marker starts before this
+  std::string damage_skip_;              // resyncing: the message when a marker is found
+  std::string damage_tail_;              // resyncing: how the message starts when none is
 
   // The data block whose records are being delivered.
   BlockHeader block_;

@@ -7,7 +7,8 @@
 
 namespace lynx::format {
 
-static_assert(kMaxSpecWidth == detail::kMaxSpecWidth, "readers accept what the compile-time check lets through");
+static_assert(kMaxSpecWidth == detail::kMaxSpecWidth,
+              "readers accept what the compile-time check lets through");
 
 namespace {
 
@@ -32,7 +33,8 @@ std::size_t code_point_length(unsigned char c) {
 // [L][type]), checked against kMaxSpecWidth. Returns an error message, or "" when within it.
 std::string check_spec(std::string_view spec) {
   std::size_t i = 0;
-  const std::size_t fill = spec.empty() ? 0 : code_point_length(static_cast<unsigned char>(spec[0]));
+  const std::size_t fill =
+      spec.empty() ? 0 : code_point_length(static_cast<unsigned char>(spec[0]));
   if (fill < spec.size() && is_align(spec[fill])) {
     i = fill + 1;
   } else if (!spec.empty() && is_align(spec[0])) {

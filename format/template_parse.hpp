@@ -1,6 +1,7 @@
 // Runtime view of a log template: the field names of its placeholders and an equivalent {fmt}
-// pattern with the names removed ("took {ms:.1f}" -> "took {:.1f}"). Same grammar as the compile-time
-// check in include/lynx/detail/template_check.hpp; used by readers, never on the hot path.
+// pattern with the names removed ("took {ms:.1f}" -> "took {:.1f}"). Same grammar as the
+// compile-time check in include/lynx/detail/template_check.hpp; used by readers, never on the hot
+// path.
 #pragma once
 
 #include <string>

@@ -15,7 +15,7 @@ namespace lynx::io {
 struct Buffer {
   std::byte* data = nullptr;
   std::size_t capacity = 0;
-  std::size_t size = 0;    // bytes filled
+  std::size_t size = 0;  // bytes filled
   // Position in the pool's fixed set, the io_uring registered-buffer index; kOversized for a
   // buffer from acquire_oversized().
   std::uint32_t index = 0;
@@ -60,7 +60,7 @@ class BufferPool {
   std::size_t buffer_bytes_;
   std::vector<Buffer> buffers_;
   std::vector<Buffer*> free_;
-  std::vector<bool> in_use_;  // by index; catches a buffer released twice
+  std::vector<bool> in_use_;        // by index; catches a buffer released twice
   std::vector<Buffer*> oversized_;  // lent by acquire_oversized(); few, rarely more than one
 };
 

@@ -73,7 +73,8 @@ Status sync_file(int fd, const std::string& path) {
 }
 
 Status remove_file(const std::string& path) {
-  if (::unlink(path.c_str()) != 0 && errno != ENOENT) return Status::from_errno(errno, "remove " + path);
+  if (::unlink(path.c_str()) != 0 && errno != ENOENT)
+    return Status::from_errno(errno, "remove " + path);
   return {};
 }
 

@@ -246,8 +246,10 @@ std::size_t UringWriter::consume_cqes() {
     const auto data = reinterpret_cast<std::uintptr_t>(io_uring_cqe_get_data(cqe));
     auto* r = reinterpret_cast<Request*>(data & ~std::uintptr_t{1});
     if (r == nullptr || !r->active) continue;
-    if (data & 1u) on_sync(r, cqe->res);
-    else on_write(r, cqe->res);
+    if (data & 1u)
+      on_sync(r, cqe->res);
+    else
+      on_write(r, cqe->res);
   }
   io_uring_cq_advance(&ring_, seen);
   flush();  // resubmissions queued by settle() (via on_write/on_sync)

@@ -55,14 +55,14 @@ class UringWriter final : public Writer {
     int fd = -1;
     std::uint64_t offset = 0;  // of buffer->data[0]
     Buffer* buffer = nullptr;
-    std::size_t done = 0;     // bytes already in the file
-    unsigned retries = 0;     // -EAGAIN/-EINTR results resubmitted
+    std::size_t done = 0;      // bytes already in the file
+    unsigned retries = 0;      // -EAGAIN/-EINTR results resubmitted
     unsigned outstanding = 0;  // CQEs still to come for the SQEs of the last prep()
-    bool fixed = false;       // buffer is registered: use IORING_OP_WRITE_FIXED
-    bool sync = false;        // fdatasync after the write (linked)
-    bool synced = false;      // the fdatasync completed
+    bool fixed = false;        // buffer is registered: use IORING_OP_WRITE_FIXED
+    bool sync = false;         // fdatasync after the write (linked)
+    bool synced = false;       // the fdatasync completed
     bool active = false;
-    Status error;             // first failure of the write or its sync
+    Status error;  // first failure of the write or its sync
   };
 
   explicit UringWriter(unsigned cap);
@@ -71,7 +71,7 @@ class UringWriter final : public Writer {
 
   void prep(Request* r);  // queues SQEs for the rest of r's write and its sync
   void prep_write(Request* r, bool link);
-  void flush();           // submits queued SQEs
+  void flush();  // submits queued SQEs
   // Moves finished writes from the CQ to ready_, resubmitting short ones. With wait, blocks for
   // at least one CQE when writes are in flight.
   void harvest(bool wait);

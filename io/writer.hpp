@@ -34,8 +34,8 @@ class Writer {
   virtual ~Writer() = default;
   virtual const char* name() const = 0;  // "io_uring" or "pwritev"
 
-  // Queues a write of buffer->data[0, buffer->size) at `offset` of `fd`. A short write is resubmitted
-  // by the writer for the rest; the caller sees one completion for the whole buffer.
+  // Queues a write of buffer->data[0, buffer->size) at `offset` of `fd`. A short write is
+  // resubmitted by the writer for the rest; the caller sees one completion for the whole buffer.
   // Never blocks for long: when the in-flight cap is reached it first reaps completions.
   // With `sync`, the completion also means the file's data is durable (fdatasync): io_uring links
   // the sync to the write (IOSQE_IO_LINK), so the caller never waits for it; pwritev syncs inside

@@ -39,8 +39,15 @@ struct Site {
 // parsed once (names and pattern) come from the caller, which keeps them alive.
 inline Site site_of(const detail::CallSite& cs, std::string_view logger, bool template_ok,
                     std::span<const std::string> names, std::string_view fmt_pattern) {
-  return Site{cs.level, logger, cs.file, cs.line, cs.function, cs.format,
-              std::span<const detail::ArgType>(cs.arg_types, cs.arg_count), template_ok, names,
+  return Site{cs.level,
+              logger,
+              cs.file,
+              cs.line,
+              cs.function,
+              cs.format,
+              std::span<const detail::ArgType>(cs.arg_types, cs.arg_count),
+              template_ok,
+              names,
               fmt_pattern};
 }
 

@@ -50,7 +50,8 @@ void append_timestamp(fmt::memory_buffer& out, std::int64_t ts_ns) {
   unsigned month, day;
   civil_from_days(days, &year, &month, &day);
   // int64 nanoseconds span the years 1677..2262: always four digits.
-  char buf[32] = {};  // initialised: GCC 12 -O3 cannot see put_digits() fills it (maybe-uninitialized)
+  char buf[32] =
+      {};  // initialised: GCC 12 -O3 cannot see put_digits() fills it (maybe-uninitialized)
   char* p = put_digits(buf, static_cast<std::uint64_t>(year), 4);
   *p++ = '-';
   p = put_digits(p, month, 2);

@@ -3,8 +3,8 @@
 #include <cerrno>
 #include <cstring>
 
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <CLI/CLI.hpp>
 
 #include "tools/log_source.hpp"
 
@@ -26,7 +26,8 @@ CLI::App* add_cat_command(CLI::App& app, CatOptions& options) {
   cat->add_option_function<std::string>(
          "--format",
          [&options](const std::string& name) {
-           options.format = name == "json" ? render::OutputFormat::json : render::OutputFormat::text;
+           options.format =
+               name == "json" ? render::OutputFormat::json : render::OutputFormat::text;
          },
          "Output format, one line per record")
       ->check(CLI::IsMember({"text", "json"}))
@@ -43,7 +44,8 @@ CLI::App* add_cat_command(CLI::App& app, CatOptions& options) {
 int run_cat(const CatOptions& options, std::FILE* out, std::FILE* err) {
   Diagnostics diag(err);
   std::vector<std::byte> dictionary;
-  if (!options.dictionary.empty() && !load_dictionary_option(options.dictionary, &dictionary, diag)) {
+  if (!options.dictionary.empty() &&
+      !load_dictionary_option(options.dictionary, &dictionary, diag)) {
     return diag.exit_code();
   }
   const std::vector<std::string> files = expand_paths(options.paths, diag);

@@ -1,8 +1,8 @@
 // `lynx cat [--format text|json] [--dictionary FILE] PATH...`: every record of the given files
 // ("-": standard input), merged in time order as they are read (see tools/log_source.hpp), one
-// line per record on stdout; output starts at once and memory stays bounded whatever the input. --dictionary
-// names the zstd dictionary of files written with one that they do not carry (the engine normally
-// embeds it in every file).
+// line per record on stdout; output starts at once and memory stays bounded whatever the input.
+// --dictionary names the zstd dictionary of files written with one that they do not carry (the
+// engine normally embeds it in every file).
 #pragma once
 
 #include <cstdio>

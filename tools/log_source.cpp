@@ -187,7 +187,9 @@ class LogMerge::Stream {
     return !empty();
   }
   bool empty() const { return run_.empty() && heap_.empty(); }
-  const Entry& head() const { return pool_[head_from_run() ? run_.front().index : heap_.front().index]; }
+  const Entry& head() const {
+    return pool_[head_from_run() ? run_.front().index : heap_.front().index];
+  }
   // Takes the head out of the window; it stays valid until release().
   const Entry& take() {
     if (head_from_run()) {

@@ -4,8 +4,8 @@
 #include <cerrno>
 #include <cstring>
 
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <CLI/CLI.hpp>
 
 #include "compress/zstd_dictionary.hpp"
 #include "format/reader.hpp"
@@ -61,8 +61,7 @@ CLI::App* add_train_command(CLI::App& app, TrainOptions& options) {
   train->add_option("-o,--output", options.output, "Where to write the dictionary")
       ->required()
       ->type_name("FILE");
-  train
-      ->add_option("PATH", options.paths, "Log files, or directories whose *.lynx files are read")
+  train->add_option("PATH", options.paths, "Log files, or directories whose *.lynx files are read")
       ->required();
   return train;
 }
@@ -90,8 +89,8 @@ int run_train(const TrainOptions& options, std::FILE* out, std::FILE* err) {
   if (diag.exit_code() == kExitUsage) return kExitUsage;
 
   std::vector<std::byte> dictionary;
-  if (const Status s = compress::train_dictionary(samples.bytes, samples.sizes, options.size,
-                                                  &dictionary);
+  if (const Status s =
+          compress::train_dictionary(samples.bytes, samples.sizes, options.size, &dictionary);
       !s.ok()) {
     diag.io_error(fmt::format("cannot train a dictionary from {} bytes in {} samples: {}",
                               samples.bytes.size(), samples.sizes.size(), s.message()));
@@ -101,7 +100,8 @@ int run_train(const TrainOptions& options, std::FILE* out, std::FILE* err) {
     diag.io_error(fmt::format("cannot write {}: {}", options.output, error));
     return diag.exit_code();
   }
-  fmt::print(out, "{}: zstd dictionary {}, {} bytes, trained from {} samples ({} bytes) of {} {}{}\n",
+  fmt::print(out,
+             "{}: zstd dictionary {}, {} bytes, trained from {} samples ({} bytes) of {} {}{}\n",
              options.output, compress::dictionary_id(dictionary), dictionary.size(),
              samples.sizes.size(), samples.bytes.size(), files, files == 1 ? "file" : "files",
              samples.full ? " (input beyond 256 MiB not used)" : "");

@@ -5,8 +5,8 @@
 #include <filesystem>
 #include <string_view>
 
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <CLI/CLI.hpp>
 
 #include "tools/log_source.hpp"
 
@@ -75,9 +75,11 @@ FileVerdict verify_reader(format::FileReader& reader) {
 }
 
 FileVerdict verify_reader(format::BlockReader& reader) {
-  return verdict_of(reader.path(), [&](const std::function<void(const format::Problem&)>& on_problem) {
-    return format::read_to_end(reader, [](const format::Record&) {}, on_problem);
-  });
+  return verdict_of(reader.path(),
+                    [&](const std::function<void(const format::Problem&)>& on_problem) {
+                      return format::read_to_end(
+                          reader, [](const format::Record&) {}, on_problem);
+                    });
 }
 
 CLI::App* add_verify_command(CLI::App& app, VerifyOptions& options) {
@@ -88,8 +90,7 @@ CLI::App* add_verify_command(CLI::App& app, VerifyOptions& options) {
       ->add_option("--dictionary", options.dictionary,
                    "zstd dictionary (from `lynx train`) for files that do not carry theirs")
       ->type_name("FILE");
-  verify
-      ->add_option("PATH", options.paths, "Log files, or directories whose *.lynx files are read")
+  verify->add_option("PATH", options.paths, "Log files, or directories whose *.lynx files are read")
       ->required();
   return verify;
 }
@@ -97,7 +98,8 @@ CLI::App* add_verify_command(CLI::App& app, VerifyOptions& options) {
 int run_verify(const VerifyOptions& options, std::FILE* out, std::FILE* err) {
   Diagnostics diag(err);
   std::vector<std::byte> dictionary;
-  if (!options.dictionary.empty() && !load_dictionary_option(options.dictionary, &dictionary, diag)) {
+  if (!options.dictionary.empty() &&
+      !load_dictionary_option(options.dictionary, &dictionary, diag)) {
     return diag.exit_code();
   }
   FileVerdict total;
@@ -116,7 +118,8 @@ int run_verify(const VerifyOptions& options, std::FILE* out, std::FILE* err) {
       std::error_code ec;
       const std::uintmax_t size = std::filesystem::file_size(path, ec);
       v.bytes = ec ? 0 : static_cast<std::uint64_t>(size);
-      v.problems.push_back(format::Problem{0, v.bytes, 0, without_path(header_error.message(), path)});
+      v.problems.push_back(
+          format::Problem{0, v.bytes, 0, without_path(header_error.message(), path)});
     } else {
       continue;  // reported by open_log
     }
@@ -129,10 +132,12 @@ int run_verify(const VerifyOptions& options, std::FILE* out, std::FILE* err) {
     total.records_lost += v.records_lost;
     total.tail_bytes += v.tail_bytes;
     if (!options.quiet) {
-      fmt::print(out, "{}: {}: {}\n", path,
-                 v.intact() ? "ok" : v.readable ? "damaged" : "unreadable",
-                 counters(v.blocks, v.records, v.bytes, v.problems.size(), v.records_lost,
-                          v.tail_bytes));
+      fmt::print(
+          out, "{}: {}: {}\n", path,
+          v.intact()   ? "ok"
+          : v.readable ? "damaged"
+                       : "unreadable",
+          counters(v.blocks, v.records, v.bytes, v.problems.size(), v.records_lost, v.tail_bytes));
     }
     for (const format::Problem& p : v.problems) print_problem(out, path, p);
   }

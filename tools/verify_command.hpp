@@ -2,10 +2,11 @@
 // checksum of the given files and decodes every record, then reports what it found.
 //
 // Output (stdout), one line per file, its problems after it, then a total:
-//   <path>: ok: 4 blocks, 120 records, 5432 bytes, 0 problems, 0 records lost, 0 unusable tail bytes
-//   <path>: damaged: 3 blocks, 80 records, 5000 bytes, 1 problem, 40 records lost, 230 unusable tail bytes
-//   <path>: offset 4770: 230 bytes unusable, 40 records lost: file is cut off inside a block (...)
-//   total: 2 files (1 damaged), 7 blocks, 200 records, 10432 bytes, 1 problem, 40 records lost, 230 unusable tail bytes
+//   <path>: ok: 4 blocks, 120 records, 5432 bytes, 0 problems, 0 records lost, 0 unusable tail
+//   bytes <path>: damaged: 3 blocks, 80 records, 5000 bytes, 1 problem, 40 records lost, 230
+//   unusable tail bytes <path>: offset 4770: 230 bytes unusable, 40 records lost: file is cut off
+//   inside a block (...) total: 2 files (1 damaged), 7 blocks, 200 records, 10432 bytes, 1 problem,
+//   40 records lost, 230 unusable tail bytes
 // A file whose header cannot be decoded (not a lynx file, damaged header, newer major version) is
 // "unreadable": one problem at offset 0 covering the whole file. Unusable tail bytes are those of
 // a damaged or cut-off region that reaches the end of the file: what a crash during a write leaves.

@@ -7,7 +7,15 @@
 
 namespace lynx {
 
-enum class Level : std::uint8_t { trace = 0, debug = 1, info = 2, warn = 3, error = 4, critical = 5, off = 6 };
+enum class Level : std::uint8_t {
+  trace = 0,
+  debug = 1,
+  info = 2,
+  warn = 3,
+  error = 4,
+  critical = 5,
+  off = 6
+};
 
 constexpr std::string_view to_string(Level level) noexcept {
   switch (level) {

@@ -23,7 +23,9 @@ class Logger {
   std::string_view name() const noexcept { return name_; }
   std::uint32_t id() const noexcept { return id_; }
 
-  Level level() const noexcept { return static_cast<Level>(level_.load(std::memory_order_relaxed)); }
+  Level level() const noexcept {
+    return static_cast<Level>(level_.load(std::memory_order_relaxed));
+  }
   void set_level(Level level) noexcept {
     level_.store(static_cast<std::uint8_t>(level), std::memory_order_relaxed);
   }

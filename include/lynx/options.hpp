@@ -19,7 +19,8 @@ enum class Io : std::uint8_t { automatic, uring, psync };
 enum class Sync : std::uint8_t { none, on_rotate, every_batch };
 
 struct Options {
-  // Log files go to <directory>/<name>.<shard>.<sequence>.lynx; the directory is created if missing.
+  // Log files go to <directory>/<name>.<shard>.<sequence>.lynx; the directory is created if
+  // missing.
   std::string directory = "logs";
   std::string name = "app";
   // Files written side by side; each producer thread is assigned to one when it first logs.
@@ -47,7 +48,8 @@ struct Options {
   // with Compression::none it is ignored.
   int compression_level = 1;
   // Path of a zstd dictionary trained with `lynx train` on earlier logs of the same program. It
-  // is embedded once at the start of every file, so each file still decodes on its own. Empty: none.
+  // is embedded once at the start of every file, so each file still decodes on its own. Empty:
+  // none.
   std::string zstd_dictionary = {};
   // Per-thread ring buffer in bytes, rounded up to a power of two (minimum 4 KiB). A record larger
   // than half of it is dropped and counted.

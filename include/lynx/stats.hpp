@@ -11,8 +11,8 @@ struct Stats {
   // Full ring with OnFull::drop, too large for the ring, logged after the engine stopped, or in
   // writes still failing when the engine stopped (after a last second of retries).
   std::uint64_t records_dropped = 0;
-  std::uint64_t bytes_raw = 0;        // encoded record bytes before compression
-  std::uint64_t bytes_written = 0;    // bytes that reached files (headers, metadata, blocks)
+  std::uint64_t bytes_raw = 0;      // encoded record bytes before compression
+  std::uint64_t bytes_written = 0;  // bytes that reached files (headers, metadata, blocks)
   std::uint64_t blocks_written = 0;
   std::uint64_t files_opened = 0;
   // Failed write attempts (ENOSPC, EIO, ...). A failed write is kept in memory and retried at the

@@ -1,5 +1,3 @@
 #include <lynx/lynx.hpp>
 #include <string>
-void f(lynx::Logger& log) {
-  LYNX_INFO(log, "{id} and {id}", 1, 2);
-}
+void f(lynx::Logger& log) { LYNX_INFO(log, "{id} and {id}", 1, 2); }

@@ -8,8 +8,8 @@
 //
 // Every record's values are fixed (only timestamps, pid and thread ids vary between runs): every
 // argument type, several loggers and levels, two threads on two shards, several blocks per file.
-#include <lynx/lynx.hpp>
 #include <pthread.h>
+#include <lynx/lynx.hpp>
 
 #include <cmath>
 #include <cstdint>
@@ -42,10 +42,10 @@ void log_batch(int k) {
   LYNX_DEBUG(orders, "unsigned u8={a} u16={b} u32={c} u64={d}", static_cast<std::uint8_t>(255 - k),
              static_cast<std::uint16_t>(65535 - k), 4294967295u - k,
              std::numeric_limits<std::uint64_t>::max() - k);
-  LYNX_TRACE(net, "flags ok={ok} grade={grade} color={color}", k % 2 == 0, static_cast<char>('A' + k),
-             kGreen);
-  LYNX_INFO(net, "floats f32={f} f64={d} ld={ld} tiny={tiny} neg0={z}", 0.25f + static_cast<float>(k),
-            -1.0 / 3.0, static_cast<long double>(2.5), 5e-324, -0.0);
+  LYNX_TRACE(net, "flags ok={ok} grade={grade} color={color}", k % 2 == 0,
+             static_cast<char>('A' + k), kGreen);
+  LYNX_INFO(net, "floats f32={f} f64={d} ld={ld} tiny={tiny} neg0={z}",
+            0.25f + static_cast<float>(k), -1.0 / 3.0, static_cast<long double>(2.5), 5e-324, -0.0);
   LYNX_WARN(net, "specials nan={n} inf={i} ninf={m}", std::nan(""), HUGE_VAL,
             -std::numeric_limits<float>::infinity());
   const std::string owned = "owned string #" + std::to_string(k);
@@ -68,15 +68,18 @@ int main(int argc, char** argv) {
   namespace fs = std::filesystem;
   const std::string mode = argc >= 3 ? argv[1] : "";
   if (!((mode == "zstd" || mode == "raw") && argc == 3) && !(mode == "dict" && argc == 4)) {
-    std::fprintf(stderr, "usage: make_golden zstd|raw OUTPUT_DIR\n"
-                         "       make_golden dict OUTPUT_DIR DICTIONARY\n");
+    std::fprintf(stderr,
+                 "usage: make_golden zstd|raw OUTPUT_DIR\n"
+                 "       make_golden dict OUTPUT_DIR DICTIONARY\n");
     return 2;
   }
   const std::string dir = argv[2];
   std::error_code ec;
   if (fs::exists(dir, ec) && !fs::is_empty(dir, ec)) {
-    std::fprintf(stderr, "make_golden: %s is not empty: golden files are never regenerated "
-                         "(see tests/data/README.md)\n", dir.c_str());
+    std::fprintf(stderr,
+                 "make_golden: %s is not empty: golden files are never regenerated "
+                 "(see tests/data/README.md)\n",
+                 dir.c_str());
     return 2;
   }
   lynx::Options options{

@@ -1,7 +1,7 @@
-// Logging after the engine stopped: calls are dropped and counted by lynx::dropped_without_engine(),
-// from the thread that used the engine and from a new thread, and nothing crashes. A new Engine then
-// works again for the same threads (their rings are replaced). Its own executable: it depends on
-// which engine runs.
+// Logging after the engine stopped: calls are dropped and counted by
+// lynx::dropped_without_engine(), from the thread that used the engine and from a new thread, and
+// nothing crashes. A new Engine then works again for the same threads (their rings are replaced).
+// Its own executable: it depends on which engine runs.
 #define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
 #include <doctest/doctest.h>
 #include <lynx/lynx.hpp>

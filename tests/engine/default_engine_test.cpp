@@ -4,9 +4,9 @@
 // Its own executable: the default engine is process-wide state.
 #define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
 #include <doctest/doctest.h>
-#include <lynx/lynx.hpp>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <lynx/lynx.hpp>
 
 #include <cstdio>
 #include <cstdlib>
@@ -33,7 +33,8 @@ constexpr int kChildRecords = 1000;
 
 }  // namespace
 
-TEST_CASE("no Engine: the first log call starts the default engine in ./logs, flushed at normal exit") {
+TEST_CASE(
+    "no Engine: the first log call starts the default engine in ./logs, flushed at normal exit") {
   lynx::test::TempDir dir("default");
   REQUIRE(::chdir(dir.path().c_str()) == 0);
   std::fflush(nullptr);  // nothing buffered may be written twice

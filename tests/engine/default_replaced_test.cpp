@@ -3,15 +3,16 @@
 // process-wide default engine.
 #define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
 #include <doctest/doctest.h>
-#include <lynx/lynx.hpp>
 #include <unistd.h>
+#include <lynx/lynx.hpp>
 
 #include <string>
 #include <thread>
 
 #include "test_support.hpp"
 
-TEST_CASE("an explicit Engine replaces the default engine; the default engine's records are on disk") {
+TEST_CASE(
+    "an explicit Engine replaces the default engine; the default engine's records are on disk") {
   lynx::test::TempDir dir("default-replaced");
   REQUIRE(::chdir(dir.path().c_str()) == 0);
   lynx::Logger& log = lynx::logger("replaced");

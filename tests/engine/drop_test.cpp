@@ -20,7 +20,8 @@ using lynx::detail::ArgType;
 //  - every attempted record is either in the file or counted as dropped,
 //  - the notices in the file add up to the dropped count,
 //  - records_written counts user records and notices alike.
-void check_accounting(const lynx::Stats& stats, const lynx::test::Decoded& decoded, std::uint64_t attempted) {
+void check_accounting(const lynx::Stats& stats, const lynx::test::Decoded& decoded,
+                      std::uint64_t attempted) {
   const std::uint64_t user = decoded.user_records().size();
   CAPTURE(stats.records_written);
   CAPTURE(stats.records_dropped);
@@ -42,10 +43,11 @@ void check_accounting(const lynx::Stats& stats, const lynx::test::Decoded& decod
 
 }  // namespace
 
-TEST_CASE("OnFull::drop with a 4 KiB ring: a burst drops records, counts them and says so in the log") {
+TEST_CASE(
+    "OnFull::drop with a 4 KiB ring: a burst drops records, counts them and says so in the log") {
   lynx::test::TempDir dir("drop");
-  lynx::Engine engine(lynx::Options{.directory = dir.path(), .name = "t", .buffer_bytes = 4096,
-                                    .on_full = lynx::OnFull::drop});
+  lynx::Engine engine(lynx::Options{
+      .directory = dir.path(), .name = "t", .buffer_bytes = 4096, .on_full = lynx::OnFull::drop});
   lynx::Logger& log = lynx::logger("drop.burst");
 
   // A ring of 4 KiB holds about a hundred of these records; a tight loop of many thousands outruns
@@ -78,8 +80,8 @@ TEST_CASE("OnFull::drop with a 4 KiB ring: a burst drops records, counts them an
 
 TEST_CASE("OnFull::drop: a later flush still accounts for drops made after the previous one") {
   lynx::test::TempDir dir("drop");
-  lynx::Engine engine(lynx::Options{.directory = dir.path(), .name = "t", .buffer_bytes = 4096,
-                                    .on_full = lynx::OnFull::drop});
+  lynx::Engine engine(lynx::Options{
+      .directory = dir.path(), .name = "t", .buffer_bytes = 4096, .on_full = lynx::OnFull::drop});
   lynx::Logger& log = lynx::logger("drop.twice");
   std::uint64_t attempted = 0;
   for (int round = 0; round < 3; ++round) {
@@ -94,12 +96,12 @@ TEST_CASE("OnFull::drop: a later flush still accounts for drops made after the p
 
 TEST_CASE("a record larger than half the ring is dropped and counted even with OnFull::block") {
   lynx::test::TempDir dir("drop");
-  lynx::Engine engine(lynx::Options{.directory = dir.path(), .name = "t", .buffer_bytes = 4096,
-                                    .on_full = lynx::OnFull::block});
+  lynx::Engine engine(lynx::Options{
+      .directory = dir.path(), .name = "t", .buffer_bytes = 4096, .on_full = lynx::OnFull::block});
   lynx::Logger& log = lynx::logger("drop.large");
 
-  // Ring record = 24-byte header + 4-byte length + the bytes, rounded up to 8. With a 4 KiB ring the
-  // largest record allowed is 2048 bytes: a string of 2020 bytes fits exactly, 2021 does not.
+  // Ring record = 24-byte header + 4-byte length + the bytes, rounded up to 8. With a 4 KiB ring
+  // the largest record allowed is 2048 bytes: a string of 2020 bytes fits exactly, 2021 does not.
   const std::string fits(2020, 'f');
   const std::string too_big(2021, 'b');
   const std::string far_too_big(3000, 'B');
@@ -120,7 +122,9 @@ TEST_CASE("a record larger than half the ring is dropped and counted even with O
   CHECK(decoded.notice_count() >= 1);
 }
 
-TEST_CASE("with the default 1 MiB ring a 600 KB string is over the limit and dropped, 400 KB is written") {
+TEST_CASE(
+    "with the default 1 MiB ring a 600 KB string is over the limit and dropped, 400 KB is "
+    "written") {
   lynx::test::TempDir dir("drop");
   lynx::Engine engine(lynx::Options{.directory = dir.path(), .name = "t"});
   lynx::Logger& log = lynx::logger("drop.default-ring");
@@ -141,8 +145,8 @@ TEST_CASE("with the default 1 MiB ring a 600 KB string is over the limit and dro
 
 TEST_CASE("drops of a thread that has exited are still counted and reported") {
   lynx::test::TempDir dir("drop");
-  lynx::Engine engine(lynx::Options{.directory = dir.path(), .name = "t", .buffer_bytes = 4096,
-                                    .on_full = lynx::OnFull::drop});
+  lynx::Engine engine(lynx::Options{
+      .directory = dir.path(), .name = "t", .buffer_bytes = 4096, .on_full = lynx::OnFull::drop});
   lynx::Logger& log = lynx::logger("drop.exited");
   std::uint64_t attempted = 0;
   for (int round = 0; round < 100 && engine.stats().records_dropped == 0; ++round) {

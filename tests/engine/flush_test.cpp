@@ -36,8 +36,11 @@ constexpr Variant kVariants[] = {
 };
 
 lynx::Options options(const lynx::test::TempDir& dir, const Variant& v) {
-  return lynx::Options{.directory = dir.path(), .name = "f", .compression = v.compression,
-                       .flush_every = std::chrono::hours(1), .io = v.io};
+  return lynx::Options{.directory = dir.path(),
+                       .name = "f",
+                       .compression = v.compression,
+                       .flush_every = std::chrono::hours(1),
+                       .io = v.io};
 }
 
 // Starts the engine, or returns false when the variant asks for io_uring and the kernel forbids it.
@@ -51,7 +54,8 @@ bool start(std::optional<lynx::Engine>& engine, const lynx::test::TempDir& dir, 
     // Run with LYNX_IO_DISABLE_URING=1 (the psync suite): the failure must say what and why.
     const char* disabled = std::getenv("LYNX_IO_DISABLE_URING");
     if (disabled != nullptr && std::string(disabled) == "1") {
-      CHECK(std::string(e.what()).find("io_uring was requested but is unavailable") != std::string::npos);
+      CHECK(std::string(e.what()).find("io_uring was requested but is unavailable") !=
+            std::string::npos);
       CHECK(std::string(e.what()).find("LYNX_IO_DISABLE_URING") != std::string::npos);
     }
     return false;

@@ -8,8 +8,8 @@
 // main() exits 77 and meson reports SKIP (tests/support/skip.hpp).
 #define DOCTEST_CONFIG_IMPLEMENT
 #include <doctest/doctest.h>
-#include <lynx/lynx.hpp>
 #include <pthread.h>
+#include <lynx/lynx.hpp>
 
 #include <cstdint>
 #include <cstdio>
@@ -56,21 +56,21 @@ void workload(unsigned t) {
     const std::string s = text(t, i);
     switch (i % 4) {
       case 0:
-        LYNX_INFO(orders, "order {id} for {user} at {price:.2f}", static_cast<std::uint64_t>(i) * 7919u,
-                  s, 0.25 * i);
+        LYNX_INFO(orders, "order {id} for {user} at {price:.2f}",
+                  static_cast<std::uint64_t>(i) * 7919u, s, 0.25 * i);
         break;
       case 1:
-        LYNX_WARN(audit, "{neg} {small} {flag} {ch} {f} {color}", -static_cast<std::int64_t>(i) * 31,
-                  static_cast<std::int16_t>(i % 30000), i % 3 == 0, static_cast<char>('a' + i % 26),
-                  static_cast<float>(i) / 3.0f, static_cast<Color>(1 + i % 3));
+        LYNX_WARN(audit, "{neg} {small} {flag} {ch} {f} {color}",
+                  -static_cast<std::int64_t>(i) * 31, static_cast<std::int16_t>(i % 30000),
+                  i % 3 == 0, static_cast<char>('a' + i % 26), static_cast<float>(i) / 3.0f,
+                  static_cast<Color>(1 + i % 3));
         break;
       case 2:
-        LYNX_ERROR(orders, "raw {p} and {sv} and {cs}", reinterpret_cast<const void*>(std::uintptr_t{0x1000} + i),
+        LYNX_ERROR(orders, "raw {p} and {sv} and {cs}",
+                   reinterpret_cast<const void*>(std::uintptr_t{0x1000} + i),
                    std::string_view(s).substr(0, s.size() / 2), "constant text");
         break;
-      default:
-        LYNX_INFO(audit, "thread {t} seq {i}", t, i);
-        break;
+      default: LYNX_INFO(audit, "thread {t} seq {i}", t, i); break;
     }
   }
 }
@@ -78,10 +78,11 @@ void workload(unsigned t) {
 // One record as the reader gives it back, minus what legitimately differs between runs
 // (timestamp, os thread id, file-local thread number, file path).
 std::string content_of(const lynx::test::DecodedRecord& r) {
-  std::string out = r.logger + "|" + std::to_string(static_cast<int>(r.level)) + "|" + r.file + ":" +
-                    std::to_string(r.line) + "|" + r.function + "|" + r.format + "|";
+  std::string out = r.logger + "|" + std::to_string(static_cast<int>(r.level)) + "|" + r.file +
+                    ":" + std::to_string(r.line) + "|" + r.function + "|" + r.format + "|";
   for (std::size_t i = 0; i < r.values.size(); ++i) {
-    out += r.names.at(i) + "=" + std::to_string(static_cast<int>(r.types.at(i))) + ":" + r.values[i] + ";";
+    out += r.names.at(i) + "=" + std::to_string(static_cast<int>(r.types.at(i))) + ":" +
+           r.values[i] + ";";
   }
   return out;
 }
@@ -99,9 +100,13 @@ Outcome run(lynx::Io io, lynx::Compression compression) {
   lynx::test::TempDir dir("io_backends");
   Outcome out;
   {
-    lynx::Engine engine(lynx::Options{.directory = dir.path(), .name = "io", .shards = 2,
-                                      .rotate_bytes = 512 * 1024, .compression = compression,
-                                      .buffer_bytes = 4 << 20, .io = io});
+    lynx::Engine engine(lynx::Options{.directory = dir.path(),
+                                      .name = "io",
+                                      .shards = 2,
+                                      .rotate_bytes = 512 * 1024,
+                                      .compression = compression,
+                                      .buffer_bytes = 4 << 20,
+                                      .io = io});
     std::vector<std::thread> workers;
     for (unsigned t = 0; t < kThreads; ++t) {
       workers.emplace_back([t] {

@@ -34,7 +34,9 @@ TEST_CASE("a 1.5 MiB string in a 4 MiB ring is written and decodes intact") {
     const std::string big = noise(1536 * 1024, 1);
     const std::string after = noise(100, 2);
     {
-      lynx::Engine engine(lynx::Options{.directory = dir.path(), .name = "t", .compression = compression,
+      lynx::Engine engine(lynx::Options{.directory = dir.path(),
+                                        .name = "t",
+                                        .compression = compression,
                                         .buffer_bytes = 4u << 20});
       lynx::Logger& log = lynx::logger("large");
       LYNX_INFO(log, "small before {s}", after);

@@ -25,7 +25,8 @@ void log_every_level(lynx::Logger& log) {
   LYNX_CRITICAL(log, "at {level}", 5);
 }
 
-std::vector<std::string> levels_written(const lynx::test::Decoded& decoded, const std::string& logger) {
+std::vector<std::string> levels_written(const lynx::test::Decoded& decoded,
+                                        const std::string& logger) {
   std::vector<std::string> out;
   for (const auto* r : decoded.user_records()) {
     if (r->logger == logger) out.push_back(r->value("level"));
@@ -67,7 +68,8 @@ TEST_CASE("set_level takes effect for the next call, in both directions") {
   engine.flush();
 
   const auto decoded = lynx::test::decode_dir(dir.path());
-  CHECK(levels_written(decoded, "level.runtime") == V{"2", "3", "4", "5", "4", "5", "0", "1", "2", "3", "4", "5"});
+  CHECK(levels_written(decoded, "level.runtime") ==
+        V{"2", "3", "4", "5", "4", "5", "0", "1", "2", "3", "4", "5"});
 }
 
 TEST_CASE("the arguments of a filtered call are not evaluated") {
@@ -87,7 +89,10 @@ TEST_CASE("the arguments of a filtered call are not evaluated") {
   CHECK(g_evaluated == 1);
   // The logger expression itself is evaluated exactly once either way.
   int lookups = 0;
-  auto lookup = [&]() -> lynx::Logger& { ++lookups; return log; };
+  auto lookup = [&]() -> lynx::Logger& {
+    ++lookups;
+    return log;
+  };
   LYNX_CRITICAL(lookup(), "critical {n}", side_effect());
   CHECK(lookups == 1);
   CHECK(g_evaluated == 1);
@@ -121,12 +126,15 @@ TEST_CASE("Level::off disables every level, critical included") {
   CHECK(levels_written(decoded, "level.on") == V{"5"});
 }
 
-TEST_CASE("Options::level is the level of loggers created after the engine starts; older loggers keep theirs") {
+TEST_CASE(
+    "Options::level is the level of loggers created after the engine starts; older loggers keep "
+    "theirs") {
   lynx::Logger& before = lynx::logger("level.created-before");
   const lynx::Level before_level = before.level();
   lynx::test::TempDir dir("level");
   {
-    lynx::Engine engine(lynx::Options{.directory = dir.path(), .name = "t", .level = lynx::Level::error});
+    lynx::Engine engine(
+        lynx::Options{.directory = dir.path(), .name = "t", .level = lynx::Level::error});
     lynx::Logger& after = lynx::logger("level.created-after");
     CHECK(after.level() == lynx::Level::error);
     CHECK(before.level() == before_level);
@@ -140,16 +148,19 @@ TEST_CASE("Options::level is the level of loggers created after the engine start
   }
   lynx::test::TempDir dir2("level");
   {
-    lynx::Engine engine(lynx::Options{.directory = dir2.path(), .name = "t", .level = lynx::Level::trace});
+    lynx::Engine engine(
+        lynx::Options{.directory = dir2.path(), .name = "t", .level = lynx::Level::trace});
     CHECK(lynx::logger("level.created-under-trace").level() == lynx::Level::trace);
     CHECK(lynx::logger("level.created-after").level() == lynx::Level::error);
   }
 }
 
-TEST_CASE("a logger created while no engine runs is at info (lynx/logger.hpp: 'info when none runs')") {
+TEST_CASE(
+    "a logger created while no engine runs is at info (lynx/logger.hpp: 'info when none runs')") {
   {
     lynx::test::TempDir dir("level");
-    lynx::Engine engine(lynx::Options{.directory = dir.path(), .name = "t", .level = lynx::Level::critical});
+    lynx::Engine engine(
+        lynx::Options{.directory = dir.path(), .name = "t", .level = lynx::Level::critical});
     CHECK(lynx::logger("level.under-critical").level() == lynx::Level::critical);
   }
   // The engine above has stopped: no engine runs now.

@@ -12,7 +12,9 @@
 
 #include "test_support.hpp"
 
-TEST_CASE("a second concurrent Engine throws std::logic_error; after the first is gone a new one starts") {
+TEST_CASE(
+    "a second concurrent Engine throws std::logic_error; after the first is gone a new one "
+    "starts") {
   lynx::Logger& log = lynx::logger("one-engine");
   lynx::test::TempDir dir("one-engine");
   lynx::test::TempDir other_dir("one-engine");
@@ -58,10 +60,13 @@ TEST_CASE("a second concurrent Engine throws std::logic_error; after the first i
 
 TEST_CASE("invalid options throw std::invalid_argument and leave no engine running") {
   lynx::test::TempDir dir("one-engine");
-  CHECK_THROWS_AS(lynx::Engine(lynx::Options{.directory = dir.path(), .shards = 0}), std::invalid_argument);
+  CHECK_THROWS_AS(lynx::Engine(lynx::Options{.directory = dir.path(), .shards = 0}),
+                  std::invalid_argument);
   CHECK_THROWS_AS(lynx::Engine(lynx::Options{.directory = ""}), std::invalid_argument);
-  CHECK_THROWS_AS(lynx::Engine(lynx::Options{.directory = dir.path(), .name = "a/b"}), std::invalid_argument);
-  CHECK_THROWS_AS(lynx::Engine(lynx::Options{.directory = dir.path(), .flush_every = std::chrono::milliseconds(0)}),
+  CHECK_THROWS_AS(lynx::Engine(lynx::Options{.directory = dir.path(), .name = "a/b"}),
+                  std::invalid_argument);
+  CHECK_THROWS_AS(lynx::Engine(lynx::Options{.directory = dir.path(),
+                                             .flush_every = std::chrono::milliseconds(0)}),
                   std::invalid_argument);
   // Nothing runs now, so a valid engine starts.
   std::optional<lynx::Engine> engine;
@@ -71,8 +76,13 @@ TEST_CASE("invalid options throw std::invalid_argument and leave no engine runni
 TEST_CASE("a directory that cannot be created makes the constructor throw std::system_error") {
   lynx::test::TempDir dir("one-engine");
   // A regular file where a directory component should be.
-  { std::FILE* f = std::fopen((dir / "file").c_str(), "w"); REQUIRE(f != nullptr); std::fclose(f); }
-  CHECK_THROWS_AS(lynx::Engine(lynx::Options{.directory = dir / "file/sub", .name = "t"}), std::system_error);
+  {
+    std::FILE* f = std::fopen((dir / "file").c_str(), "w");
+    REQUIRE(f != nullptr);
+    std::fclose(f);
+  }
+  CHECK_THROWS_AS(lynx::Engine(lynx::Options{.directory = dir / "file/sub", .name = "t"}),
+                  std::system_error);
   // And the failure left no engine running.
   CHECK_NOTHROW(lynx::Engine(lynx::Options{.directory = dir / "fine", .name = "t"}));
 }

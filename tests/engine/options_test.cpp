@@ -2,9 +2,9 @@
 // the option, before any file is created; errors from the file system say their errno text once.
 #define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
 #include <doctest/doctest.h>
-#include <lynx/lynx.hpp>
 #include <sys/stat.h>
 #include <zstd.h>
+#include <lynx/lynx.hpp>
 
 #include <cstddef>
 #include <fstream>
@@ -21,7 +21,8 @@ namespace {
 // How often `needle` occurs in `text`.
 std::size_t count_of(const std::string& text, const std::string& needle) {
   std::size_t n = 0;
-  for (std::size_t at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1)) ++n;
+  for (std::size_t at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1))
+    ++n;
   return n;
 }
 
@@ -44,7 +45,9 @@ std::size_t write_dictionary(const std::string& path, std::size_t capacity) {
     const std::string s = "user " + std::to_string(i * 7919 % 100003) + " logged in from host-" +
                           std::to_string(i % 97) + " after " + std::to_string(i * 31 % 1009) +
                           " ms, session " + std::to_string(i * 104729 % 1000003) +
-                          (i % 3 == 0 ? " (retry)" : i % 3 == 1 ? " ok" : " slow path taken");
+                          (i % 3 == 0   ? " (retry)"
+                           : i % 3 == 1 ? " ok"
+                                        : " slow path taken");
     for (char c : s) samples.push_back(static_cast<std::byte>(c));
     sizes.push_back(s.size());
   }
@@ -52,7 +55,8 @@ std::size_t write_dictionary(const std::string& path, std::size_t capacity) {
   const lynx::Status s = lynx::compress::train_dictionary(samples, sizes, capacity, &dictionary);
   REQUIRE_MESSAGE(s.ok(), s.message());
   std::ofstream out(path, std::ios::binary);
-  out.write(reinterpret_cast<const char*>(dictionary.data()), static_cast<std::streamsize>(dictionary.size()));
+  out.write(reinterpret_cast<const char*>(dictionary.data()),
+            static_cast<std::streamsize>(dictionary.size()));
   REQUIRE(out.good());
   return dictionary.size();
 }
@@ -69,12 +73,10 @@ TEST_CASE("file_mode with bits above 0777 (setuid, setgid, sticky) is rejected, 
   CHECK(lynx::test::lynx_files(dir.path()).empty());  // rejected before any file was created
 
   ::umask(022);
-  {
-    lynx::Engine engine({.directory = dir.path(), .name = "ok", .file_mode = 0777});
-  }
+  { lynx::Engine engine({.directory = dir.path(), .name = "ok", .file_mode = 0777}); }
   const auto files = lynx::test::lynx_files(dir.path());
   REQUIRE(files.size() == 1);
-  struct stat st{};
+  struct stat st {};
   REQUIRE(::stat(files[0].c_str(), &st) == 0);
   CHECK((st.st_mode & 07777) == 0755);  // the umask still applies, no special bits
 }
@@ -83,7 +85,8 @@ TEST_CASE("compression_level outside zstd's range is rejected when compressing w
   lynx::test::TempDir dir("options");
   for (int level : {ZSTD_maxCLevel() + 1, 100, ZSTD_minCLevel() - 1}) {
     CAPTURE(level);
-    const std::string what = rejection({.directory = dir.path(), .name = "z", .compression_level = level});
+    const std::string what =
+        rejection({.directory = dir.path(), .name = "z", .compression_level = level});
     CHECK(what.find("lynx::Options::compression_level") != std::string::npos);
     // The message gives the range.
     CHECK(what.find(std::to_string(ZSTD_minCLevel())) != std::string::npos);
@@ -96,12 +99,15 @@ TEST_CASE("compression_level outside zstd's range is rejected when compressing w
     CHECK(rejection({.directory = dir.path(), .name = "z", .compression_level = level}).empty());
   }
   // Without compression the level means nothing and is not checked.
-  CHECK(rejection({.directory = dir.path(), .name = "n", .compression = lynx::Compression::none,
+  CHECK(rejection({.directory = dir.path(),
+                   .name = "n",
+                   .compression = lynx::Compression::none,
                    .compression_level = 100})
             .empty());
 }
 
-TEST_CASE("a dictionary that leaves rotate_bytes no room for records is rejected, naming rotate_bytes") {
+TEST_CASE(
+    "a dictionary that leaves rotate_bytes no room for records is rejected, naming rotate_bytes") {
   lynx::test::TempDir dir("options");
   const std::string dict = dir / "dict.zstd";
   const std::size_t dict_bytes = write_dictionary(dict, 16 * 1024);
@@ -114,17 +120,22 @@ TEST_CASE("a dictionary that leaves rotate_bytes no room for records is rejected
   CHECK(lynx::test::lynx_files(logs.path()).empty());
 }
 
-TEST_CASE("rotate_bytes just above header + dictionary: every file takes records, none is only a header") {
+TEST_CASE(
+    "rotate_bytes just above header + dictionary: every file takes records, none is only a "
+    "header") {
   lynx::test::TempDir dir("options");
   const std::string dict = dir / "dict.zstd";
   const std::size_t dict_bytes = write_dictionary(dict, 16 * 1024);
   lynx::test::TempDir logs("options");
   constexpr int kRecords = 20'000;
   {
-    lynx::Engine engine({.directory = logs.path(), .name = "d", .rotate_bytes = dict_bytes + 16 * 1024,
+    lynx::Engine engine({.directory = logs.path(),
+                         .name = "d",
+                         .rotate_bytes = dict_bytes + 16 * 1024,
                          .zstd_dictionary = dict});
     lynx::Logger& log = lynx::logger("options.dict");
-    for (int i = 0; i < kRecords; ++i) LYNX_INFO(log, "user {i} logged in from {host}", i, "host-7");
+    for (int i = 0; i < kRecords; ++i)
+      LYNX_INFO(log, "user {i} logged in from {host}", i, "host-7");
   }
   const auto decoded = lynx::test::decode_dir(logs.path());
   CHECK(decoded.problems == 0);

@@ -16,21 +16,27 @@ namespace {
 
 void log_records(lynx::Logger& log, const char* phase, int n) {
   const std::string tag = phase;
-  for (int i = 0; i < n; ++i) LYNX_INFO(log, "{phase} {i} {padding}", tag, i, std::string(100, 'p'));
+  for (int i = 0; i < n; ++i)
+    LYNX_INFO(log, "{phase} {i} {padding}", tag, i, std::string(100, 'p'));
 }
 
 std::map<std::string, std::string> snapshot(const std::string& dir) {
   std::map<std::string, std::string> out;
-  for (const std::string& path : lynx::test::lynx_files(dir)) out[path] = lynx::test::read_bytes(path);
+  for (const std::string& path : lynx::test::lynx_files(dir))
+    out[path] = lynx::test::read_bytes(path);
   return out;
 }
 
 }  // namespace
 
-TEST_CASE("a second engine on the same directory continues the sequence numbers and leaves old files alone") {
+TEST_CASE(
+    "a second engine on the same directory continues the sequence numbers and leaves old files "
+    "alone") {
   lynx::test::TempDir dir("restart");
   lynx::Logger& log = lynx::logger("restart");
-  const lynx::Options options{.directory = dir.path(), .name = "r", .rotate_bytes = 64 * 1024,
+  const lynx::Options options{.directory = dir.path(),
+                              .name = "r",
+                              .rotate_bytes = 64 * 1024,
                               .compression = lynx::Compression::none};
   {
     lynx::Engine engine(options);
@@ -76,14 +82,27 @@ TEST_CASE("a second engine on the same directory continues the sequence numbers 
   CHECK(decoded.files.size() > first_count);
 }
 
-TEST_CASE("sequence numbers are per name and per shard; other names in the directory do not matter") {
+TEST_CASE(
+    "sequence numbers are per name and per shard; other names in the directory do not matter") {
   lynx::test::TempDir dir("restart");
   lynx::Logger& log = lynx::logger("restart.names");
-  { lynx::Engine engine(lynx::Options{.directory = dir.path(), .name = "a"}); log_records(log, "a", 1); }
-  { lynx::Engine engine(lynx::Options{.directory = dir.path(), .name = "a"}); log_records(log, "a", 1); }
-  { lynx::Engine engine(lynx::Options{.directory = dir.path(), .name = "aa"}); log_records(log, "aa", 1); }
+  {
+    lynx::Engine engine(lynx::Options{.directory = dir.path(), .name = "a"});
+    log_records(log, "a", 1);
+  }
+  {
+    lynx::Engine engine(lynx::Options{.directory = dir.path(), .name = "a"});
+    log_records(log, "a", 1);
+  }
+  {
+    lynx::Engine engine(lynx::Options{.directory = dir.path(), .name = "aa"});
+    log_records(log, "aa", 1);
+  }
   // Now two shards for "a": shard 0 continues at 2, shard 1 starts at 0.
-  { lynx::Engine engine(lynx::Options{.directory = dir.path(), .name = "a", .shards = 2}); log_records(log, "a2", 1); }
+  {
+    lynx::Engine engine(lynx::Options{.directory = dir.path(), .name = "a", .shards = 2});
+    log_records(log, "a2", 1);
+  }
 
   std::vector<std::string> names;
   for (const std::string& p : lynx::test::lynx_files(dir.path())) {

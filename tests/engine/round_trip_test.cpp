@@ -2,8 +2,8 @@
 // format::FileReader with its exact value; placeholder names come back as field names.
 #define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
 #include <doctest/doctest.h>
-#include <lynx/lynx.hpp>
 #include <pthread.h>
+#include <lynx/lynx.hpp>
 
 #include <cstdint>
 #include <cstring>
@@ -51,7 +51,8 @@ void log_limits(lynx::Logger& log, std::vector<Expect>& expect, ArgType type) {
 
 void log_from_helper(lynx::Logger& log) { LYNX_ERROR(log, "from a helper"); }
 
-void check_records(const std::vector<const DecodedRecord*>& got, const std::vector<Expect>& expect) {
+void check_records(const std::vector<const DecodedRecord*>& got,
+                   const std::vector<Expect>& expect) {
   REQUIRE(got.size() == expect.size());
   for (std::size_t i = 0; i < expect.size(); ++i) {
     CAPTURE(i);
@@ -102,7 +103,8 @@ TEST_CASE("every integer type round-trips with its min and max, tagged by size a
   const std::int64_t around[] = {0, -1, 1, 63, -64, 64, -65, 127, 128, 16383, 16384, -16385};
   for (std::int64_t v : around) {
     LYNX_INFO(log, "around {v} {u}", v, static_cast<std::uint64_t>(v < 0 ? -v : v));
-    expect.push_back({"around {v} {u}", {ArgType::i64, ArgType::u64}, {dec(v), dec(v < 0 ? -v : v)}});
+    expect.push_back(
+        {"around {v} {u}", {ArgType::i64, ArgType::u64}, {dec(v), dec(v < 0 ? -v : v)}});
   }
   // cv-qualified and reference arguments are tagged by their value type.
   const int cv = -5;
@@ -116,7 +118,8 @@ TEST_CASE("every integer type round-trips with its min and max, tagged by size a
   check_records(decoded.user_records(), expect);
 }
 
-TEST_CASE("bool, char, float, double and enums round-trip bit-exactly, including NaN and infinities") {
+TEST_CASE(
+    "bool, char, float, double and enums round-trip bit-exactly, including NaN and infinities") {
   lynx::test::TempDir dir("round-trip");
   lynx::Engine engine(options_for(dir));
   lynx::Logger& log = lynx::logger("rt.scalar");
@@ -126,20 +129,33 @@ TEST_CASE("bool, char, float, double and enums round-trip bit-exactly, including
   expect.push_back({"bools {t} {f}", {ArgType::boolean, ArgType::boolean}, {"true", "false"}});
 
   LYNX_INFO(log, "chars {a} {nul} {high} {quote}", 'x', '\0', '\xE9', '"');
-  expect.push_back({"chars {a} {nul} {high} {quote}",
-                    {ArgType::character, ArgType::character, ArgType::character, ArgType::character},
-                    {"x", std::string(1, '\0'), "\xE9", "\""}});
+  expect.push_back(
+      {"chars {a} {nul} {high} {quote}",
+       {ArgType::character, ArgType::character, ArgType::character, ArgType::character},
+       {"x", std::string(1, '\0'), "\xE9", "\""}});
 
   using FL = std::numeric_limits<float>;
-  const float floats[] = {1.5f, -2.25f, 0.0f, -0.0f, FL::denorm_min(), FL::min(), FL::max(), FL::lowest(),
-                          FL::epsilon(), 0.1f, FL::quiet_NaN(), FL::infinity(), -FL::infinity()};
+  const float floats[] = {
+      1.5f,           -2.25f,       0.0f,          -0.0f, FL::denorm_min(), FL::min(),
+      FL::max(),      FL::lowest(), FL::epsilon(), 0.1f,  FL::quiet_NaN(),  FL::infinity(),
+      -FL::infinity()};
   for (float f : floats) {
     LYNX_INFO(log, "float {f}", f);
     expect.push_back({"float {f}", {ArgType::f32}, {render_float(f)}});
   }
   using DL = std::numeric_limits<double>;
-  const double doubles[] = {-2.5, 0.1, -0.0, DL::denorm_min(), DL::min(), DL::max(), DL::lowest(),
-                            1e-300, -123456789.123456789, DL::quiet_NaN(), DL::infinity(), -DL::infinity()};
+  const double doubles[] = {-2.5,
+                            0.1,
+                            -0.0,
+                            DL::denorm_min(),
+                            DL::min(),
+                            DL::max(),
+                            DL::lowest(),
+                            1e-300,
+                            -123456789.123456789,
+                            DL::quiet_NaN(),
+                            DL::infinity(),
+                            -DL::infinity()};
   for (double d : doubles) {
     LYNX_INFO(log, "double {d:.3f}", d);
     expect.push_back({"double {d:.3f}", {ArgType::f64}, {render_double(d)}});
@@ -164,9 +180,10 @@ TEST_CASE("bool, char, float, double and enums round-trip bit-exactly, including
   got.pop_back();
   CHECK(plain.format == "plain enum {a} {b}");
   REQUIRE(plain.types.size() == 2);
-  constexpr ArgType plain_type = sizeof(std::underlying_type_t<Plain>) == 4
-                                     ? (std::is_signed_v<std::underlying_type_t<Plain>> ? ArgType::i32 : ArgType::u32)
-                                     : ArgType::i64;
+  constexpr ArgType plain_type =
+      sizeof(std::underlying_type_t<Plain>) == 4
+          ? (std::is_signed_v<std::underlying_type_t<Plain>> ? ArgType::i32 : ArgType::u32)
+          : ArgType::i64;
   CHECK(plain.types[0] == plain_type);
   CHECK(plain.values == std::vector<std::string>{"7", "42"});
   check_records(got, expect);
@@ -184,7 +201,8 @@ TEST_CASE("strings of every kind round-trip byte for byte; a null const char* is
   const char* null_cstr = nullptr;
   char mutable_buf[] = "mutable char buffer";
   char* mutable_ptr = mutable_buf;
-  LYNX_INFO(log, "c strings {lit} {empty} {null} {mut} {arr}", literal, empty, null_cstr, mutable_ptr, "array");
+  LYNX_INFO(log, "c strings {lit} {empty} {null} {mut} {arr}", literal, empty, null_cstr,
+            mutable_ptr, "array");
   expect.push_back({"c strings {lit} {empty} {null} {mut} {arr}",
                     std::vector<ArgType>(5, ArgType::string),
                     {"hello", "", "", "mutable char buffer", "array"}});
@@ -193,13 +211,14 @@ TEST_CASE("strings of every kind round-trip byte for byte; a null const char* is
   const std::string empty_str;
   std::string big(10 * 1024, '\0');
   for (std::size_t i = 0; i < big.size(); ++i) big[i] = static_cast<char>('a' + i % 26);
-  const std::string tricky = std::string("quote \" backslash \\ newline \n tab \t cr \r nul ") + '\0' +
-                             " utf8 \xC3\xA9\xE2\x82\xAC\xF0\x9F\x98\x80 end {} {{";
+  const std::string tricky = std::string("quote \" backslash \\ newline \n tab \t cr \r nul ") +
+                             '\0' + " utf8 \xC3\xA9\xE2\x82\xAC\xF0\x9F\x98\x80 end {} {{";
   LYNX_INFO(log, "std::string {s}", short_str);
   LYNX_INFO(log, "std::string {s}", empty_str);
   LYNX_INFO(log, "std::string {s}", big);
   LYNX_INFO(log, "std::string {s}", tricky);
-  for (const std::string* s : {&short_str, &empty_str, static_cast<const std::string*>(&big), &tricky}) {
+  for (const std::string* s :
+       {&short_str, &empty_str, static_cast<const std::string*>(&big), &tricky}) {
     expect.push_back({"std::string {s}", one_string, {*s}});
   }
 
@@ -208,7 +227,8 @@ TEST_CASE("strings of every kind round-trip byte for byte; a null const char* is
   const std::string_view middle = std::string_view(backing).substr(3, 4);
   const std::string_view empty_view;
   LYNX_INFO(log, "views {a} {b} {c}", middle, empty_view, std::string_view(tricky));
-  expect.push_back({"views {a} {b} {c}", {ArgType::string, ArgType::string, ArgType::string},
+  expect.push_back({"views {a} {b} {c}",
+                    {ArgType::string, ArgType::string, ArgType::string},
                     {"3456", "", tricky}});
 
   engine.flush();
@@ -219,8 +239,8 @@ TEST_CASE("strings of every kind round-trip byte for byte; a null const char* is
 
 TEST_CASE("a string whose memory is freed and reused right after the call still decodes intact") {
   lynx::test::TempDir dir("round-trip");
-  lynx::Engine engine(lynx::Options{.directory = dir.path(), .name = "t",
-                                    .flush_every = std::chrono::hours(1)});
+  lynx::Engine engine(
+      lynx::Options{.directory = dir.path(), .name = "t", .flush_every = std::chrono::hours(1)});
   lynx::Logger& log = lynx::logger("rt.freed");
 
   const std::string original = std::string(500, 'a') + " heap string tail";
@@ -285,7 +305,8 @@ TEST_CASE("a record carries its level, logger, call site, thread and a wall-cloc
   log.set_level(lynx::Level::trace);
 
   const std::int64_t before = static_cast<std::int64_t>(lynx::detail::wall_clock_ns());
-  LYNX_TRACE(log, "level {l}", 0); const std::uint32_t trace_line = __LINE__;
+  const std::uint32_t trace_line = __LINE__ + 1;  // the line of the next statement
+  LYNX_TRACE(log, "level {l}", 0);
   LYNX_DEBUG(log, "level {l}", 1);
   LYNX_INFO(log, "level {l}", 2);
   LYNX_WARN(log, "level {l}", 3);
@@ -308,7 +329,7 @@ TEST_CASE("a record carries its level, logger, call site, thread and a wall-cloc
   const auto got = decoded.user_records();
   REQUIRE(got.size() == 9);
   const lynx::Level levels[] = {lynx::Level::trace, lynx::Level::debug, lynx::Level::info,
-                                lynx::Level::warn, lynx::Level::error, lynx::Level::critical};
+                                lynx::Level::warn,  lynx::Level::error, lynx::Level::critical};
   for (int i = 0; i < 6; ++i) {
     CAPTURE(i);
     CHECK(got[i]->level == levels[i]);
@@ -333,7 +354,9 @@ TEST_CASE("a record carries its level, logger, call site, thread and a wall-cloc
   }
 }
 
-TEST_CASE("placeholders: positional ones are named arg<i>, named ones keep their names, {{ }} are literal") {
+TEST_CASE(
+    "placeholders: positional ones are named arg<i>, named ones keep their names, {{ }} are "
+    "literal") {
   lynx::test::TempDir dir("round-trip");
   lynx::Engine engine(options_for(dir));
   lynx::Logger& log = lynx::logger("rt.names");

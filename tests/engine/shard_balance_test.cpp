@@ -6,8 +6,8 @@
 // at each registration is exact; nothing sleeps or measures time.
 #define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
 #include <doctest/doctest.h>
-#include <lynx/lynx.hpp>
 #include <pthread.h>
+#include <lynx/lynx.hpp>
 
 #include <algorithm>
 #include <cstdint>
@@ -67,7 +67,7 @@ class Worker {
   std::binary_semaphore go_{0};
   int records_ = 0;
   bool released_ = false;  // owner's side only
-  std::thread thread_;  // last: starts once everything above exists
+  std::thread thread_;     // last: starts once everything above exists
 };
 
 using Workers = std::vector<std::unique_ptr<Worker>>;
@@ -75,7 +75,8 @@ using Workers = std::vector<std::unique_ptr<Worker>>;
 // Starts `n` workers named <prefix>0.. at once and waits until every one has registered.
 Workers start(const std::string& prefix, unsigned n) {
   Workers out;
-  for (unsigned i = 0; i < n; ++i) out.push_back(std::make_unique<Worker>(prefix + std::to_string(i)));
+  for (unsigned i = 0; i < n; ++i)
+    out.push_back(std::make_unique<Worker>(prefix + std::to_string(i)));
   for (auto& w : out) w->wait_registered();
   return out;
 }
@@ -90,7 +91,8 @@ std::map<std::string, std::set<std::uint32_t>> shards_by_worker(const lynx::test
 }
 
 // The shard of each of `workers`, checking that each used exactly one.
-std::map<std::string, std::uint32_t> shard_of(const lynx::test::Decoded& d, const Workers& workers) {
+std::map<std::string, std::uint32_t> shard_of(const lynx::test::Decoded& d,
+                                              const Workers& workers) {
   const auto used = shards_by_worker(d);
   std::map<std::string, std::uint32_t> out;
   for (const auto& w : workers) {
@@ -155,12 +157,14 @@ Workers concat(Workers a, Workers b) {
 
 }  // namespace
 
-TEST_CASE("shards = 4: 8 threads get 2 per shard; after they exit, 9 more get 3,2,2,2; lynx cat merges all") {
+TEST_CASE(
+    "shards = 4: 8 threads get 2 per shard; after they exit, 9 more get 3,2,2,2; lynx cat merges "
+    "all") {
   lynx::test::TempDir dir("balance");
   constexpr int kRecords = 3000;
   {
     lynx::Engine engine(lynx::Options{.directory = dir.path(), .name = "app", .shards = kShards});
-    Workers first = start("a", 8);  // all alive at once
+    Workers first = start("a", 8);               // all alive at once
     for (auto& w : first) w->release(kRecords);  // all log at once
     for (auto& w : first) w->join();
     Workers second = start("b", 9);  // after all of `first` exited

@@ -1,5 +1,6 @@
 // Shards and rotation: threads are spread over <name>.<shard>.* files; a small rotate_bytes gives
-// several files per shard, each decodable on its own, with no record lost or duplicated between them.
+// several files per shard, each decodable on its own, with no record lost or duplicated between
+// them.
 #define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
 #include <doctest/doctest.h>
 #include <lynx/lynx.hpp>
@@ -30,7 +31,8 @@ void log_from_threads(lynx::Logger& log, std::uint64_t per_thread) {
       // Varied text so that zstd cannot squeeze a whole file into one small block.
       std::string payload;
       for (std::uint64_t seq = 0; seq < per_thread; ++seq) {
-        payload = "payload-" + std::to_string(seq * 2654435761u % 1000003) + "-" + std::to_string(t);
+        payload =
+            "payload-" + std::to_string(seq * 2654435761u % 1000003) + "-" + std::to_string(t);
         LYNX_INFO(log, "thread {thread} seq {seq} {payload}", t, seq, payload);
       }
       all_done.arrive_and_wait();
@@ -49,7 +51,8 @@ struct ThreadView {
 };
 
 // Exactly-once and per-thread order over all files in name order; which shards each thread used.
-std::vector<ThreadView> check_threads(const lynx::test::Decoded& decoded, std::uint64_t per_thread) {
+std::vector<ThreadView> check_threads(const lynx::test::Decoded& decoded,
+                                      std::uint64_t per_thread) {
   std::vector<ThreadView> views(kThreads);
   for (ThreadView& v : views) v.seen.assign(per_thread, false);
   std::map<std::string, std::uint32_t> shard_of_path;
@@ -79,7 +82,8 @@ std::vector<ThreadView> check_threads(const lynx::test::Decoded& decoded, std::u
 
 }  // namespace
 
-TEST_CASE("shards = 2 with 4 threads: two files, app.0 and app.1, each decodable, two threads each") {
+TEST_CASE(
+    "shards = 2 with 4 threads: two files, app.0 and app.1, each decodable, two threads each") {
   lynx::test::TempDir dir("shards");
   const std::uint64_t kPerThread = lynx::test::sized<std::uint64_t>(5000, 2000);  // 2000: sanitized
   {
@@ -109,7 +113,8 @@ TEST_CASE("shards = 2 with 4 threads: two files, app.0 and app.1, each decodable
   CHECK(threads_per_shard[1] == 2);
 }
 
-TEST_CASE("rotate_bytes = 64 KiB: several self-contained files per shard, nothing lost or duplicated") {
+TEST_CASE(
+    "rotate_bytes = 64 KiB: several self-contained files per shard, nothing lost or duplicated") {
   for (const auto compression : {lynx::Compression::none, lynx::Compression::zstd}) {
     const bool zstd = compression == lynx::Compression::zstd;
     CAPTURE(zstd);
@@ -118,8 +123,11 @@ TEST_CASE("rotate_bytes = 64 KiB: several self-contained files per shard, nothin
     const std::uint64_t per_thread = zstd ? 40'000 : 10'000;
     std::uint64_t files_opened = 0;
     {
-      lynx::Engine engine(lynx::Options{.directory = dir.path(), .name = "app", .shards = 2,
-                                        .rotate_bytes = kRotate, .compression = compression});
+      lynx::Engine engine(lynx::Options{.directory = dir.path(),
+                                        .name = "app",
+                                        .shards = 2,
+                                        .rotate_bytes = kRotate,
+                                        .compression = compression});
       log_from_threads(lynx::logger("rotation"), per_thread);
       engine.flush();
       files_opened = engine.stats().files_opened;
@@ -129,7 +137,8 @@ TEST_CASE("rotate_bytes = 64 KiB: several self-contained files per shard, nothin
     for (const std::string& p : decoded.problem_messages) MESSAGE(p);
     CHECK(files_opened == decoded.files.size());
 
-    // Per shard: sequences 0, 1, 2, ... in name order, each file on its own decodable and within size.
+    // Per shard: sequences 0, 1, 2, ... in name order, each file on its own decodable and within
+    // size.
     std::map<std::uint32_t, std::vector<const lynx::test::DecodedFile*>> by_shard;
     for (const auto& f : decoded.files) by_shard[f.shard].push_back(&f);
     REQUIRE(by_shard.size() == 2);

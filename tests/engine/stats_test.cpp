@@ -14,8 +14,8 @@
 
 namespace {
 
-void check_against_disk(const lynx::Engine& engine, const std::string& dir, std::uint64_t user_records,
-                        unsigned threads) {
+void check_against_disk(const lynx::Engine& engine, const std::string& dir,
+                        std::uint64_t user_records, unsigned threads) {
   const lynx::Stats s = engine.stats();
   const auto decoded = lynx::test::decode_dir(dir);
   CHECK(decoded.problems == 0);
@@ -38,14 +38,18 @@ TEST_CASE("stats match the files after each flush, with and without compression 
     std::uint64_t rotate_bytes;
     unsigned shards;
   };
-  for (const Variant v : {Variant{lynx::Compression::none, 0, 1}, Variant{lynx::Compression::zstd, 0, 1},
-                          Variant{lynx::Compression::none, 64 * 1024, 2},
-                          Variant{lynx::Compression::zstd, 64 * 1024, 2}}) {
+  for (const Variant v :
+       {Variant{lynx::Compression::none, 0, 1}, Variant{lynx::Compression::zstd, 0, 1},
+        Variant{lynx::Compression::none, 64 * 1024, 2},
+        Variant{lynx::Compression::zstd, 64 * 1024, 2}}) {
     CAPTURE(static_cast<int>(v.compression));
     CAPTURE(v.rotate_bytes);
     lynx::test::TempDir dir("stats");
-    lynx::Engine engine(lynx::Options{.directory = dir.path(), .name = "s", .shards = v.shards,
-                                      .rotate_bytes = v.rotate_bytes, .compression = v.compression,
+    lynx::Engine engine(lynx::Options{.directory = dir.path(),
+                                      .name = "s",
+                                      .shards = v.shards,
+                                      .rotate_bytes = v.rotate_bytes,
+                                      .compression = v.compression,
                                       .flush_every = std::chrono::hours(1)});
     lynx::Logger& log = lynx::logger("stats");
 
@@ -59,7 +63,8 @@ TEST_CASE("stats match the files after each flush, with and without compression 
       for (unsigned t = 0; t < 2; ++t) {
         workers.emplace_back([&log, t, round, per_thread] {
           for (int i = 0; i < per_thread; ++i) {
-            LYNX_INFO(log, "round {r} thread {t} {i} {text}", round, t, i, std::to_string(i * 7919));
+            LYNX_INFO(log, "round {r} thread {t} {i} {text}", round, t, i,
+                      std::to_string(i * 7919));
           }
         });
       }

@@ -45,8 +45,8 @@ std::uint64_t Decoded::dropped_in_notices() const {
 }
 
 std::uint64_t Decoded::notice_count() const {
-  return static_cast<std::uint64_t>(
-      std::count_if(records.begin(), records.end(), [](const DecodedRecord& r) { return r.logger == "lynx"; }));
+  return static_cast<std::uint64_t>(std::count_if(
+      records.begin(), records.end(), [](const DecodedRecord& r) { return r.logger == "lynx"; }));
 }
 
 namespace {

@@ -20,7 +20,7 @@ namespace lynx::test {
 //   float/double: shortest round-trip form of std::to_chars ("nan", "inf", "-0", "1e-45");
 //   string: the bytes as stored; pointer: "0x" + lowercase hex ("0x0" for null).
 struct DecodedRecord {
-  std::string path;          // file it was read from
+  std::string path;  // file it was read from
   std::int64_t ts_ns = 0;
   Level level = Level::info;
   std::string logger;
@@ -30,8 +30,8 @@ struct DecodedRecord {
   std::string file;
   std::uint32_t line = 0;
   std::string function;
-  std::string format;          // the template as written
-  std::string fmt_pattern;     // the template with names removed, for {fmt}
+  std::string format;       // the template as written
+  std::string fmt_pattern;  // the template with names removed, for {fmt}
   std::vector<std::string> names;
   std::vector<detail::ArgType> types;
   std::vector<std::string> values;
@@ -42,11 +42,11 @@ struct DecodedRecord {
 
 struct DecodedFile {
   std::string path;
-  std::uint64_t size = 0;       // bytes on disk
-  bool opened = false;          // FileReader::open() succeeded
+  std::uint64_t size = 0;  // bytes on disk
+  bool opened = false;     // FileReader::open() succeeded
   std::string open_error;
-  std::uint32_t shard = 0;      // from the file header
-  std::uint64_t sequence = 0;   // from the file header
+  std::uint32_t shard = 0;     // from the file header
+  std::uint64_t sequence = 0;  // from the file header
   std::uint32_t pid = 0;
   std::string program;
   std::uint64_t records = 0;
@@ -54,11 +54,11 @@ struct DecodedFile {
 };
 
 struct Decoded {
-  std::vector<DecodedRecord> records;  // files in name order, records in file order
-  std::vector<DecodedFile> files;      // in name order
+  std::vector<DecodedRecord> records;         // files in name order, records in file order
+  std::vector<DecodedFile> files;             // in name order
   std::vector<std::string> problem_messages;  // "<path>: <message>" for each problem
-  std::uint64_t problems = 0;          // damage reported by the reader, plus files that failed to open
-  std::uint64_t bytes = 0;             // sum of file sizes
+  std::uint64_t problems = 0;  // damage reported by the reader, plus files that failed to open
+  std::uint64_t bytes = 0;     // sum of file sizes
 
   // Records that are not engine notices (logger "lynx"). The pointers point into `records`: not
   // callable on a temporary, whose records would be gone before the pointers are used.

@@ -3,8 +3,8 @@
 // producers block on a full ring.
 #define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
 #include <doctest/doctest.h>
-#include <lynx/lynx.hpp>
 #include <pthread.h>
+#include <lynx/lynx.hpp>
 
 #include <algorithm>
 #include <cstdint>
@@ -28,7 +28,9 @@ struct Variant {
 void run(const Variant& v) {
   CAPTURE(v.what);
   lynx::test::TempDir dir("threads");
-  lynx::Engine engine(lynx::Options{.directory = dir.path(), .name = "t", .buffer_bytes = v.buffer_bytes,
+  lynx::Engine engine(lynx::Options{.directory = dir.path(),
+                                    .name = "t",
+                                    .buffer_bytes = v.buffer_bytes,
                                     .on_full = lynx::OnFull::block});
   lynx::Logger& log = lynx::logger("threads");
 
@@ -67,7 +69,8 @@ void run(const Variant& v) {
                 wrong_name = 0;
   std::int64_t worst_ts_step_back = 0;
   for (const lynx::test::DecodedRecord& r : decoded.records) {
-    const unsigned t = r.values.size() == 2 ? static_cast<unsigned>(std::stoul(r.values[0])) : v.threads;
+    const unsigned t =
+        r.values.size() == 2 ? static_cast<unsigned>(std::stoul(r.values[0])) : v.threads;
     const std::uint64_t seq = r.values.size() == 2 ? std::stoull(r.values[1]) : v.per_thread;
     if (t >= v.threads || seq >= v.per_thread) {
       ++malformed;
@@ -104,11 +107,13 @@ void run(const Variant& v) {
 
 // Sanitizer builds log a fifth of the records (lynx::test::sized): the same threads, rings and
 // wrapping, at 5-20 times the cost per record.
-TEST_CASE("8 threads x 100k records, default ring: each record exactly once, per-thread order kept") {
+TEST_CASE(
+    "8 threads x 100k records, default ring: each record exactly once, per-thread order kept") {
   run({"1 MiB rings", 1u << 20, 8, lynx::test::sized<std::uint64_t>(100'000, 20'000)});
 }
 
-TEST_CASE("8 threads x 100k records, 64 KiB rings: the rings wrap and producers block, nothing is lost") {
+TEST_CASE(
+    "8 threads x 100k records, 64 KiB rings: the rings wrap and producers block, nothing is lost") {
   run({"64 KiB rings", 64u << 10, 8, lynx::test::sized<std::uint64_t>(100'000, 20'000)});
 }
 
@@ -116,9 +121,11 @@ TEST_CASE("8 threads, smallest (4 KiB) rings: constant wrapping and blocking, no
   run({"4 KiB rings", 4u << 10, 8, lynx::test::sized<std::uint64_t>(20'000, 5'000)});
 }
 
-TEST_CASE("many short-lived threads: rings of exited threads are drained and reused, nothing is lost") {
+TEST_CASE(
+    "many short-lived threads: rings of exited threads are drained and reused, nothing is lost") {
   lynx::test::TempDir dir("threads");
-  lynx::Engine engine(lynx::Options{.directory = dir.path(), .name = "t", .buffer_bytes = 64u << 10});
+  lynx::Engine engine(
+      lynx::Options{.directory = dir.path(), .name = "t", .buffer_bytes = 64u << 10});
   lynx::Logger& log = lynx::logger("threads.short");
   constexpr unsigned kWaves = 50, kPerWave = 4, kPerThread = 200;
   for (unsigned wave = 0; wave < kWaves; ++wave) {
@@ -126,7 +133,8 @@ TEST_CASE("many short-lived threads: rings of exited threads are drained and reu
     for (unsigned k = 0; k < kPerWave; ++k) {
       const unsigned t = wave * kPerWave + k;
       workers.emplace_back([&log, t] {
-        for (unsigned seq = 0; seq < kPerThread; ++seq) LYNX_INFO(log, "short {thread} {seq}", t, seq);
+        for (unsigned seq = 0; seq < kPerThread; ++seq)
+          LYNX_INFO(log, "short {thread} {seq}", t, seq);
       });
     }
     for (std::thread& w : workers) w.join();
@@ -145,9 +153,12 @@ TEST_CASE("many short-lived threads: rings of exited threads are drained and reu
   for (const auto& r : decoded.records) {
     const auto t = std::stoul(r.value("thread"));
     const auto seq = static_cast<std::int64_t>(std::stoul(r.value("seq")));
-    if (t >= last.size() || seq != last[t] + 1) ++bad;  // each thread: 0, 1, 2, ... exactly once
-    else last[t] = seq;
+    if (t >= last.size() || seq != last[t] + 1)
+      ++bad;  // each thread: 0, 1, 2, ... exactly once
+    else
+      last[t] = seq;
   }
   CHECK(bad == 0);
-  CHECK(std::count(last.begin(), last.end(), std::int64_t{kPerThread - 1}) == static_cast<long>(last.size()));
+  CHECK(std::count(last.begin(), last.end(), std::int64_t{kPerThread - 1}) ==
+        static_cast<long>(last.size()));
 }

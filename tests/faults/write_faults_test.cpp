@@ -9,10 +9,10 @@
 #include <atomic>
 #include <cstdint>
 #include <map>
-#include <set>
-#include <thread>
 #include <memory>
+#include <set>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -29,7 +29,8 @@ class FaultSeam {
  public:
   explicit FaultSeam(std::vector<Fault> script = {}) {
     lynx::detail::set_writer_factory_for_testing(
-        [this, script](const lynx::io::WriterConfig& config, lynx::Status* status, std::string* note) {
+        [this, script](const lynx::io::WriterConfig& config, lynx::Status* status,
+                       std::string* note) {
           auto inner = lynx::io::make_writer(config, status, note);
           if (inner == nullptr) return std::unique_ptr<lynx::io::Writer>();
           auto writer = std::make_unique<lynx::io::FaultInjectingWriter>(std::move(inner), script);
@@ -81,12 +82,13 @@ static void scripted_faults(lynx::Sync sync) {
                   {Fault::short_write, 9, 4097}});
   constexpr std::uint64_t kBatches = 12, kPerBatch = 2000;
   {
-    lynx::Engine engine(lynx::Options{.directory = dir.path(), .name = "w", .sync = sync,
-                                      .flush_every = std::chrono::hours(1)});
+    lynx::Engine engine(lynx::Options{
+        .directory = dir.path(), .name = "w", .sync = sync, .flush_every = std::chrono::hours(1)});
     lynx::Logger& log = lynx::logger("faults.script");
     std::uint64_t i = 0;
     for (std::uint64_t b = 0; b < kBatches; ++b) {
-      for (std::uint64_t k = 0; k < kPerBatch; ++k, ++i) LYNX_INFO(log, "record {i} {s}", i, kPayload);
+      for (std::uint64_t k = 0; k < kPerBatch; ++k, ++i)
+        LYNX_INFO(log, "record {i} {s}", i, kPayload);
       engine.flush();  // one or more writes per batch
     }
     const lynx::Stats stats = engine.stats();
@@ -104,14 +106,19 @@ TEST_CASE("short writes, EAGAIN, ENOSPC, EIO and torn writes: every record is wr
   scripted_faults(lynx::Sync::none);
 }
 
-TEST_CASE("the same faults with Sync::every_batch: each write and its retry carry their own fdatasync") {
+TEST_CASE(
+    "the same faults with Sync::every_batch: each write and its retry carry their own fdatasync") {
   scripted_faults(lynx::Sync::every_batch);
 }
 
-TEST_CASE("a full disk: flush() does not hang, records wait in memory and reach the files once there is room") {
+TEST_CASE(
+    "a full disk: flush() does not hang, records wait in memory and reach the files once there is "
+    "room") {
   lynx::test::TempDir dir("faults");
   FaultSeam seam;
-  lynx::Engine engine(lynx::Options{.directory = dir.path(), .name = "w", .rotate_bytes = 256 * 1024,
+  lynx::Engine engine(lynx::Options{.directory = dir.path(),
+                                    .name = "w",
+                                    .rotate_bytes = 256 * 1024,
                                     .compression = lynx::Compression::none,
                                     .flush_every = std::chrono::hours(1)});
   seam.writer().fail_all(Fault::enospc);
@@ -138,11 +145,15 @@ TEST_CASE("a full disk: flush() does not hang, records wait in memory and reach 
   CHECK(sequence_of(decoded) == iota(0, kRecords));
 }
 
-TEST_CASE("a full disk for longer than the buffers last: the rings fill, OnFull::drop counts, nothing else is lost") {
+TEST_CASE(
+    "a full disk for longer than the buffers last: the rings fill, OnFull::drop counts, nothing "
+    "else is lost") {
   lynx::test::TempDir dir("faults");
   FaultSeam seam;
-  lynx::Engine engine(lynx::Options{.directory = dir.path(), .name = "w",
-                                    .compression = lynx::Compression::none, .buffer_bytes = 64 * 1024,
+  lynx::Engine engine(lynx::Options{.directory = dir.path(),
+                                    .name = "w",
+                                    .compression = lynx::Compression::none,
+                                    .buffer_bytes = 64 * 1024,
                                     .on_full = lynx::OnFull::drop,
                                     .flush_every = std::chrono::hours(1)});
   seam.writer().fail_all(Fault::enospc);
@@ -168,19 +179,21 @@ TEST_CASE("a full disk for longer than the buffers last: the rings fill, OnFull:
   CHECK(ordered);
 }
 
-TEST_CASE("stopping while the disk stays full: no hang, and what reached the disk before is intact") {
+TEST_CASE(
+    "stopping while the disk stays full: no hang, and what reached the disk before is intact") {
   lynx::test::TempDir dir("faults");
   FaultSeam seam;
   constexpr std::uint64_t kBefore = 3000, kAfter = 2000;
   {
-    lynx::Engine engine(lynx::Options{.directory = dir.path(), .name = "w",
-                                      .flush_every = std::chrono::hours(1)});
+    lynx::Engine engine(
+        lynx::Options{.directory = dir.path(), .name = "w", .flush_every = std::chrono::hours(1)});
     lynx::Logger& log = lynx::logger("faults.stop");
     for (std::uint64_t i = 0; i < kBefore; ++i) LYNX_INFO(log, "record {i} {s}", i, kPayload);
     engine.flush();
     REQUIRE(engine.stats().records_written == kBefore);
     seam.writer().fail_all(Fault::eio);
-    for (std::uint64_t i = kBefore; i < kBefore + kAfter; ++i) LYNX_INFO(log, "record {i} {s}", i, kPayload);
+    for (std::uint64_t i = kBefore; i < kBefore + kAfter; ++i)
+      LYNX_INFO(log, "record {i} {s}", i, kPayload);
     engine.flush();
     CHECK(engine.stats().write_errors > 0);
   }  // the engine retries for a while, then gives the failed writes up
@@ -189,13 +202,17 @@ TEST_CASE("stopping while the disk stays full: no hang, and what reached the dis
   CHECK(sequence_of(decoded) == iota(0, kBefore));
 }
 
-TEST_CASE("a full disk under several shards: each failed write goes back to its own shard, even oversized ones and across rotation") {
+TEST_CASE(
+    "a full disk under several shards: each failed write goes back to its own shard, even "
+    "oversized ones and across rotation") {
   lynx::test::TempDir dir("faults");
   FaultSeam seam;
   constexpr unsigned kThreads = 3;
   constexpr std::uint64_t kPerThread = 1500;
   const std::string huge(1536 * 1024, 'h');  // a block bigger than a pooled 1 MiB I/O buffer
-  lynx::Engine engine(lynx::Options{.directory = dir.path(), .name = "w", .shards = kThreads,
+  lynx::Engine engine(lynx::Options{.directory = dir.path(),
+                                    .name = "w",
+                                    .shards = kThreads,
                                     .rotate_bytes = 128 * 1024,
                                     .compression = lynx::Compression::none,
                                     .buffer_bytes = 4u << 20,

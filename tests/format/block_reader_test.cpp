@@ -77,11 +77,11 @@ Bytes raw_block(format::BlockKind kind, const Bytes& payload, std::uint32_t coun
 Bytes site_entry(std::string_view format_text, std::uint64_t nargs,
                  std::string_view logger = "orders") {
   Bytes body;
-  append_varint(body, 1);                // id
-  body.push_back(std::byte{2});          // level
+  append_varint(body, 1);        // id
+  body.push_back(std::byte{2});  // level
   append_str(body, logger);
   append_str(body, "a.cpp");
-  append_varint(body, 1);                // line
+  append_varint(body, 1);  // line
   append_str(body, "main");
   append_str(body, format_text);
   append_varint(body, nargs);
@@ -307,19 +307,22 @@ TEST_CASE("hostile limits are damage, never allocations") {
   SUBCASE("a spec width or precision above kMaxSpecWidth") {
     for (const char* t : {"{a:>2000000000}", "{a:*^4097}", "{a:.5000f}", "{a:+#08.99999e}"}) {
       CAPTURE(t);
-      const auto p = problems_of(file_with({raw_block(format::BlockKind::metadata, site_entry(t, 1), 2),
-                                            raw_block(format::BlockKind::data, record, 1)}));
+      const auto p =
+          problems_of(file_with({raw_block(format::BlockKind::metadata, site_entry(t, 1), 2),
+                                 raw_block(format::BlockKind::data, record, 1)}));
       REQUIRE(p.size() == 2);
       CHECK(p[0].message.starts_with("malformed metadata block (call site 1: placeholder "));
       CHECK(p[0].message.find("is above the limit of 4096)") != std::string::npos);
       CHECK(p[1].message == "malformed data block (1 records lost)");
     }
     // At the limit: fine.
-    CHECK(problems_of(file_with({raw_block(format::BlockKind::metadata, site_entry("{a:>4096.4096}", 1), 2),
-                                 raw_block(format::BlockKind::data, record, 1)}))
+    CHECK(problems_of(
+              file_with({raw_block(format::BlockKind::metadata, site_entry("{a:>4096.4096}", 1), 2),
+                         raw_block(format::BlockKind::data, record, 1)}))
               .empty());
-    CHECK(problems_of(file_with({raw_block(format::BlockKind::metadata, site_entry("{a:é<4096}", 1), 2),
-                                 raw_block(format::BlockKind::data, record, 1)}))
+    CHECK(problems_of(
+              file_with({raw_block(format::BlockKind::metadata, site_entry("{a:é<4096}", 1), 2),
+                         raw_block(format::BlockKind::data, record, 1)}))
               .empty());
   }
   SUBCASE("a template or name longer than kMaxMetadataStringSize") {
@@ -335,7 +338,8 @@ TEST_CASE("hostile limits are damage, never allocations") {
     }
   }
   SUBCASE("more arguments than kMaxArgs") {
-    const auto p = problems_of(file_with({raw_block(format::BlockKind::metadata, site_entry("x", 65), 2)}));
+    const auto p =
+        problems_of(file_with({raw_block(format::BlockKind::metadata, site_entry("x", 65), 2)}));
     REQUIRE(p.size() == 1);
     CHECK(p[0].message == "malformed metadata block (call site 1 has 65 arguments; at most 64)");
   }
@@ -362,6 +366,7 @@ TEST_CASE("hostile limits are damage, never allocations") {
     CHECK(p[0].message == "block claims an impossible size; skipped to the next block");
     const auto tail = problems_of(file_with({meta, huge}));
     REQUIRE(tail.size() == 1);
-    CHECK(tail[0].message == "block claims an impossible size (56 bytes at the end could not be used)");
+    CHECK(tail[0].message ==
+          "block claims an impossible size (56 bytes at the end could not be used)");
   }
 }

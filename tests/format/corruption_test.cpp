@@ -32,7 +32,8 @@ void check_one_block_damaged(const SegmentedFile& sf, std::size_t seg, const Blo
   const Segment& s = sf.segments[seg];
   std::vector<int> want;
   for (std::size_t i = 0; i < sf.segments.size(); ++i) {
-    if (i != seg) want.insert(want.end(), sf.segments[i].values.begin(), sf.segments[i].values.end());
+    if (i != seg)
+      want.insert(want.end(), sf.segments[i].values.begin(), sf.segments[i].values.end());
   }
   CHECK(r.values == want);
   CHECK(r.summary.records == want.size());

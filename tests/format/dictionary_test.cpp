@@ -1,7 +1,7 @@
 // A zstd dictionary round trip through the real engine: a first run's files train a dictionary
-// with `lynx train`; a second run with Options::zstd_dictionary embeds it in every file and names it
-// in every zstd block; `lynx cat` decodes those files on their own, and, once the dictionary block
-// is cut out of them, only with `--dictionary`.
+// with `lynx train`; a second run with Options::zstd_dictionary embeds it in every file and names
+// it in every zstd block; `lynx cat` decodes those files on their own, and, once the dictionary
+// block is cut out of them, only with `--dictionary`.
 #define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
 #include <doctest/doctest.h>
 #include <lynx/lynx.hpp>
@@ -79,8 +79,8 @@ Blocks blocks_of(const std::string& bytes) {
 
 TEST_CASE("a dictionary trained from a first run compresses a second run's files") {
   TempDir dir;
-  const std::string first = dir.file("first"), second = dir.file("second"),
-                    bare = dir.file("bare"), dict = dir.file("svc.dict");
+  const std::string first = dir.file("first"), second = dir.file("second"), bare = dir.file("bare"),
+                    dict = dir.file("svc.dict");
 
   run_service({.directory = first, .name = "svc"}, 4000);
   const Run train = run_lynx({"train", "--size", "16384", "--output", dict, first});
@@ -113,7 +113,8 @@ TEST_CASE("a dictionary trained from a first run compresses a second run's files
     }
     // The same file without its dictionary block.
     std::string cut = bytes.substr(0, blocks.header_size) + bytes.substr(blocks.offsets[1]);
-    lynx::test::write_bytes(bare + "/" + fs::path(path).filename().string(), cut.data(), cut.size());
+    lynx::test::write_bytes(bare + "/" + fs::path(path).filename().string(), cut.data(),
+                            cut.size());
   }
 
   const Run embedded = run_lynx({"cat", "--format=json", second});

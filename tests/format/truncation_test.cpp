@@ -47,7 +47,8 @@ TEST_CASE("a file cut at every byte offset decodes its complete blocks and repor
       for (const BlockInfo& b : blocks) {
         if (b.end() <= cut) {
           ++want_blocks;
-          for (std::uint32_t i = 0; i < b.records; ++i) want_values.push_back(n + static_cast<int>(i));
+          for (std::uint32_t i = 0; i < b.records; ++i)
+            want_values.push_back(n + static_cast<int>(i));
         } else if (b.offset < cut) {
           cut_block = &b;
         }
@@ -81,8 +82,8 @@ TEST_CASE("a file cut at every byte offset decodes its complete blocks and repor
 TEST_CASE("a file that is only a header, or empty, is handled without blocks") {
   auto sf = make_segmented_file(false);
   const std::vector<std::byte>& full = sf.file.bytes();
-  const ReadResult header_only = read_bytes(
-      std::vector<std::byte>(full.begin(), full.begin() + static_cast<long>(sf.file.header_size())));
+  const ReadResult header_only = read_bytes(std::vector<std::byte>(
+      full.begin(), full.begin() + static_cast<long>(sf.file.header_size())));
   REQUIRE(header_only.opened);
   CHECK(header_only.summary.blocks == 0);
   CHECK(header_only.problems.empty());

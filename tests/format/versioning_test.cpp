@@ -56,15 +56,15 @@ Bytes file_header(std::uint16_t major, std::uint16_t minor, std::size_t extra) {
   const std::string_view program = "future";
   fixed<std::uint16_t>(b, major);
   fixed<std::uint16_t>(b, minor);
-  fixed<std::uint32_t>(b, static_cast<std::uint32_t>(format::kFileHeaderFixedSize + program.size() +
-                                                     extra + 4));
+  fixed<std::uint32_t>(
+      b, static_cast<std::uint32_t>(format::kFileHeaderFixedSize + program.size() + extra + 4));
   fixed<std::int64_t>(b, kBase);
-  fixed<std::uint32_t>(b, 77);          // pid
-  fixed<std::uint32_t>(b, 3);           // shard
-  fixed<std::uint64_t>(b, 12);          // sequence
-  fixed<std::uint64_t>(b, 1000);        // clock_anchor_ticks
-  fixed<std::int64_t>(b, kBase);        // clock_anchor_unix_ns
-  fixed<double>(b, 0.5);                // clock_ns_per_tick
+  fixed<std::uint32_t>(b, 77);    // pid
+  fixed<std::uint32_t>(b, 3);     // shard
+  fixed<std::uint64_t>(b, 12);    // sequence
+  fixed<std::uint64_t>(b, 1000);  // clock_anchor_ticks
+  fixed<std::int64_t>(b, kBase);  // clock_anchor_unix_ns
+  fixed<double>(b, 0.5);          // clock_ns_per_tick
   fixed<std::uint16_t>(b, static_cast<std::uint16_t>(program.size()));
   for (const char c : program) b.push_back(static_cast<std::byte>(c));
   append(b, filler(extra));
@@ -106,14 +106,14 @@ Bytes metadata_payload(std::size_t extra, bool unknown) {
   Bytes payload;
   if (unknown) entry(payload, 0x7F, filler(5));
   Bytes site;
-  varint(site, 1);                                               // id
-  u8(site, static_cast<std::uint8_t>(lynx::Level::warn));        // level
-  str(site, "orders");                                           // logger
-  str(site, "src/shop.cpp");                                     // file
-  varint(site, 42);                                              // line
-  str(site, "main");                                             // function
-  str(site, "n={n} name={s}");                                   // format
-  varint(site, 2);                                               // arg_count
+  varint(site, 1);                                         // id
+  u8(site, static_cast<std::uint8_t>(lynx::Level::warn));  // level
+  str(site, "orders");                                     // logger
+  str(site, "src/shop.cpp");                               // file
+  varint(site, 42);                                        // line
+  str(site, "main");                                       // function
+  str(site, "n={n} name={s}");                             // format
+  varint(site, 2);                                         // arg_count
   u8(site, static_cast<std::uint8_t>(lynx::detail::ArgType::i32));
   u8(site, static_cast<std::uint8_t>(lynx::detail::ArgType::string));
   append(site, filler(extra));
@@ -135,11 +135,11 @@ constexpr int kRecords = 3;
 Bytes data_payload() {
   Bytes payload;
   for (int i = 0; i < kRecords; ++i) {
-    varint(payload, 1);                              // call_site_id
-    varint(payload, 1);                              // thread_id
+    varint(payload, 1);                                // call_site_id
+    varint(payload, 1);                                // thread_id
     varint(payload, format::zigzag(i == 0 ? 0 : 10));  // ts_delta
-    varint(payload, format::zigzag(i - 1));          // n: i32
-    str(payload, "bob");                             // s: string
+    varint(payload, format::zigzag(i - 1));            // n: i32
+    str(payload, "bob");                               // s: string
   }
   return payload;
 }
@@ -253,8 +253,7 @@ TEST_CASE("a newer major version is refused with a clear message, whatever follo
   const std::uint16_t next = format::kVersionMajor + 1;
   const std::string want = "future.lynx: written by a newer lynx (format " + std::to_string(next) +
                            ".3); this reader understands format " +
-                           std::to_string(format::kVersionMajor) +
-                           ".x: upgrade lynx to read it";
+                           std::to_string(format::kVersionMajor) + ".x: upgrade lynx to read it";
   // A well-formed header of the next major version, and one whose layout after the version fields
   // means nothing to this reader (impossible size, no checksum): both refused the same way.
   Bytes strange(format::kFileMagic.size());

@@ -48,7 +48,8 @@ Trace read_all(std::vector<std::byte> bytes) {
   std::uint64_t records = 0, payload_bytes = 0;
   reader.set_payload_hook([&](format::BlockKind, const std::byte* p, std::size_t n) {
     check(n <= format::kMaxBlockRawSize);
-    if (n != 0) payload_bytes += static_cast<std::uint64_t>(p[0]) + static_cast<std::uint64_t>(p[n - 1]);
+    if (n != 0)
+      payload_bytes += static_cast<std::uint64_t>(p[0]) + static_cast<std::uint64_t>(p[n - 1]);
   });
   const format::ReadSummary sum = reader.read(
       [&](const format::Record& r) {
@@ -79,7 +80,9 @@ Trace read_growing(const std::vector<std::byte>& bytes) {
     for (;;) {
       switch (reader.next()) {
         case format::BlockReader::Next::record: t.ts.push_back(reader.record().ts_ns); continue;
-        case format::BlockReader::Next::problem: note_problem(t, reader.problem(), bytes.size()); continue;
+        case format::BlockReader::Next::problem:
+          note_problem(t, reader.problem(), bytes.size());
+          continue;
         case format::BlockReader::Next::error: check(false); return;
         case format::BlockReader::Next::not_yet: check(reader.summary().bytes == fed); return;
         case format::BlockReader::Next::end: return;
@@ -88,7 +91,8 @@ Trace read_growing(const std::vector<std::byte>& bytes) {
   };
   while (fed < bytes.size()) {
     // Piece sizes from the input itself: 1 to 4096 bytes.
-    const std::size_t piece = 1 + (static_cast<std::size_t>(bytes[step % bytes.size()]) * 16 + step) % 4096;
+    const std::size_t piece =
+        1 + (static_cast<std::size_t>(bytes[step % bytes.size()]) * 16 + step) % 4096;
     ++step;
     const std::size_t n = std::min(piece, bytes.size() - fed);
     feed->append(bytes.data() + fed, n);

@@ -29,7 +29,8 @@ MutexFn real_mutex_lock, real_mutex_trylock;
 RwFn real_rdlock, real_wrlock;
 SpinFn real_spin_lock;
 
-// Resolved before main so that dlsym (which may lock and allocate) never runs inside a counted call.
+// Resolved before main so that dlsym (which may lock and allocate) never runs inside a counted
+// call.
 [[maybe_unused]] const bool resolved = [] {
   real_mutex_lock = next_symbol<MutexFn>("pthread_mutex_lock");
   real_mutex_trylock = next_symbol<MutexFn>("pthread_mutex_trylock");

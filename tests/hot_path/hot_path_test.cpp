@@ -4,8 +4,8 @@
 // zero cannot come from a counter that counts nothing.
 #define DOCTEST_CONFIG_IMPLEMENT
 #include <doctest/doctest.h>
-#include <lynx/lynx.hpp>
 #include <unistd.h>
+#include <lynx/lynx.hpp>
 
 #include <cstdio>
 #include <cstdlib>
@@ -25,13 +25,15 @@ enum Plain { kPlainA = 7 };
 
 // Every supported argument type, several shapes of call. The same statements run for warm-up and
 // for the measured iterations, so their call sites are the same.
-void log_everything(lynx::Logger& log, int i, const std::string& s, std::string_view sv, const char* cs) {
+void log_everything(lynx::Logger& log, int i, const std::string& s, std::string_view sv,
+                    const char* cs) {
   static int local = 0;
   LYNX_INFO(log, "no arguments");
-  LYNX_INFO(log, "ints {a} {b} {c} {d}", static_cast<std::int8_t>(i), static_cast<std::int16_t>(i), i,
-            static_cast<long long>(i) * 1000);
-  LYNX_INFO(log, "uints {a} {b} {c} {d}", static_cast<std::uint8_t>(i), static_cast<unsigned short>(i),
-            static_cast<unsigned>(i), static_cast<std::uint64_t>(i));
+  LYNX_INFO(log, "ints {a} {b} {c} {d}", static_cast<std::int8_t>(i), static_cast<std::int16_t>(i),
+            i, static_cast<long long>(i) * 1000);
+  LYNX_INFO(log, "uints {a} {b} {c} {d}", static_cast<std::uint8_t>(i),
+            static_cast<unsigned short>(i), static_cast<unsigned>(i),
+            static_cast<std::uint64_t>(i));
   LYNX_WARN(log, "misc {flag} {ch} {f:.2f} {d}", i % 2 == 0, 'x', 1.5f * i, 2.25 * i);
   LYNX_ERROR(log, "enums {side} {plain}", i % 2 ? Side::buy : Side::sell, kPlainA);
   LYNX_INFO(log, "strings {s} {sv} {cs} {lit}", s, sv, cs, "literal");
@@ -50,7 +52,8 @@ Result measure(lynx::Logger& log) {
   const std::string s(40, 's');
   const std::string_view sv = "a string view";
   const char* cs = "a C string";
-  log_everything(log, 0, s, sv, cs);  // the thread's first calls: registration may allocate and lock
+  log_everything(log, 0, s, sv,
+                 cs);  // the thread's first calls: registration may allocate and lock
 
   r.seccomp = lynx::test::install_on_this_thread();
   // Controls: each counter sees what it should.
@@ -77,7 +80,8 @@ Result measure(lynx::Logger& log) {
 }  // namespace
 
 TEST_CASE("a log call allocates nothing, takes no lock and makes no syscall") {
-  const auto dir = std::filesystem::temp_directory_path() / ("lynx_hot_path_" + std::to_string(getpid()));
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("lynx_hot_path_" + std::to_string(getpid()));
   std::filesystem::remove_all(dir);
   REQUIRE(lynx::test::install_syscall_handler());
   Result r;

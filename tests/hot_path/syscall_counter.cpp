@@ -11,7 +11,8 @@
 
 #include <cstddef>
 
-extern "C" long lynx_test_raw_syscall(long nr, long a1, long a2, long a3, long a4, long a5, long a6);
+extern "C" long lynx_test_raw_syscall(long nr, long a1, long a2, long a3, long a4, long a5,
+                                      long a6);
 extern "C" char lynx_test_raw_syscall_ret[];
 
 // The stub: the only place whose syscalls the filter lets through. The kernel reports the address

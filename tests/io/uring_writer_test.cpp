@@ -187,7 +187,8 @@ TEST_CASE("uring: a synced write links an fdatasync; its failure fails the write
   check_synced_writes(*w, pool, dir.file("a.log"));
 }
 
-TEST_CASE("uring: a short synced write: the linked sync is cancelled, the rest goes with a new one") {
+TEST_CASE(
+    "uring: a short synced write: the linked sync is cancelled, the rest goes with a new one") {
   check_short_write_after_lift(true);
 }
 

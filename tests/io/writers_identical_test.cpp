@@ -62,8 +62,8 @@ std::vector<Write> make_script() {
     std::uint64_t offset = 0;
     const std::size_t writes = lynx::test::sized<std::size_t>(60 + 25 * f, 24 + 8 * f);
     for (std::size_t i = 0; i < writes; ++i) {
-      const std::size_t size = i < std::size(kSizes) ? kSizes[(i + f) % std::size(kSizes)]
-                                                     : 1 + rng() % kBufferBytes;
+      const std::size_t size =
+          i < std::size(kSizes) ? kSizes[(i + f) % std::size(kSizes)] : 1 + rng() % kBufferBytes;
       script.push_back({f, offset, size, seed++});
       offset += size;
     }

@@ -77,13 +77,13 @@ TEST_CASE("bool, char, floats, strings and pointers") {
   const char* null_string = nullptr;
   std::string owned = "owned";
   int x = 0;
-  check_round_trip({Value::boolean(true), Value::boolean(false), Value::character('A'),
-                    Value::float32(0.25f), Value::float64(-0.5), Value::float64(2.5),
-                    Value::string("lit"), Value::string(""), Value::string("owned"),
-                    Value::string("view"),
-                    Value::pointer(reinterpret_cast<std::uintptr_t>(&x)), Value::pointer(0)},
-                   true, false, 'A', 0.25f, -0.5, 2.5L, "lit", null_string, owned,
-                   std::string_view("view"), &x, nullptr);
+  check_round_trip(
+      {Value::boolean(true), Value::boolean(false), Value::character('A'), Value::float32(0.25f),
+       Value::float64(-0.5), Value::float64(2.5), Value::string("lit"), Value::string(""),
+       Value::string("owned"), Value::string("view"),
+       Value::pointer(reinterpret_cast<std::uintptr_t>(&x)), Value::pointer(0)},
+      true, false, 'A', 0.25f, -0.5, 2.5L, "lit", null_string, owned, std::string_view("view"), &x,
+      nullptr);
   // NaN compares unequal to itself: check it apart.
   const std::vector<ArgType> types = types_of<double>();
   const auto ring = ring_of(std::nan(""));

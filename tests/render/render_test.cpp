@@ -1,5 +1,5 @@
-// Unit tests of the render library: timestamps, JSON escaping and values, message formatting with its
-// fallback, and whole text and JSON lines.
+// Unit tests of the render library: timestamps, JSON escaping and values, message formatting with
+// its fallback, and whole text and JSON lines.
 #define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
 #include <doctest/doctest.h>
 
@@ -92,19 +92,21 @@ TEST_CASE("JSON strings escape quotes, backslashes and control characters") {
 TEST_CASE("JSON strings keep valid UTF-8 and replace invalid bytes") {
   const std::string valid = "caf\xc3\xa9 \xe2\x82\xac \xf0\x9d\x84\x9e";  // 2-, 3- and 4-byte forms
   CHECK(json_string(valid) == "\"" + valid + "\"");
-  CHECK(json_string("a\xff" "b") == R"("a\ufffdb")");
-  CHECK(json_string("\xc0\x80") == R"("\ufffd\ufffd")");            // overlong NUL
-  CHECK(json_string("\xed\xa0\x80") == R"("\ufffd\ufffd\ufffd")");  // surrogate
+  CHECK(json_string("a\xff"
+                    "b") == R"("a\ufffdb")");
+  CHECK(json_string("\xc0\x80") == R"("\ufffd\ufffd")");                      // overlong NUL
+  CHECK(json_string("\xed\xa0\x80") == R"("\ufffd\ufffd\ufffd")");            // surrogate
   CHECK(json_string("\xf4\x90\x80\x80") == R"("\ufffd\ufffd\ufffd\ufffd")");  // above U+10FFFF
-  CHECK(json_string("\xe2\x82") == R"("\ufffd\ufffd")");            // cut-off sequence
-  CHECK(json_string("\xc3\xa9\x80") == "\"\xc3\xa9\\ufffd\"");      // stray continuation byte
+  CHECK(json_string("\xe2\x82") == R"("\ufffd\ufffd")");                      // cut-off sequence
+  CHECK(json_string("\xc3\xa9\x80") == "\"\xc3\xa9\\ufffd\"");  // stray continuation byte
 }
 
 TEST_CASE("JSON values of every argument type") {
   CHECK(json_value(Value::int64(-5)) == "-5");
   CHECK(json_value(Value::int64(-300)) == "-300");
   CHECK(json_value(Value::int64(-70000)) == "-70000");
-  CHECK(json_value(Value::int64(std::numeric_limits<std::int64_t>::min())) == "-9223372036854775808");
+  CHECK(json_value(Value::int64(std::numeric_limits<std::int64_t>::min())) ==
+        "-9223372036854775808");
   CHECK(json_value(Value::uint64(255)) == "255");
   CHECK(json_value(Value::uint64(65535)) == "65535");
   CHECK(json_value(Value::uint64(4294967295u)) == "4294967295");
@@ -139,14 +141,12 @@ TEST_CASE("messages are formatted with fmt from the template") {
   const auto all = make_site("{} {} {} {} {} {} {:>4} {:x}",
                              {ArgType::i8, ArgType::u64, ArgType::boolean, ArgType::character,
                               ArgType::f32, ArgType::pointer, ArgType::string, ArgType::u32});
-  CHECK(message(all, {Value::int64(-1), Value::uint64(18446744073709551615ull),
-                      Value::boolean(1), Value::character('c'),
-                      Value::float32(0.1f), Value::pointer(0xbeef),
+  CHECK(message(all, {Value::int64(-1), Value::uint64(18446744073709551615ull), Value::boolean(1),
+                      Value::character('c'), Value::float32(0.1f), Value::pointer(0xbeef),
                       Value::string("ab"), Value::uint64(255)}) ==
         "-1 18446744073709551615 true c 0.1 0xbeef   ab ff");
 
-  CHECK(message(make_site("{{literal}} {n}", {ArgType::i32}), {Value::int64(3)}) ==
-        "{literal} 3");
+  CHECK(message(make_site("{{literal}} {n}", {ArgType::i32}), {Value::int64(3)}) == "{literal} 3");
   CHECK(message(make_site("no placeholders", {}), {}) == "no placeholders");
 }
 
@@ -174,10 +174,11 @@ TEST_CASE("positional placeholders are named arg0, arg1, ...") {
   std::vector<Value> args = {Value::int64(1), Value::string("two")};
   const lynx::record::Site sv = site.view();
   r.json(out, RecordView{0, &sv, {0, 7, {}}, args});
-  CHECK(str(out) ==
-        R"({"ts":"1970-01-01T00:00:00.000000000Z","level":"info","logger":"orders","thread":7,)"
-        R"("file":"src/shop/main.cpp","line":6,"msg":"1 then two","fields":{"arg0":1,"arg1":"two"}})"
-        "\n");
+  CHECK(
+      str(out) ==
+      R"({"ts":"1970-01-01T00:00:00.000000000Z","level":"info","logger":"orders","thread":7,)"
+      R"("file":"src/shop/main.cpp","line":6,"msg":"1 then two","fields":{"arg0":1,"arg1":"two"}})"
+      "\n");
 
   // More arguments than placeholders (a damaged or foreign file): the extra ones are still named.
   fmt::memory_buffer tmp;
@@ -195,7 +196,8 @@ TEST_CASE("text and JSON lines") {
   fmt::memory_buffer text;
   r.line(text, OutputFormat::text, view);
   CHECK(str(text) ==
-        "2026-11-27T21:17:26.123456789Z INFO  orders [4242] main.cpp:6 order 17 placed for 12.50 by bob\n");
+        "2026-11-27T21:17:26.123456789Z INFO  orders [4242] main.cpp:6 order 17 placed for 12.50 "
+        "by bob\n");
 
   fmt::memory_buffer json;
   r.line(json, OutputFormat::json, view);
@@ -213,11 +215,12 @@ TEST_CASE("text and JSON lines") {
   const lynx::record::Site warn_view = warn.view(), crit_view = crit.view();
   r.text(lines, RecordView{0, &warn_view, {0, 1, {}}, {}});
   r.json(lines, RecordView{0, &crit_view, {0, 1, {}}, sargs});
-  CHECK(str(lines) ==
-        "1970-01-01T00:00:00.000000000Z WARN  orders [1] main.cpp:6 w\n"
-        R"({"ts":"1970-01-01T00:00:00.000000000Z","level":"critical","logger":"orders","thread":1,)"
-        R"("file":"src/shop/main.cpp","line":6,"msg":"quote \" here line\nbreak","fields":{"s":"line\nbreak"}})"
-        "\n");
+  CHECK(
+      str(lines) ==
+      "1970-01-01T00:00:00.000000000Z WARN  orders [1] main.cpp:6 w\n"
+      R"({"ts":"1970-01-01T00:00:00.000000000Z","level":"critical","logger":"orders","thread":1,)"
+      R"("file":"src/shop/main.cpp","line":6,"msg":"quote \" here line\nbreak","fields":{"s":"line\nbreak"}})"
+      "\n");
 }
 
 TEST_CASE("text output escapes what could forge a line or drive a terminal (CWE-117)") {
@@ -255,8 +258,13 @@ TEST_CASE("a record straight from a producer's ring renders like one read from a
   using lynx::detail::ArgList;
   using lynx::detail::CallSite;
   using Args = ArgList<std::int64_t, double, std::string>;
-  static constexpr CallSite kSite{"order {id} placed for {amount:.2f} by {user}", "src/shop/main.cpp",
-                                  "main", 6, Level::info, 3, Args::types.data()};
+  static constexpr CallSite kSite{"order {id} placed for {amount:.2f} by {user}",
+                                  "src/shop/main.cpp",
+                                  "main",
+                                  6,
+                                  Level::info,
+                                  3,
+                                  Args::types.data()};
   const std::string user = "bob";
   std::vector<std::byte> ring(8 + 8 + 4 + user.size());
   std::byte* p = ring.data();
@@ -274,5 +282,6 @@ TEST_CASE("a record straight from a producer's ring renders like one read from a
   fmt::memory_buffer text;
   r.text(text, RecordView{kExampleTs, &site, {1, 4242, "worker"}, values});
   CHECK(str(text) ==
-        "2026-11-27T21:17:26.123456789Z INFO  orders [4242] main.cpp:6 order 17 placed for 12.50 by bob\n");
+        "2026-11-27T21:17:26.123456789Z INFO  orders [4242] main.cpp:6 order 17 placed for 12.50 "
+        "by bob\n");
 }

@@ -2,8 +2,8 @@
 // Engine. Time is moved with the injectable file clock (engine/file_clock.hpp): nothing sleeps.
 #define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
 #include <doctest/doctest.h>
-#include <lynx/lynx.hpp>
 #include <unistd.h>
+#include <lynx/lynx.hpp>
 
 #include <atomic>
 #include <chrono>
@@ -37,8 +37,11 @@ std::vector<std::int64_t> values_in(const std::string& path) {
   REQUIRE(reader.open().ok());
   std::vector<std::int64_t> out;
   std::uint64_t problems = 0;
-  reader.read([&](const lynx::format::Record& r) { if (r.site->logger == "ret") out.push_back(r.args[0].i); },
-              [&](const lynx::format::Problem&) { ++problems; });
+  reader.read(
+      [&](const lynx::format::Record& r) {
+        if (r.site->logger == "ret") out.push_back(r.args[0].i);
+      },
+      [&](const lynx::format::Problem&) { ++problems; });
   CHECK(problems == 0);
   return out;
 }
@@ -50,7 +53,8 @@ struct ClockGuard {
 
 }  // namespace
 
-TEST_CASE("rotate_every starts a new file at each wall-clock boundary, and every file decodes alone") {
+TEST_CASE(
+    "rotate_every starts a new file at each wall-clock boundary, and every file decodes alone") {
   ClockGuard clock;
   TempDir dir("time");
   g_now = 1000 * kHour + 10 * 60'000'000'000;  // 10 minutes past an hour
@@ -90,8 +94,11 @@ TEST_CASE("keep_files keeps the newest files, counting files of an earlier run")
   lynx::Logger& log = lynx::logger("ret");
   const std::string filler(2000, 'x');
   for (int run = 0; run < 2; ++run) {
-    lynx::Engine engine({.directory = dir.path(), .name = "r", .rotate_bytes = 16 * 1024,
-                         .keep_files = 3, .compression = lynx::Compression::none});
+    lynx::Engine engine({.directory = dir.path(),
+                         .name = "r",
+                         .rotate_bytes = 16 * 1024,
+                         .keep_files = 3,
+                         .compression = lynx::Compression::none});
     for (int i = 0; i < 100; ++i) LYNX_INFO(log, "{i} {filler}", i, filler);
   }
   const auto files = files_of(dir.path());
@@ -108,8 +115,11 @@ TEST_CASE("keep_bytes bounds the shard's total size; keep_for deletes old files"
   lynx::Logger& log = lynx::logger("ret");
   const std::string filler(2000, 'y');
   {
-    lynx::Engine engine({.directory = dir.path(), .name = "r", .rotate_bytes = 16 * 1024,
-                         .keep_bytes = 64 * 1024, .compression = lynx::Compression::none});
+    lynx::Engine engine({.directory = dir.path(),
+                         .name = "r",
+                         .rotate_bytes = 16 * 1024,
+                         .keep_bytes = 64 * 1024,
+                         .compression = lynx::Compression::none});
     for (int i = 0; i < 200; ++i) LYNX_INFO(log, "{i} {filler}", i, filler);
   }
   std::uint64_t total = 0;
@@ -117,10 +127,13 @@ TEST_CASE("keep_bytes bounds the shard's total size; keep_for deletes old files"
   CHECK(total <= 64 * 1024);
   CHECK(files_of(dir.path()).size() >= 3);
 
-  // Age: make every existing file look two days old; a new engine with keep_for = 1 day removes them.
+  // Age: make every existing file look two days old; a new engine with keep_for = 1 day removes
+  // them.
   ClockGuard clock;
   g_now = std::chrono::duration_cast<std::chrono::nanoseconds>(
-              std::chrono::system_clock::now().time_since_epoch()).count() + 2 * 24 * kHour;
+              std::chrono::system_clock::now().time_since_epoch())
+              .count() +
+          2 * 24 * kHour;
   const auto old_files = files_of(dir.path());
   {
     lynx::Engine engine({.directory = dir.path(), .name = "r", .keep_for = 24h});
@@ -137,7 +150,8 @@ TEST_CASE("every sync policy writes the same records") {
     TempDir dir("sync");
     lynx::Logger& log = lynx::logger("ret");
     {
-      lynx::Engine engine({.directory = dir.path(), .name = "r", .rotate_bytes = 8 * 1024, .sync = sync});
+      lynx::Engine engine(
+          {.directory = dir.path(), .name = "r", .rotate_bytes = 8 * 1024, .sync = sync});
       for (int i = 0; i < 500; ++i) {
         LYNX_INFO(log, "{i}", i);
         if (i % 100 == 0) engine.flush();

@@ -28,9 +28,11 @@ const Fault* FaultInjectingWriter::fault_for(std::uint64_t write) const {
 
 void FaultInjectingWriter::submit(int fd, std::uint64_t offset, Buffer* buffer, bool sync) {
   const Fault* fault = fault_for(writes_++);
-  if (const int failing = failing_.load(std::memory_order_relaxed); failing >= 0 && buffer->size > 0) {
+  if (const int failing = failing_.load(std::memory_order_relaxed);
+      failing >= 0 && buffer->size > 0) {
     ++injected_;
-    ready_.push(buffer, write_error(failing == Fault::enospc ? ENOSPC : EIO, fd, offset, 0, buffer->size));
+    ready_.push(buffer,
+                write_error(failing == Fault::enospc ? ENOSPC : EIO, fd, offset, 0, buffer->size));
     return;
   }
   if (fault == nullptr || buffer->size == 0) {

@@ -58,19 +58,20 @@ TEST_CASE("JSON output of every argument type, raw and zstd blocks") {
     const Run run = run_lynx({"cat", "--format", "json", path});
     CHECK(run.err == "");
     CHECK(run.exit_code == 0);
-    CHECK(run.out ==
-          R"({"ts":"2026-11-27T21:17:26.123456789Z","level":"warn","logger":"types","thread":4242,)"
-          R"("file":"/src/shop/types.cpp","line":42,"msg":"i8=-5 i16=-300 i32=-70000 )"
-          R"(i64=-9223372036854775808 u8=255 u16=65535 u32=4294967295 u64=18446744073709551615 )"
-          R"(bool=true char=\" f32=0.5 f64=-12.25 str=q\"b\\\n\u0001\ufffd! ptr=0x7ffd1234abcd",)"
-          R"("fields":{"a":-5,"b":-300,"c":-70000,"d":-9223372036854775808,"e":255,"f":65535,)"
-          R"("g":4294967295,"h":18446744073709551615,"i":true,"j":"\"","k":0.5,"l":-12.25,)"
-          R"("m":"q\"b\\\n\u0001\ufffd!","n":"0x7ffd1234abcd"}})"
-          "\n"
-          R"({"ts":"2026-11-27T21:17:26.123456790Z","level":"debug","logger":"orders","thread":4242,)"
-          R"("file":"src/shop/main.cpp","line":6,"msg":"x=nan y=inf z=-inf neg=-0.1",)"
-          R"("fields":{"x":"NaN","y":"Infinity","z":"-Infinity","w":-0.1}})"
-          "\n");
+    CHECK(
+        run.out ==
+        R"({"ts":"2026-11-27T21:17:26.123456789Z","level":"warn","logger":"types","thread":4242,)"
+        R"("file":"/src/shop/types.cpp","line":42,"msg":"i8=-5 i16=-300 i32=-70000 )"
+        R"(i64=-9223372036854775808 u8=255 u16=65535 u32=4294967295 u64=18446744073709551615 )"
+        R"(bool=true char=\" f32=0.5 f64=-12.25 str=q\"b\\\n\u0001\ufffd! ptr=0x7ffd1234abcd",)"
+        R"("fields":{"a":-5,"b":-300,"c":-70000,"d":-9223372036854775808,"e":255,"f":65535,)"
+        R"("g":4294967295,"h":18446744073709551615,"i":true,"j":"\"","k":0.5,"l":-12.25,)"
+        R"("m":"q\"b\\\n\u0001\ufffd!","n":"0x7ffd1234abcd"}})"
+        "\n"
+        R"({"ts":"2026-11-27T21:17:26.123456790Z","level":"debug","logger":"orders","thread":4242,)"
+        R"("file":"src/shop/main.cpp","line":6,"msg":"x=nan y=inf z=-inf neg=-0.1",)"
+        R"("fields":{"x":"NaN","y":"Infinity","z":"-Infinity","w":-0.1}})"
+        "\n");
   }
 }
 
@@ -89,7 +90,8 @@ TEST_CASE("text output and positional placeholders") {
   CHECK(text.exit_code == 0);
   CHECK(text.err == "");
   CHECK(text.out ==
-        "2026-11-27T21:17:26.123456789Z INFO  orders [4242] main.cpp:6 order 17 placed for 12.50 by bob\n"
+        "2026-11-27T21:17:26.123456789Z INFO  orders [4242] main.cpp:6 order 17 placed for 12.50 "
+        "by bob\n"
         "2026-11-27T21:17:27.123456789Z ERROR jobs [4242] jobs.cpp:99 3 of 4\n");
 
   const Run json = run_lynx({"cat", "--format=json", path});
@@ -113,8 +115,9 @@ TEST_CASE("a format error is rendered with default formats and still exits 0") {
   const Run run = run_lynx({"cat", f.write(dir.file("a.lynx"))});
   CHECK(run.exit_code == 0);
   CHECK(run.err == "");
-  CHECK(run.out == "2026-11-27T21:17:26.123456789Z INFO  orders [9] main.cpp:6 user bob has 4 items "
-                   "[format error: invalid type specifier]\n");
+  CHECK(run.out ==
+        "2026-11-27T21:17:26.123456789Z INFO  orders [9] main.cpp:6 user bob has 4 items "
+        "[format error: invalid type specifier]\n");
 }
 
 TEST_CASE("files of two shards and a rotation merge in time order, each thread in its own order") {
@@ -127,8 +130,8 @@ TEST_CASE("files of two shards and a rotation merge in time order, each thread i
   const std::string b0 = steps_file(1, 0, 22, {{200, 101}, {260, 102}, {300, 103}, {350, 104}})
                              .write(dir.file("app.1.0.lynx"));
 
-  const std::vector<std::string> want = {"step 1",   "step 101", "step 102", "step 2", "step 3",
-                                         "step 103", "step 104", "step 4"};
+  const std::vector<std::string> want = {"step 1", "step 101", "step 102", "step 2",
+                                         "step 3", "step 103", "step 104", "step 4"};
   // The argument order does not matter: files are laid out by (shard, sequence).
   const Run run = run_lynx({"cat", "--format", "json", b0, a1, a0});
   CHECK(run.exit_code == 0);
@@ -174,9 +177,10 @@ TEST_CASE("a call site redefined later in a file renders with the definition of 
   f.record(1, 1, 300, 3);
   const Run run = run_lynx({"cat", f.write(dir.file("redefined.lynx"))});
   CHECK(run.exit_code == 0);
-  CHECK(run.out == "1970-01-01T00:00:00.000000100Z INFO  orders [5] main.cpp:6 first 1\n"
-                   "1970-01-01T00:00:00.000000200Z WARN  other [5] b.cpp:2 second two\n"
-                   "1970-01-01T00:00:00.000000300Z INFO  orders [5] main.cpp:6 third 3\n");
+  CHECK(run.out ==
+        "1970-01-01T00:00:00.000000100Z INFO  orders [5] main.cpp:6 first 1\n"
+        "1970-01-01T00:00:00.000000200Z WARN  other [5] b.cpp:2 second two\n"
+        "1970-01-01T00:00:00.000000300Z INFO  orders [5] main.cpp:6 third 3\n");
 }
 
 TEST_CASE("a directory argument reads its *.lynx files only") {
@@ -242,8 +246,8 @@ TEST_CASE("a cut-off file: exit 1, its complete blocks printed, its unusable tai
     const std::string path = f.write(dir.file("cut.lynx"));
     const Run run = run_lynx({"cat", path});
     CHECK(run.exit_code == 1);
-    CHECK(run.err == "lynx: " + path + ": offset " + std::to_string(cut_block) + ": " + t.message +
-                         "\n");
+    CHECK(run.err ==
+          "lynx: " + path + ": offset " + std::to_string(cut_block) + ": " + t.message + "\n");
     CHECK(lines(run.out).size() == 1);
     CHECK(run.out.ends_with(" step 1\n"));
   }
@@ -260,9 +264,12 @@ TEST_CASE("files that are not lynx files, or too new, are data errors") {
 
   const Run run = run_lynx({"cat", text, good, future});
   CHECK(run.exit_code == 1);
-  CHECK(run.err == "lynx: " + text + ": not a lynx log file (bad magic)\n"
-                   "lynx: " + future + ": written by a newer lynx (format 2.0); this reader "
-                   "understands format 1.x: upgrade lynx to read it\n");
+  CHECK(run.err == "lynx: " + text +
+                       ": not a lynx log file (bad magic)\n"
+                       "lynx: " +
+                       future +
+                       ": written by a newer lynx (format 2.0); this reader "
+                       "understands format 1.x: upgrade lynx to read it\n");
   CHECK(run.out.ends_with(" step 1\n"));
   CHECK(lines(run.out).size() == 1);
 }
@@ -389,7 +396,8 @@ TEST_CASE("a call site asking for a huge width is damage: exit 1, nothing alloca
   CHECK(run.err == "lynx: " + path + ": offset " + std::to_string(metadata) +
                        ": malformed metadata block (call site 1: placeholder width 2000000000 is "
                        "above the limit of 4096)\n"
-                       "lynx: " + path + ": offset " + std::to_string(f.block_offsets().at(0)) +
+                       "lynx: " +
+                       path + ": offset " + std::to_string(f.block_offsets().at(0)) +
                        ": malformed data block (1 records lost)\n");
   CHECK(run.out == "");
 }

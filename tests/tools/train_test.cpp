@@ -112,8 +112,8 @@ TEST_CASE("train: too little material, bad options and unreadable paths exit 2 a
   CHECK_FALSE(fs::exists(out));
 
   const std::string plenty = service_file(12).write(dir.file("plenty.lynx"));
-  CHECK(run_lynx({"train", plenty}).exit_code == 2);                        // no --output
-  CHECK(run_lynx({"train", "-o", out}).exit_code == 2);                     // no PATH
+  CHECK(run_lynx({"train", plenty}).exit_code == 2);     // no --output
+  CHECK(run_lynx({"train", "-o", out}).exit_code == 2);  // no PATH
   CHECK(run_lynx({"train", "--size", "10", "-o", out, plenty}).exit_code == 2);
   CHECK(run_lynx({"train", "--size", "lots", "-o", out, plenty}).exit_code == 2);
   const Run missing = run_lynx({"train", "-o", out, plenty, dir.file("missing.lynx")});
@@ -175,7 +175,8 @@ TEST_CASE("--dictionary decodes files written with a dictionary they do not carr
   CHECK(with.err == "");
   CHECK(with.out == reference.out);
   // Given both ways, the file's own dictionary is used.
-  CHECK(run_lynx({"cat", "--format=json", "--dictionary", dict_path, embedded}).out == reference.out);
+  CHECK(run_lynx({"cat", "--format=json", "--dictionary", dict_path, embedded}).out ==
+        reference.out);
 
   CHECK(run_lynx({"verify", "--quiet", bare}).exit_code == 1);
   const Run verified = run_lynx({"verify", "--quiet", "--dictionary", dict_path, bare});
@@ -238,7 +239,8 @@ TEST_CASE("a bad --dictionary file is a usage error: exit 2, nothing decoded") {
     const Run no_file = run_lynx({command, "--dictionary", missing, log});
     CHECK(no_file.exit_code == 2);
     CHECK(no_file.out == "");
-    CHECK(no_file.err == "lynx: cannot open dictionary " + missing + ": No such file or directory\n");
+    CHECK(no_file.err ==
+          "lynx: cannot open dictionary " + missing + ": No such file or directory\n");
 
     const Run not_dict = run_lynx({command, "--dictionary", text, log});
     CHECK(not_dict.exit_code == 2);

@@ -20,7 +20,9 @@ using lynx::test::TempDir;
 using lynx::test::TestFile;
 
 // A file with a metadata block and three data blocks of one record each.
-TestFile three_steps(bool zstd = false) { return steps_file(0, 0, 1, {{10, 1}, {20, 2}, {30, 3}}, zstd); }
+TestFile three_steps(bool zstd = false) {
+  return steps_file(0, 0, 1, {{10, 1}, {20, 2}, {30, 3}}, zstd);
+}
 
 // The counters of an intact three_steps() file of `size` bytes.
 std::string counters(std::size_t size) {
@@ -40,7 +42,8 @@ TEST_CASE("an intact file: exit 0, a summary line and a total") {
     const Run run = run_lynx({"verify", path});
     CHECK(run.exit_code == 0);
     CHECK(run.err == "");
-    CHECK(run.out == path + ": ok: " + counters(size) + "total: 1 file (0 damaged), " + counters(size));
+    CHECK(run.out ==
+          path + ": ok: " + counters(size) + "total: 1 file (0 damaged), " + counters(size));
 
     const Run quiet = run_lynx({"verify", "--quiet", path});
     CHECK(quiet.exit_code == 0);
@@ -65,12 +68,12 @@ TEST_CASE("a truncated file: exit 1, the cut block and the unusable tail bytes")
   const std::string counts = "3 blocks, 2 records, " + std::to_string(size) +
                              " bytes, 1 problem, 1 record lost, " + std::to_string(tail) +
                              " unusable tail bytes\n";
-  const std::string problem = path + ": offset " + std::to_string(last) + ": " +
-                              std::to_string(tail) +
-                              " bytes unusable, 1 record lost: file is cut off inside a block (" +
-                              std::to_string(tail) +
-                              " bytes at the end could not be used, 1 records lost)\n";
-  CHECK(run.out == path + ": damaged: " + counts + problem + "total: 1 file (1 damaged), " + counts);
+  const std::string problem =
+      path + ": offset " + std::to_string(last) + ": " + std::to_string(tail) +
+      " bytes unusable, 1 record lost: file is cut off inside a block (" + std::to_string(tail) +
+      " bytes at the end could not be used, 1 records lost)\n";
+  CHECK(run.out ==
+        path + ": damaged: " + counts + problem + "total: 1 file (1 damaged), " + counts);
 
   const Run quiet = run_lynx({"verify", "-q", path});
   CHECK(quiet.exit_code == 1);
@@ -96,12 +99,12 @@ TEST_CASE("a corrupted block: exit 1, its offset and records lost; other files s
                                  " bytes, 1 problem, 1 record lost, 0 unusable tail bytes\n";
   CHECK(run.out ==
         good_path + ": ok: " + counters(good.bytes().size()) +  //
-        bad_path + ": damaged" + bad_counts +                  //
-        bad_path + ": offset " + std::to_string(damaged) + ": " + std::to_string(damaged_size) +
+            bad_path + ": damaged" + bad_counts +               //
+            bad_path + ": offset " + std::to_string(damaged) + ": " + std::to_string(damaged_size) +
             " bytes unusable, 1 record lost: block checksum mismatch (1 records lost)\n" +
-        "total: 2 files (1 damaged), 7 blocks, 5 records, " +
-        std::to_string(size + good.bytes().size()) +
-        " bytes, 1 problem, 1 record lost, 0 unusable tail bytes\n");
+            "total: 2 files (1 damaged), 7 blocks, 5 records, " +
+            std::to_string(size + good.bytes().size()) +
+            " bytes, 1 problem, 1 record lost, 0 unusable tail bytes\n");
 }
 
 TEST_CASE("a damaged last block counts as unusable tail; a damaged header is skipped") {
@@ -109,19 +112,19 @@ TEST_CASE("a damaged last block counts as unusable tail; a damaged header is ski
   TestFile f = three_steps();
   std::vector<std::byte>& bytes = f.bytes();
   const std::size_t last = f.block_offsets().at(2);
-  bytes.back() ^= std::byte{1};                        // the last block's payload
+  bytes.back() ^= std::byte{1};                         // the last block's payload
   bytes[f.block_offsets().at(0) + 13] ^= std::byte{1};  // the first data block's stored_size
   const std::string path = f.write(dir.file("a.lynx"));
   const Run run = run_lynx({"verify", "--quiet", path});
   CHECK(run.exit_code == 1);
   const std::size_t first = f.block_offsets().at(0);
-  CHECK(run.out == path + ": offset " + std::to_string(first) + ": " +
-                       std::to_string(f.block_offsets().at(1) - first) +
-                       " bytes unusable, 0 records lost: damaged block header; skipped to the "
-                       "next block\n" +
-                       path + ": offset " + std::to_string(last) + ": " +
-                       std::to_string(bytes.size() - last) +
-                       " bytes unusable, 1 record lost: block checksum mismatch (1 records lost)\n");
+  CHECK(run.out ==
+        path + ": offset " + std::to_string(first) + ": " +
+            std::to_string(f.block_offsets().at(1) - first) +
+            " bytes unusable, 0 records lost: damaged block header; skipped to the "
+            "next block\n" +
+            path + ": offset " + std::to_string(last) + ": " + std::to_string(bytes.size() - last) +
+            " bytes unusable, 1 record lost: block checksum mismatch (1 records lost)\n");
   const Run full = run_lynx({"verify", path});
   CHECK(full.out.find(": damaged: 2 blocks, 1 record, " + std::to_string(bytes.size()) +
                       " bytes, 2 problems, 1 record lost, " + std::to_string(bytes.size() - last) +
@@ -140,17 +143,19 @@ TEST_CASE("files that are not lynx files or too new are unreadable: exit 1") {
   CHECK(run.err == "");
   const std::string future_size = std::to_string(newer.bytes().size());
   CHECK(run.out ==
-        text + ": unreadable: 0 blocks, 0 records, 27 bytes, 1 problem, 0 records lost, 0 unusable "
-               "tail bytes\n" +
-        text + ": offset 0: 27 bytes unusable, 0 records lost: not a lynx log file (bad magic)\n" +
-        future + ": unreadable: 0 blocks, 0 records, " + future_size +
-        " bytes, 1 problem, 0 records lost, 0 unusable tail bytes\n" +
-        future + ": offset 0: " + future_size +
-        " bytes unusable, 0 records lost: written by a newer lynx (format 2.0); this reader "
-        "understands format 1.x: upgrade lynx to read it\n" +
-        "total: 2 files (2 damaged), 0 blocks, 0 records, " +
-        std::to_string(27 + newer.bytes().size()) +
-        " bytes, 2 problems, 0 records lost, 0 unusable tail bytes\n");
+        text +
+            ": unreadable: 0 blocks, 0 records, 27 bytes, 1 problem, 0 records lost, 0 unusable "
+            "tail bytes\n" +
+            text +
+            ": offset 0: 27 bytes unusable, 0 records lost: not a lynx log file (bad magic)\n" +
+            future + ": unreadable: 0 blocks, 0 records, " + future_size +
+            " bytes, 1 problem, 0 records lost, 0 unusable tail bytes\n" + future +
+            ": offset 0: " + future_size +
+            " bytes unusable, 0 records lost: written by a newer lynx (format 2.0); this reader "
+            "understands format 1.x: upgrade lynx to read it\n" +
+            "total: 2 files (2 damaged), 0 blocks, 0 records, " +
+            std::to_string(27 + newer.bytes().size()) +
+            " bytes, 2 problems, 0 records lost, 0 unusable tail bytes\n");
 }
 
 TEST_CASE("usage and I/O errors exit 2") {

@@ -21,10 +21,18 @@
 namespace lynx::detail {
 
 enum class ArgType : std::uint8_t {
-  i8 = 1, i16 = 2, i32 = 3, i64 = 4,
-  u8 = 5, u16 = 6, u32 = 7, u64 = 8,
-  boolean = 9, character = 10,
-  f32 = 11, f64 = 12,
+  i8 = 1,
+  i16 = 2,
+  i32 = 3,
+  i64 = 4,
+  u8 = 5,
+  u16 = 6,
+  u32 = 7,
+  u64 = 8,
+  boolean = 9,
+  character = 10,
+  f32 = 11,
+  f64 = 12,
   string = 13,
   pointer = 14,
 };
@@ -68,15 +76,23 @@ template <class T>
 constexpr ArgType integer_arg_type() {
   static_assert(sizeof(T) <= 8, "lynx: 128-bit integers are not supported as log arguments");
   if constexpr (std::is_signed_v<T>) {
-    if constexpr (sizeof(T) == 1) return ArgType::i8;
-    else if constexpr (sizeof(T) == 2) return ArgType::i16;
-    else if constexpr (sizeof(T) == 4) return ArgType::i32;
-    else return ArgType::i64;
+    if constexpr (sizeof(T) == 1)
+      return ArgType::i8;
+    else if constexpr (sizeof(T) == 2)
+      return ArgType::i16;
+    else if constexpr (sizeof(T) == 4)
+      return ArgType::i32;
+    else
+      return ArgType::i64;
   } else {
-    if constexpr (sizeof(T) == 1) return ArgType::u8;
-    else if constexpr (sizeof(T) == 2) return ArgType::u16;
-    else if constexpr (sizeof(T) == 4) return ArgType::u32;
-    else return ArgType::u64;
+    if constexpr (sizeof(T) == 1)
+      return ArgType::u8;
+    else if constexpr (sizeof(T) == 2)
+      return ArgType::u16;
+    else if constexpr (sizeof(T) == 4)
+      return ArgType::u32;
+    else
+      return ArgType::u64;
   }
 }
 
@@ -85,7 +101,8 @@ inline constexpr bool kPlainInteger =
     std::is_integral_v<T> && !std::is_same_v<T, bool> && !std::is_same_v<T, char>;
 
 template <class T>
-struct ArgCodec<T, std::enable_if_t<kPlainInteger<T>>> : TrivialArgCodec<T, integer_arg_type<T>()> {};
+struct ArgCodec<T, std::enable_if_t<kPlainInteger<T>>> : TrivialArgCodec<T, integer_arg_type<T>()> {
+};
 template <>
 struct ArgCodec<bool> : TrivialArgCodec<bool, ArgType::boolean> {};
 template <>
@@ -127,12 +144,16 @@ template <class T>
 struct StringArgCodec {
   static constexpr ArgType type = ArgType::string;
   static const char* data(const T& v) noexcept {
-    if constexpr (std::is_pointer_v<T>) return v;
-    else return v.data();
+    if constexpr (std::is_pointer_v<T>)
+      return v;
+    else
+      return v.data();
   }
   static std::size_t measure(const T& v) noexcept {
-    if constexpr (std::is_pointer_v<T>) return v == nullptr ? 0 : std::strlen(v);
-    else return v.size();
+    if constexpr (std::is_pointer_v<T>)
+      return v == nullptr ? 0 : std::strlen(v);
+    else
+      return v.size();
   }
   static constexpr std::size_t ring_size(std::size_t len) noexcept { return 4 + len; }
   static std::byte* encode(std::byte* dst, const T& v, std::size_t len) noexcept {

@@ -1,7 +1,7 @@
 // The producer side of a log call. HOT PATH: this is what LYNX_INFO(...) compiles to once the level
-// check passed. It takes a timestamp, sizes the record, reserves space in the calling thread's ring,
-// copies the raw argument bytes and commits. No formatting, allocation, lock or syscall: keep it so
-// (tests/hot_path/hot_path_test.cpp proves it). The cold paths it may call live in engine/.
+// check passed. It takes a timestamp, sizes the record, reserves space in the calling thread's
+// ring, copies the raw argument bytes and commits. No formatting, allocation, lock or syscall: keep
+// it so (tests/hot_path/hot_path_test.cpp proves it). The cold paths it may call live in engine/.
 #pragma once
 
 #include <cstddef>
@@ -25,8 +25,8 @@ inline constinit thread_local Ring* tls_ring = nullptr;
 // the record, which is counted.
 Ring* acquire_ring() noexcept;
 
-// Cold: the record did not fit. Applies the ring's OnFull policy: waits for space (block) or counts a
-// drop (drop, or a record larger than the ring allows). Returns space, or nullptr for a drop.
+// Cold: the record did not fit. Applies the ring's OnFull policy: waits for space (block) or counts
+// a drop (drop, or a record larger than the ring allows). Returns space, or nullptr for a drop.
 std::byte* reserve_slow(Ring* ring, std::size_t size) noexcept;
 
 template <class... Args>

@@ -23,10 +23,10 @@ struct CallSite;
 
 // What the producer writes in front of each record's argument bytes.
 struct RecordHeader {
-  std::uint32_t size;       // whole record incl. header, multiple of 8; kPadding = skip to ring end
+  std::uint32_t size;  // whole record incl. header, multiple of 8; kPadding = skip to ring end
   std::uint32_t logger_id;
   const CallSite* site;
-  std::uint64_t ticks;      // raw timestamp (TSC on x86-64)
+  std::uint64_t ticks;  // raw timestamp (TSC on x86-64)
 };
 static_assert(sizeof(RecordHeader) == 24);
 
@@ -78,7 +78,9 @@ class Ring {
   }
 
   // Bounded so that one record always fits a file block (format::kMaxBlockRawSize).
-  std::size_t max_record() const noexcept { return capacity_ / 2 < kMaxRecord ? capacity_ / 2 : kMaxRecord; }
+  std::size_t max_record() const noexcept {
+    return capacity_ / 2 < kMaxRecord ? capacity_ / 2 : kMaxRecord;
+  }
 
   // Records this thread dropped (OnFull::drop or a record too big for the ring). Producer-written,
   // backend-read; relaxed is enough for a counter that is reported, not synchronised on.
@@ -115,7 +117,8 @@ class Ring {
   void close() noexcept { closed_.store(true, std::memory_order_release); }
 
   // Two owners: the producer thread and the engine. Whoever drops the last reference frees the
-  // ring (see engine/ring_pool.cpp). refs() == 1 while the engine holds it means the thread is gone.
+  // ring (see engine/ring_pool.cpp). refs() == 1 while the engine holds it means the thread is
+  // gone.
   std::atomic<int>& refs() noexcept { return refs_; }
 
   // Reset for reuse by a new thread (engine only, when no producer holds the ring).

@@ -1,7 +1,8 @@
 // Compile-time validation of log templates: "order {id} took {ms:.1f} ms".
-// Grammar: literal text; "{{" and "}}" are literal braces; a placeholder is "{" [name] [":" spec] "}"
-// where name is [A-Za-z_][A-Za-z0-9_]* (empty = positional, named arg<i>) and spec is fmt's format
-// spec without nested braces. The runtime parser in format/placeholders.cpp follows the same grammar.
+// Grammar: literal text; "{{" and "}}" are literal braces; a placeholder is "{" [name] [":" spec]
+// "}" where name is [A-Za-z_][A-Za-z0-9_]* (empty = positional, named arg<i>) and spec is fmt's
+// format spec without nested braces. The runtime parser in format/placeholders.cpp follows the same
+// grammar.
 #pragma once
 
 #include <cstddef>
@@ -16,9 +17,9 @@ enum class TemplateError {
   bad_name,         // name is not an identifier
   nested_brace,     // "{" inside a placeholder (dynamic width/precision is not supported)
   duplicate_name,
-  count_mismatch,   // placeholders != arguments
+  count_mismatch,  // placeholders != arguments
   too_many_args,
-  spec_too_wide,    // a width or precision above kMaxSpecWidth (readers refuse such templates)
+  spec_too_wide,  // a width or precision above kMaxSpecWidth (readers refuse such templates)
 };
 
 struct TemplateCheck {
@@ -44,39 +45,75 @@ consteval TemplateCheck check_template(std::string_view t, std::size_t arg_count
   while (i < t.size()) {
     const char c = t[i];
     if (c == '}') {
-      if (i + 1 < t.size() && t[i + 1] == '}') { i += 2; continue; }
+      if (i + 1 < t.size() && t[i + 1] == '}') {
+        i += 2;
+        continue;
+      }
       r.error = TemplateError::unmatched_close;
       return r;
     }
-    if (c != '{') { ++i; continue; }
-    if (i + 1 < t.size() && t[i + 1] == '{') { i += 2; continue; }
+    if (c != '{') {
+      ++i;
+      continue;
+    }
+    if (i + 1 < t.size() && t[i + 1] == '{') {
+      i += 2;
+      continue;
+    }
     std::size_t j = i + 1;
     while (j < t.size() && t[j] != '}' && t[j] != ':' && t[j] != '{') ++j;
-    if (j >= t.size()) { r.error = TemplateError::unmatched_open; return r; }
-    if (t[j] == '{') { r.error = TemplateError::nested_brace; return r; }
+    if (j >= t.size()) {
+      r.error = TemplateError::unmatched_open;
+      return r;
+    }
+    if (t[j] == '{') {
+      r.error = TemplateError::nested_brace;
+      return r;
+    }
     const std::string_view name = t.substr(i + 1, j - i - 1);
     if (!name.empty()) {
-      if (!is_ident_start(name[0])) { r.error = TemplateError::bad_name; return r; }
+      if (!is_ident_start(name[0])) {
+        r.error = TemplateError::bad_name;
+        return r;
+      }
       for (char n : name)
-        if (!is_ident_char(n)) { r.error = TemplateError::bad_name; return r; }
+        if (!is_ident_char(n)) {
+          r.error = TemplateError::bad_name;
+          return r;
+        }
       for (std::size_t k = 0; k < r.placeholders && k < kMaxArgs; ++k)
-        if (names[k] == name) { r.error = TemplateError::duplicate_name; return r; }
+        if (names[k] == name) {
+          r.error = TemplateError::duplicate_name;
+          return r;
+        }
     }
     if (t[j] == ':') {
       std::size_t number = 0;
       while (j < t.size() && t[j] != '}') {
-        if (t[j] == '{') { r.error = TemplateError::nested_brace; return r; }
+        if (t[j] == '{') {
+          r.error = TemplateError::nested_brace;
+          return r;
+        }
         if (t[j] >= '0' && t[j] <= '9') {
           number = number * 10 + static_cast<std::size_t>(t[j] - '0');
-          if (number > kMaxSpecWidth) { r.error = TemplateError::spec_too_wide; return r; }
+          if (number > kMaxSpecWidth) {
+            r.error = TemplateError::spec_too_wide;
+            return r;
+          }
         } else {
           number = 0;
         }
         ++j;
       }
-      if (j >= t.size()) { r.error = TemplateError::unmatched_open; return r; }
+      if (j >= t.size()) {
+        r.error = TemplateError::unmatched_open;
+        return r;
+      }
     }
-    if (r.placeholders >= kMaxArgs) { r.error = TemplateError::too_many_args; return r; }
+    if (r.placeholders >= kMaxArgs) {
+      r.error = TemplateError::too_many_args;
+      return r;
+    }
     names[r.placeholders++] = name;
     i = j + 1;
   }
