@@ -26,6 +26,7 @@
 #include <cstring>
 #include <span>
 #include <string_view>
+#include <type_traits>
 
 #include "format/bytes.hpp"
 #include "format/varint.hpp"
@@ -40,32 +41,10 @@ using detail::ArgType;
 // integer's varint takes 10 bytes for 8; a string's length varint 5 for 4).
 inline constexpr std::size_t kMaxDiskGrowth = 2;
 
-template <class T, ArgType Tag>
-struct SignedCodec {
-  static constexpr ArgType type = Tag;
-  static constexpr Kind kind = Kind::int64;
-  static constexpr std::size_t kMinRingBytes = sizeof(T);
-  static std::size_t ring_bytes(const std::byte*) noexcept { return sizeof(T); }
-  static std::byte* to_disk(const std::byte*& ring, std::byte* out) noexcept {
-    const T v = format::get<T>(ring);
-    ring += sizeof(T);
-    return format::put_varint(out, format::zigzag(v));
-  }
-  static bool from_disk(format::Cursor& in, Value* out) {
-    std::uint64_t x;
-    if (!in.varint(&x)) return false;
-    *out = Value::int64(format::unzigzag(x));
-    return true;
-  }
-  static Value from_ring(const std::byte*& ring) noexcept {
-    const T v = format::get<T>(ring);
-    ring += sizeof(T);
-    return Value::int64(v);
-  }
-};
-
-template <class T, ArgType Tag, Kind K = Kind::uint64>
-struct UnsignedCodec {
+// Integers and pointers: their native bytes in the ring; a varint in files, zigzag for signed
+// types.
+template <class T, ArgType Tag, Kind K>
+struct IntegerCodec {
   static constexpr ArgType type = Tag;
   static constexpr Kind kind = K;
   static constexpr std::size_t kMinRingBytes = sizeof(T);
@@ -73,18 +52,27 @@ struct UnsignedCodec {
   static std::byte* to_disk(const std::byte*& ring, std::byte* out) noexcept {
     const T v = format::get<T>(ring);
     ring += sizeof(T);
-    return format::put_varint(out, v);
+    if constexpr (std::is_signed_v<T>)
+      return format::put_varint(out, format::zigzag(v));
+    else
+      return format::put_varint(out, v);
   }
   static bool from_disk(format::Cursor& in, Value* out) {
     std::uint64_t x;
     if (!in.varint(&x)) return false;
-    *out = make(x);
+    if constexpr (std::is_signed_v<T>)
+      *out = Value::int64(format::unzigzag(x));
+    else
+      *out = make(x);
     return true;
   }
   static Value from_ring(const std::byte*& ring) noexcept {
     const T v = format::get<T>(ring);
     ring += sizeof(T);
-    return make(v);
+    if constexpr (std::is_signed_v<T>)
+      return Value::int64(v);
+    else
+      return make(v);
   }
   static Value make(std::uint64_t v) noexcept {
     return K == Kind::pointer ? Value::pointer(v) : Value::uint64(v);
@@ -177,19 +165,19 @@ struct StringCodec {
   }
 };
 
-using I8Codec = SignedCodec<std::int8_t, ArgType::i8>;
-using I16Codec = SignedCodec<std::int16_t, ArgType::i16>;
-using I32Codec = SignedCodec<std::int32_t, ArgType::i32>;
-using I64Codec = SignedCodec<std::int64_t, ArgType::i64>;
-using U8Codec = UnsignedCodec<std::uint8_t, ArgType::u8>;
-using U16Codec = UnsignedCodec<std::uint16_t, ArgType::u16>;
-using U32Codec = UnsignedCodec<std::uint32_t, ArgType::u32>;
-using U64Codec = UnsignedCodec<std::uint64_t, ArgType::u64>;
+using I8Codec = IntegerCodec<std::int8_t, ArgType::i8, Kind::int64>;
+using I16Codec = IntegerCodec<std::int16_t, ArgType::i16, Kind::int64>;
+using I32Codec = IntegerCodec<std::int32_t, ArgType::i32, Kind::int64>;
+using I64Codec = IntegerCodec<std::int64_t, ArgType::i64, Kind::int64>;
+using U8Codec = IntegerCodec<std::uint8_t, ArgType::u8, Kind::uint64>;
+using U16Codec = IntegerCodec<std::uint16_t, ArgType::u16, Kind::uint64>;
+using U32Codec = IntegerCodec<std::uint32_t, ArgType::u32, Kind::uint64>;
+using U64Codec = IntegerCodec<std::uint64_t, ArgType::u64, Kind::uint64>;
 using BoolCodec = ByteCodec<ArgType::boolean, Kind::boolean>;
 using CharCodec = ByteCodec<ArgType::character, Kind::character>;
 using F32Codec = FloatCodec<float, ArgType::f32, Kind::float32>;
 using F64Codec = FloatCodec<double, ArgType::f64, Kind::float64>;
-using PointerCodec = UnsignedCodec<std::uint64_t, ArgType::pointer, Kind::pointer>;
+using PointerCodec = IntegerCodec<std::uint64_t, ArgType::pointer, Kind::pointer>;
 
 // A type this build does not know (readers refuse such call sites before decoding records).
 struct UnknownCodec {
@@ -228,35 +216,25 @@ constexpr bool known_arg_type(std::uint8_t t) noexcept {
   return t >= 1 && t <= static_cast<std::uint8_t>(detail::kLastArgType);
 }
 
-// The producer and the record codecs agree on the ring layout of every fixed-size type.
-static_assert(detail::ArgCodec<std::int8_t>::type == I8Codec::type &&
-              detail::ArgCodec<std::int8_t>::ring_size(0) == sizeof(std::int8_t));
-static_assert(detail::ArgCodec<std::int16_t>::type == I16Codec::type &&
-              detail::ArgCodec<std::int16_t>::ring_size(0) == sizeof(std::int16_t));
-static_assert(detail::ArgCodec<std::int32_t>::type == I32Codec::type &&
-              detail::ArgCodec<std::int32_t>::ring_size(0) == sizeof(std::int32_t));
-static_assert(detail::ArgCodec<std::int64_t>::type == I64Codec::type &&
-              detail::ArgCodec<std::int64_t>::ring_size(0) == sizeof(std::int64_t));
-static_assert(detail::ArgCodec<std::uint8_t>::type == U8Codec::type &&
-              detail::ArgCodec<std::uint8_t>::ring_size(0) == sizeof(std::uint8_t));
-static_assert(detail::ArgCodec<std::uint16_t>::type == U16Codec::type &&
-              detail::ArgCodec<std::uint16_t>::ring_size(0) == sizeof(std::uint16_t));
-static_assert(detail::ArgCodec<std::uint32_t>::type == U32Codec::type &&
-              detail::ArgCodec<std::uint32_t>::ring_size(0) == sizeof(std::uint32_t));
-static_assert(detail::ArgCodec<std::uint64_t>::type == U64Codec::type &&
-              detail::ArgCodec<std::uint64_t>::ring_size(0) == sizeof(std::uint64_t));
-static_assert(detail::ArgCodec<bool>::type == BoolCodec::type &&
-              detail::ArgCodec<bool>::ring_size(0) == 1);
-static_assert(detail::ArgCodec<char>::type == CharCodec::type &&
-              detail::ArgCodec<char>::ring_size(0) == 1);
-static_assert(detail::ArgCodec<float>::type == F32Codec::type &&
-              detail::ArgCodec<float>::ring_size(0) == sizeof(float));
-static_assert(detail::ArgCodec<double>::type == F64Codec::type &&
-              detail::ArgCodec<double>::ring_size(0) == sizeof(double));
-static_assert(detail::ArgCodec<const void*>::type == PointerCodec::type &&
-              detail::ArgCodec<const void*>::ring_size(0) == 8);
-static_assert(detail::ArgCodec<std::string_view>::type == StringCodec::type &&
-              detail::ArgCodec<std::string_view>::ring_size(3) == 4 + 3);
+// The producer and the record codecs agree on the tag and ring layout of every type (a string's:
+// the 4-byte length, then 3 bytes here).
+template <class T, class Codec, std::size_t kMeasured = 0>
+constexpr bool same_ring_layout() {
+  return detail::ArgCodec<T>::type == Codec::type &&
+         detail::ArgCodec<T>::ring_size(kMeasured) == Codec::kMinRingBytes + kMeasured;
+}
+static_assert(same_ring_layout<std::int8_t, I8Codec>() &&
+              same_ring_layout<std::int16_t, I16Codec>() &&
+              same_ring_layout<std::int32_t, I32Codec>() &&
+              same_ring_layout<std::int64_t, I64Codec>());
+static_assert(same_ring_layout<std::uint8_t, U8Codec>() &&
+              same_ring_layout<std::uint16_t, U16Codec>() &&
+              same_ring_layout<std::uint32_t, U32Codec>() &&
+              same_ring_layout<std::uint64_t, U64Codec>());
+static_assert(same_ring_layout<bool, BoolCodec>() && same_ring_layout<char, CharCodec>() &&
+              same_ring_layout<float, F32Codec>() && same_ring_layout<double, F64Codec>() &&
+              same_ring_layout<const void*, PointerCodec>() &&
+              same_ring_layout<std::string_view, StringCodec, 3>());
 
 // ---- whole argument lists ----
 

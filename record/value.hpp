@@ -31,54 +31,14 @@ struct Value {
   // only as long as that storage, as documented where values are handed out.
   std::string_view s;
 
-  static Value boolean(bool v) {
-    Value x;
-    x.kind = Kind::boolean;
-    x.b = v;
-    return x;
-  }
-  static Value character(char v) {
-    Value x;
-    x.kind = Kind::character;
-    x.c = v;
-    return x;
-  }
-  static Value int64(std::int64_t v) {
-    Value x;
-    x.kind = Kind::int64;
-    x.i = v;
-    return x;
-  }
-  static Value uint64(std::uint64_t v) {
-    Value x;
-    x.kind = Kind::uint64;
-    x.u = v;
-    return x;
-  }
-  static Value float32(float v) {
-    Value x;
-    x.kind = Kind::float32;
-    x.f = v;
-    return x;
-  }
-  static Value float64(double v) {
-    Value x;
-    x.kind = Kind::float64;
-    x.f = v;
-    return x;
-  }
-  static Value string(std::string_view v) {
-    Value x;
-    x.kind = Kind::string;
-    x.s = v;
-    return x;
-  }
-  static Value pointer(std::uint64_t v) {
-    Value x;
-    x.kind = Kind::pointer;
-    x.u = v;
-    return x;
-  }
+  static Value boolean(bool v) { return {.kind = Kind::boolean, .b = v, .s = {}}; }
+  static Value character(char v) { return {.kind = Kind::character, .c = v, .s = {}}; }
+  static Value int64(std::int64_t v) { return {.kind = Kind::int64, .i = v, .s = {}}; }
+  static Value uint64(std::uint64_t v) { return {.kind = Kind::uint64, .u = v, .s = {}}; }
+  static Value float32(float v) { return {.kind = Kind::float32, .f = v, .s = {}}; }
+  static Value float64(double v) { return {.kind = Kind::float64, .f = v, .s = {}}; }
+  static Value string(std::string_view v) { return {.kind = Kind::string, .s = v}; }
+  static Value pointer(std::uint64_t v) { return {.kind = Kind::pointer, .u = v, .s = {}}; }
 
   // True for values that point into someone else's bytes (copy them to keep the value).
   bool has_bytes() const { return kind == Kind::string; }
