@@ -1,6 +1,8 @@
 // Escaping of untrusted bytes for JSON strings and text lines. Both validate UTF-8 by Unicode
 // table 3-7 (no overlong forms, no surrogates, nothing above U+10FFFF).
 #include <cstddef>
+#include <cstdint>
+#include <cstring>
 
 #include "render/buffer_ops.hpp"
 #include "render/render.hpp"
@@ -93,12 +95,29 @@ std::size_t text_sequence_length(const unsigned char* p, const unsigned char* en
   return n == 2 && p[0] == 0xC2 && p[1] < 0xA0 ? 0 : n;  // U+0080..U+009F: terminals act on them
 }
 
+// Whether any of the 8 bytes of `w` is below 0x20, 0x7F or above: then they need a closer look.
+// (The classic "has a byte less than n" test: exact as a yes/no for n <= 128.)
+bool word_needs_look(std::uint64_t w) {
+  constexpr std::uint64_t kOnes = 0x0101010101010101ull, kHighs = 0x8080808080808080ull;
+  const std::uint64_t below_space = (w - kOnes * 0x20) & ~w & kHighs;
+  const std::uint64_t del = w ^ (kOnes * 0x7F);
+  const std::uint64_t is_del = (del - kOnes) & ~del & kHighs;
+  return ((below_space | is_del) | (w & kHighs)) != 0;
+}
+
 }  // namespace
 
 std::size_t text_safe_prefix(std::string_view s) {
   const auto* const begin = reinterpret_cast<const unsigned char*>(s.data());
   const auto* const end = begin + s.size();
   const auto* p = begin;
+  // Printable ASCII, 8 bytes at a time: almost every message is only that.
+  while (end - p >= 8) {
+    std::uint64_t w;
+    std::memcpy(&w, p, sizeof w);
+    if (word_needs_look(w)) break;
+    p += 8;
+  }
   while (p < end) {
     if (plain_text_byte(*p)) {
       ++p;

@@ -235,6 +235,18 @@ TEST_CASE("text output escapes what could forge a line or drive a terminal (CWE-
   CHECK(text_safe_prefix("ab\ncd") == 2);
   CHECK(text_safe_prefix("caf\xc3\xa9\xc2\x85") == 5);
   CHECK(text_safe_prefix("tab\tok\xff") == 6);
+  // Every byte value at every place of a message long enough for the 8-byte fast path: the safe
+  // prefix stops exactly at each byte that must be escaped (a lone byte >= 0x80 is invalid UTF-8).
+  for (unsigned b = 0; b < 256; ++b) {
+    const bool unsafe = (b < 0x20 && b != '\t') || b >= 0x7F;
+    for (std::size_t at = 0; at < 24; ++at) {
+      std::string line(24, 'a');
+      line[at] = static_cast<char>(b);
+      CAPTURE(b);
+      CAPTURE(at);
+      CHECK(text_safe_prefix(line) == (unsafe ? at : line.size()));
+    }
+  }
   CHECK(text_escaped("bad \xff \xc0\x80 \xed\xa0\x80 \xe2\x82") ==
         R"(bad \xff \xc0\x80 \xed\xa0\x80 \xe2\x82)");
 
