@@ -171,7 +171,7 @@ class LogMerge::Stream {
     const format::CallSiteInfo* site = nullptr;
     std::uint64_t os_tid = 0;
     std::uint64_t file = 0;  // number of the OpenFile it came from
-    std::size_t bytes = 0;   // what it counts against kWindowBytes
+    std::size_t bytes = 0;   // what it counts against the window's bytes
     std::vector<Value> values;
     std::vector<char> strings;  // the bytes of its string values
   };
@@ -181,7 +181,8 @@ class LogMerge::Stream {
 
   // Reads until the window is full or the stream has ended. Returns whether it has a head.
   bool fill() {
-    while (!ended_ && run_.size() + heap_.size() < kWindowRecords && bytes_ < kWindowBytes) {
+    while (!ended_ && run_.size() + heap_.size() < merge_.window_records_ &&
+           bytes_ < merge_.window_bytes_) {
       if (!pull()) ended_ = true;
     }
     return !empty();
@@ -382,6 +383,10 @@ LogMerge::LogMerge(const std::vector<std::string>& files, Diagnostics& diag,
       streams_.push_back(std::make_unique<Stream>(*this));
     }
     streams_.back()->add_file(std::move(order[i]));
+  }
+  if (!streams_.empty()) {
+    window_records_ = std::max(kMinWindowRecords, kWindowRecords / streams_.size());
+    window_bytes_ = std::max(kMinWindowBytes, kWindowBytes / streams_.size());
   }
   for (auto& s : streams_) s->fill();  // in shard order: each stream's first problems come first
 }

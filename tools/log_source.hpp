@@ -9,7 +9,7 @@
 // timestamp, streams in shard order (what a stable sort of the files laid out in (shard, sequence)
 // order gives).
 //
-// Streaming: each stream keeps a reorder window of at most kWindowRecords records or
+// Streaming: each stream keeps a reorder window of at most its share of kWindowRecords records or
 // kWindowBytes of values, whichever is reached first, ordered by (effective ts, arrival); a k-way
 // merge takes the smallest head across the streams. The result equals the full sort whenever a
 // record arrives fewer than a window's worth of records after records it must precede (the backend
@@ -96,9 +96,13 @@ struct MergedRecord {
   std::span<const format::Value> values;  // string values point into the merge's storage
 };
 
-// A stream's window limits (see the file comment).
-inline constexpr std::size_t kWindowRecords = 65536;
-inline constexpr std::size_t kWindowBytes = 24u << 20;
+// The reorder windows' limits, for all streams together (see the file comment): each stream gets
+// an equal share, and at least the minimums, so that memory does not grow with the number of
+// shards of a directory (2 shards: 65,536 records or 24 MiB each).
+inline constexpr std::size_t kWindowRecords = 131072;
+inline constexpr std::size_t kWindowBytes = 48u << 20;
+inline constexpr std::size_t kMinWindowRecords = 1024;
+inline constexpr std::size_t kMinWindowBytes = 1u << 20;
 
 class LogMerge {
  public:
@@ -122,6 +126,8 @@ class LogMerge {
   std::vector<std::unique_ptr<Stream>> streams_;  // in shard order
   // Effective timestamp of each thread's latest record.
   std::unordered_map<ThreadKey, std::int64_t, ThreadKeyHash> thread_last_ns_;
+  std::size_t window_records_ = kWindowRecords;  // per stream: its share of the limits
+  std::size_t window_bytes_ = kWindowBytes;
   Stream* taken_ = nullptr;  // whose head the last next() returned; released at the next call
   MergedRecord out_;
 };
