@@ -1,8 +1,8 @@
 // Compile-time validation of log templates: "order {id} took {ms:.1f} ms".
 // Grammar: literal text; "{{" and "}}" are literal braces; a placeholder is "{" [name] [":" spec]
 // "}" where name is [A-Za-z_][A-Za-z0-9_]* (empty = positional, named arg<i>) and spec is fmt's
-// format spec without nested braces. The runtime parser in format/placeholders.cpp follows the same
-// grammar.
+// format spec without nested braces. The runtime parser in format/template_parse.cpp follows the
+// same grammar.
 #pragma once
 
 #include <cstddef>
