@@ -77,7 +77,7 @@ const SampleFile& sample_file() {
     }
     format::FileReader reader("sample");
     reader.set_payload_hook([&](format::BlockKind kind, const std::byte* p, std::size_t n) {
-      if (kind == format::BlockKind::data) f.data_payloads.emplace_back(p, p + n);
+      if (format::holds_records(kind)) f.data_payloads.emplace_back(p, p + n);
     });
     if (!reader.open_bytes(f.bytes).ok())
       throw std::runtime_error("sample_file: cannot open the sample");

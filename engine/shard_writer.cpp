@@ -104,6 +104,7 @@ Status ShardWriter::open_file() {
   h.clock_ns_per_tick = clock_.ns_per_tick();
   h.program = config_.program;
   const std::vector<std::byte> bytes = format::encode_file_header(h);
+  builder_.start_file(h);
   ensure_buffer(bytes.size());
   std::memcpy(buffer_->data + buffer_->size, bytes.data(), bytes.size());
   buffer_->size += bytes.size();

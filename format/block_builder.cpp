@@ -38,11 +38,20 @@ class EntryWriter {
     const auto* b = reinterpret_cast<const std::byte*>(s.data());
     body_.insert(body_.end(), b, b + s.size());
   }
-  void finish(EntryType type, std::vector<std::byte>& out) {
+  void f64(double v) {
+    std::byte tmp[8];
+    put<double>(tmp, v);
+    body_.insert(body_.end(), tmp, tmp + 8);
+  }
+  // The whole entry: type, body size, body.
+  std::vector<std::byte> finish(EntryType type) const {
+    std::vector<std::byte> out;
+    out.reserve(body_.size() + 1 + kMaxVarintSize);
     out.push_back(static_cast<std::byte>(type));
     std::byte tmp[kMaxVarintSize];
     out.insert(out.end(), tmp, put_varint(tmp, body_.size()));
     out.insert(out.end(), body_.begin(), body_.end());
+    return out;
   }
 
  private:
@@ -50,6 +59,32 @@ class EntryWriter {
 };
 
 }  // namespace
+
+void BlockBuilder::add_entry(const std::vector<std::byte>& entry) {
+  meta_.insert(meta_.end(), entry.begin(), entry.end());
+  ++meta_count_;
+  defs_.insert(defs_.end(), entry.begin(), entry.end());
+  ++defs_count_;
+}
+
+void BlockBuilder::start_file(const FileHeader& h) {
+  meta_.clear();
+  meta_count_ = 0;
+  defs_.clear();
+  defs_count_ = 0;
+  blocks_since_checkpoint_ = 0;
+  stored_since_checkpoint_ = 0;
+  EntryWriter e;
+  e.varint(h.pid);
+  e.varint(h.shard);
+  e.varint(h.sequence);
+  e.varint(zigzag(h.created_unix_ns));
+  e.varint(h.clock_anchor_ticks);
+  e.varint(zigzag(h.clock_anchor_unix_ns));
+  e.f64(h.clock_ns_per_tick);
+  e.str(std::string_view(h.program).substr(0, kMaxProgramName));
+  add_entry(e.finish(EntryType::file_info));
+}
 
 void BlockBuilder::add_call_site(std::uint32_t id, Level level, std::string_view logger,
                                  std::string_view file, std::uint32_t line,
@@ -65,8 +100,9 @@ void BlockBuilder::add_call_site(std::uint32_t id, Level level, std::string_view
   e.str(format);
   e.varint(arg_count);
   for (std::size_t i = 0; i < arg_count; ++i) e.u8(static_cast<std::uint8_t>(types[i]));
-  e.finish(EntryType::call_site, meta_);
-  ++meta_count_;
+  add_entry(e.finish(EntryType::call_site));
+  if (id >= sites_.size()) sites_.resize(std::size_t{id} + 1);
+  sites_[id].plan({types, arg_count});
 }
 
 void BlockBuilder::add_thread(std::uint32_t id, std::uint64_t os_tid, std::string_view name) {
@@ -74,26 +110,55 @@ void BlockBuilder::add_thread(std::uint32_t id, std::uint64_t os_tid, std::strin
   e.varint(id);
   e.varint(os_tid);
   e.str(name);
-  e.finish(EntryType::thread, meta_);
-  ++meta_count_;
+  add_entry(e.finish(EntryType::thread));
+}
+
+record::PackedSite& BlockBuilder::site_state(std::uint32_t site, const ArgType* types,
+                                             std::size_t arg_count) {
+  if (site >= sites_.size()) sites_.resize(std::size_t{site} + 1);
+  record::PackedSite& s = sites_[site];
+  if (s.arg_count() != arg_count) s.plan({types, arg_count});  // a site defined elsewhere
+  return s;
 }
 
 void BlockBuilder::add_record(std::uint32_t site, std::uint32_t thread, std::int64_t ts_ns,
                               const ArgType* types, std::size_t arg_count, const std::byte* args,
                               std::size_t args_size) {
-  if (data_count_ == 0) first_ts_ = prev_ts_ = ts_ns;
-  // The file encoding is never larger than the ring layout plus kMaxDiskGrowth per argument, plus
-  // the three header varints.
-  const std::size_t bound = 3 * kMaxVarintSize + args_size + arg_count * record::kMaxDiskGrowth;
+  record::PackedSite& state = site_state(site, types, arg_count);
+  const bool first = data_count_ == 0;
+  if (first) first_ts_ = prev_ts_ = ts_ns;
+  state.enter_block(block_number_);
+  // control, two ids, the extra flag bytes and the timestamp, then the residuals.
+  const std::size_t flag_bytes = record::extra_flag_bytes(arg_count);
+  const std::size_t bound = 1 + 3 * kMaxVarintSize + flag_bytes + state.encode_bound(args_size);
   std::byte* const start = data_.extend(bound);
-  std::byte* p = start;
-  p = put_varint(p, site);
-  p = put_varint(p, thread);
-  p = put_varint(p, zigzag(ts_ns - prev_ts_));
+  std::byte* p = start + 1;
+  std::uint8_t control = 0;
+  if (first || site != prev_site_) {
+    control |= record::kNewSite;
+    p = put_varint(p, site);
+    prev_site_ = site;
+  }
+  if (first || thread != prev_thread_) {
+    control |= record::kNewThread;
+    p = put_varint(p, thread);
+    prev_thread_ = thread;
+  }
+  std::byte* const flags = p;
+  p = put_varint(p + flag_bytes, zigzag(ts_ns - prev_ts_));
   prev_ts_ = ts_ns;
-  p = record::args_to_disk({types, arg_count}, args, p);
+  std::uint64_t zero = 0;
+  p = state.encode(args, p, &zero);
+  *start = static_cast<std::byte>(control | static_cast<std::uint8_t>(zero << 2));
+  zero >>= record::kControlArgs;
+  for (std::size_t i = 0; i < flag_bytes; ++i, zero >>= 8) flags[i] = static_cast<std::byte>(zero);
   data_.shrink_by(bound - static_cast<std::size_t>(p - start));
   ++data_count_;
+}
+
+bool BlockBuilder::checkpoint_due() const {
+  return data_count_ != 0 && blocks_since_checkpoint_ >= kCheckpointBlocks &&
+         stored_since_checkpoint_ >= std::uint64_t{kCheckpointRatio} * defs_.size();
 }
 
 std::size_t BlockBuilder::seal_bound() const {
@@ -101,12 +166,19 @@ std::size_t BlockBuilder::seal_bound() const {
     return raw == 0 ? 0
                     : kBlockHeaderSize + (compressor_ ? compress::ZstdCompressor::bound(raw) : raw);
   };
-  return one(meta_.size()) + one(data_.size());
+  return one(meta_payload_size()) + one(data_.size());
 }
 
 std::size_t BlockBuilder::seal(std::byte* dst, SealStats* stats) {
   std::size_t n = 0;
-  if (meta_count_ != 0) {
+  if (checkpoint_due()) {
+    // Every definition of the file again (the pending ones are among them).
+    n += seal_one(BlockKind::metadata, defs_, defs_count_, 0, 0, dst);
+    meta_.clear();
+    meta_count_ = 0;
+    blocks_since_checkpoint_ = 0;
+    stored_since_checkpoint_ = 0;
+  } else if (meta_count_ != 0) {
     n += seal_one(BlockKind::metadata, meta_, meta_count_, 0, 0, dst);
     meta_.clear();
     meta_count_ = 0;
@@ -114,8 +186,12 @@ std::size_t BlockBuilder::seal(std::byte* dst, SealStats* stats) {
   if (data_count_ != 0) {
     stats->records += data_count_;
     stats->raw_bytes += data_.size();
-    n += seal_one(BlockKind::data, {data_.data(), data_.size()}, data_count_, first_ts_, prev_ts_,
-                  dst + n);
+    const std::size_t block = seal_one(BlockKind::packed, {data_.data(), data_.size()}, data_count_,
+                                       first_ts_, prev_ts_, dst + n);
+    n += block;
+    ++blocks_since_checkpoint_;
+    stored_since_checkpoint_ += block;
+    ++block_number_;  // the next block predicts afresh
     data_.clear();
     data_count_ = 0;
   }

@@ -1,6 +1,7 @@
-// Writer side of the file format: collects metadata entries and records of one file, and seals
-// them into checksummed (optionally zstd-compressed) blocks. One per open file (per shard).
-// Used by the backend thread only.
+// Writer side of the file format (2.0): collects metadata entries and records of one file, and
+// seals them into checksummed (optionally zstd-compressed) blocks: records in the packed encoding
+// (record/packed.hpp), definitions in metadata blocks, repeated in checkpoints. One per shard,
+// reused across the shard's files (start_file() at each). Used by the backend thread only.
 #pragma once
 
 #include <cstddef>
@@ -13,9 +14,11 @@
 #include "base/status.hpp"
 #include "compress/zstd_codec.hpp"
 #include "format/byte_buffer.hpp"
+#include "format/file_header.hpp"
 #include "format/format.hpp"
 #include "lynx/detail/arg_types.hpp"
 #include "lynx/level.hpp"
+#include "record/packed.hpp"
 
 namespace lynx::format {
 
@@ -37,20 +40,28 @@ class BlockBuilder {
   static std::size_t write_dictionary_block(const std::vector<std::byte>& dictionary,
                                             std::uint32_t id, std::byte* dst);
 
+  // A new file begins (after its header and dictionary block): its definitions start afresh, and
+  // the header's fields are its first metadata entry (EntryType::file_info), so that a damaged
+  // file header costs nothing. Nothing may be pending (seal() first).
+  void start_file(const FileHeader& header);
+
+  // Definitions: written before the first record that needs them, and again in every checkpoint.
+  // Ids are small and dense (the engine numbers sites and threads from 0).
   void add_call_site(std::uint32_t id, Level level, std::string_view logger, std::string_view file,
                      std::uint32_t line, std::string_view function, std::string_view format,
                      const detail::ArgType* types, std::size_t arg_count);
   void add_thread(std::uint32_t id, std::uint64_t os_tid, std::string_view name);
 
   // Appends one record. `args` are the record's argument bytes in the ring layout of
-  // lynx/detail/arg_types.hpp (`args_size` bytes); they are re-encoded compactly.
+  // lynx/detail/arg_types.hpp (`args_size` bytes); they are packed (record/packed.hpp). BACKEND
+  // HOT PATH. `site` must have been defined with add_call_site (its types are those given).
   void add_record(std::uint32_t site, std::uint32_t thread, std::int64_t ts_ns,
                   const detail::ArgType* types, std::size_t arg_count, const std::byte* args,
                   std::size_t args_size);
 
   bool data_full() const { return data_.size() >= block_bytes_; }
   bool empty() const { return data_count_ == 0 && meta_count_ == 0; }
-  std::size_t pending_raw() const { return data_.size() + meta_.size(); }
+  std::size_t pending_raw() const { return data_.size() + meta_payload_size(); }
 
   // Upper bound of what seal() writes now.
   std::size_t seal_bound() const;
@@ -59,6 +70,12 @@ class BlockBuilder {
   std::size_t seal(std::byte* dst, SealStats* stats);
 
  private:
+  // The metadata payload seal() writes now: the pending entries, or a whole checkpoint.
+  bool checkpoint_due() const;
+  std::size_t meta_payload_size() const { return checkpoint_due() ? defs_.size() : meta_.size(); }
+  void add_entry(const std::vector<std::byte>& entry);
+  record::PackedSite& site_state(std::uint32_t site, const detail::ArgType* types,
+                                 std::size_t arg_count);
   std::size_t seal_one(BlockKind kind, std::span<const std::byte> payload, std::uint32_t count,
                        std::int64_t first_ts, std::int64_t last_ts, std::byte* dst);
 
@@ -71,6 +88,19 @@ class BlockBuilder {
   std::int64_t first_ts_ = 0;
   std::int64_t prev_ts_ = 0;
   std::uint32_t dictionary_id_ = 0;
+
+  // Packing state: per site id, its plan and predictions; the previous record's ids; the block
+  // number that resets predictions (record/packed.hpp).
+  std::vector<record::PackedSite> sites_;
+  std::uint32_t prev_site_ = 0;
+  std::uint32_t prev_thread_ = 0;
+  std::uint64_t block_number_ = 0;
+
+  // Every definition of the current file (file_info first), for checkpoints.
+  std::vector<std::byte> defs_;
+  std::uint32_t defs_count_ = 0;
+  std::uint32_t blocks_since_checkpoint_ = 0;
+  std::uint64_t stored_since_checkpoint_ = 0;
 };
 
 }  // namespace lynx::format

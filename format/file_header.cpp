@@ -11,7 +11,7 @@
 namespace lynx::format {
 
 std::vector<std::byte> encode_file_header(const FileHeader& h) {
-  const std::size_t name_size = std::min<std::size_t>(h.program.size(), 1024);
+  const std::size_t name_size = std::min<std::size_t>(h.program.size(), kMaxProgramName);
   const std::size_t total = kFileHeaderFixedSize + name_size + 4;
   std::vector<std::byte> out(total);
   std::byte* p = out.data();
@@ -42,12 +42,13 @@ Status decode_file_header(const std::byte* data, std::size_t n, FileHeader* h, s
   if (n < 16) return corrupt("file header is cut off");
   h->version_major = get<std::uint16_t>(data + 8);
   h->version_minor = get<std::uint16_t>(data + 10);
+  if (h->version_major < kOldestVersionMajor) return corrupt("file header has version 0");
   if (h->version_major > kVersionMajor) {
     return Status::error(Status::Code::unsupported,
                          "written by a newer lynx (format " + std::to_string(h->version_major) +
                              "." + std::to_string(h->version_minor) +
                              "); this reader understands format " + std::to_string(kVersionMajor) +
-                             ".x: upgrade lynx to read it");
+                             ".x and older: upgrade lynx to read it");
   }
   const std::uint32_t total = get<std::uint32_t>(data + 12);
   if (total < kFileHeaderFixedSize + 4 || total > kMaxFileHeaderSize) {
@@ -70,6 +71,19 @@ Status decode_file_header(const std::byte* data, std::size_t n, FileHeader* h, s
   h->program.assign(reinterpret_cast<const char*>(data + kFileHeaderFixedSize), name_size);
   *size = total;
   return {};
+}
+
+bool recover_file_header(const std::byte* data, std::size_t n, FileHeader* h, std::size_t* size) {
+  if (n < 16) return false;
+  const std::size_t total = get<std::uint32_t>(data + 12);
+  if (total < kFileHeaderFixedSize + 4 || total > kMaxFileHeaderSize || total > n) return false;
+  std::vector<std::byte> fixed(data, data + total);
+  std::memcpy(fixed.data(), kFileMagic.data(), kFileMagic.size());
+  for (std::uint16_t major = kOldestVersionMajor; major <= kVersionMajor; ++major) {
+    put<std::uint16_t>(fixed.data() + 8, major);
+    if (decode_file_header(fixed.data(), total, h, size).ok()) return true;
+  }
+  return false;
 }
 
 }  // namespace lynx::format

@@ -31,4 +31,11 @@ std::vector<std::byte> encode_file_header(const FileHeader& header);
 Status decode_file_header(const std::byte* data, std::size_t n, FileHeader* header,
                           std::size_t* size);
 
+// A header that decode_file_header() refused, read as if its magic and version bytes were intact:
+// true (and *header, *size filled) when its checksum then matches for a version this reader knows,
+// i.e. the damage is confined to the magic or the version bytes, which the checksum covers. A
+// genuinely newer version never passes (its checksum was computed over its own version number).
+bool recover_file_header(const std::byte* data, std::size_t n, FileHeader* header,
+                         std::size_t* size);
+
 }  // namespace lynx::format

@@ -1,7 +1,7 @@
-// The lynx log file format, version 1. This header mirrors docs/format.md byte for byte: change
-// both together. Versioning rule: fields are only ever appended (headers carry their own size and
-// readers skip bytes they do not know); a new major version means old readers must refuse.
-// All integers are little-endian.
+// The lynx log file format, version 2.0 (readers also read 1.x). This header mirrors docs/format.md
+// byte for byte: change both together. Versioning rule: fields are only ever appended (headers
+// carry their own size and readers skip bytes they do not know); a new major version means old
+// readers must refuse. All integers are little-endian.
 #pragma once
 
 #include <array>
@@ -12,7 +12,9 @@ namespace lynx::format {
 
 inline constexpr std::array<unsigned char, 8> kFileMagic = {'L', 'Y', 'N', 'X',
                                                             'L', 'O', 'G', 0x1A};
-inline constexpr std::uint16_t kVersionMajor = 1;
+inline constexpr std::uint16_t kVersionMajor = 2;
+// The oldest major version this reader still reads (golden files of every release stay readable).
+inline constexpr std::uint16_t kOldestVersionMajor = 1;
 inline constexpr std::uint16_t kVersionMinor = 0;
 inline constexpr const char* kFileExtension = ".lynx";
 
@@ -30,12 +32,15 @@ inline constexpr const char* kFileExtension = ".lynx";
 //  56  f64 clock_ns_per_tick
 //  64  u16 program_name_size     at most 1024 as written
 //  66  program_name bytes
-//   .. fields of newer minor versions (none in 1.0), skipped by this reader
+//   .. fields of newer minor versions (none in 1.0 and 2.0), skipped by this reader
 //   .. u32 header_checksum       XXH32(seed 0) of bytes [0, header_size - 4); the last 4 bytes
-// Readers refuse a newer version_major before looking at anything after byte 12.
+// Readers refuse a newer version_major before looking at anything after byte 12. In format 2 a
+// damaged header costs nothing: its fields are repeated in the metadata (EntryType::file_info),
+// and the reader goes on at the first intact block header.
 // The clock fields are informational: every timestamp in the file is already Unix ns, converted
 // by the writer with the calibration of the moment, so re-calibrations are never recorded.
 inline constexpr std::size_t kFileHeaderFixedSize = 66;
+inline constexpr std::size_t kMaxProgramName = 1024;  // bytes of the program name a writer stores
 inline constexpr std::size_t kMaxFileHeaderSize = 64 * 1024;
 
 // Every block starts with this header. The sync marker lets a reader find the next block after
@@ -60,7 +65,12 @@ inline constexpr std::uint32_t kMaxBlockRawSize = 16u << 20;  // readers refuse 
 
 // dictionary: a raw block holding the zstd dictionary (its id in dictionary_id) that every later
 // zstd block of the file with that dictionary_id needs. Written right after the file header.
-enum class BlockKind : std::uint8_t { metadata = 1, data = 2, dictionary = 3 };
+// data: records in the format 1 encoding (written by 1.x, read by every version).
+// packed: records in the packed encoding of format 2 (record/packed.hpp).
+enum class BlockKind : std::uint8_t { metadata = 1, data = 2, dictionary = 3, packed = 4 };
+constexpr bool holds_records(BlockKind kind) noexcept {
+  return kind == BlockKind::data || kind == BlockKind::packed;
+}
 enum class Codec : std::uint8_t { raw = 0, zstd = 1 };
 
 // Metadata block payload: entries of  u8 type, varint body_size, body.  Unknown types are skipped,
@@ -69,10 +79,31 @@ enum class EntryType : std::uint8_t {
   call_site = 1,  // varint id, u8 level, str logger, str file, varint line, str function,
                   // str format, varint arg_count, u8 arg_type[arg_count]
   thread = 2,     // varint id, varint os_tid, str name
+  file_info = 3,  // format 2: the file header's fields again (varint pid, varint shard, varint
+                  // sequence, zigzag created_unix_ns, varint clock_anchor_ticks, zigzag
+                  // clock_anchor_unix_ns, f64 clock_ns_per_tick, str program)
 };
 // str = varint size, bytes (UTF-8, not terminated)
 
-// Data block payload: records of
+// Format 2 writers repeat every definition of the file (file_info first) in a checkpoint
+// metadata block once at least kCheckpointBlocks record blocks and kCheckpointRatio times the
+// definitions' size of stored record bytes followed the last one, so that a damaged metadata block
+// costs at most the records up to the next checkpoint.
+inline constexpr std::uint32_t kCheckpointBlocks = 16;
+inline constexpr std::uint32_t kCheckpointRatio = 8;
+
+// Packed data block payload (format 2; record/packed.hpp), records of
+//   u8 control      bit 0: a site id follows; bit 1: a thread id follows (else: the previous
+//                   record's); bits 2..7: arguments 0..5 equal their prediction (nothing stored)
+//   [varint call_site_id] [varint thread_id]
+//   u8 flags[(arg_count - 6 + 7) / 8]   arguments 6.. equal their prediction, bit (i - 6) % 8
+//   zigzag-varint ts_delta              from the previous record (the first: from first_ts)
+//   the residuals of the arguments whose flag is clear, in order: numbers a zigzag varint of
+//   value - (prev + stride) on the 64-bit form; strings varint shared_prefix, varint rest, bytes.
+// Predictions start at zero for every site at the start of every block.
+inline constexpr std::uint32_t kMinPackedRecordSize = 2;
+
+// Data block payload (format 1): records of
 //   varint call_site_id, varint thread_id, zigzag-varint ts_delta, arguments
 // ts_delta is relative to the previous record of the block; the first is relative to first_ts.
 // Records have no size: new record fields or argument types need a new block kind or major version.

@@ -96,10 +96,38 @@ Status BlockReader::open() {
   }
   std::size_t size = 0;
   Status s = decode_file_header(at(0), have, &header_, &size);
-  if (!s.ok()) return Status::error(s.code(), path_ + ": " + s.message());
+  if (!s.ok() && recover_file_header(at(0), have, &header_, &size)) {
+    open_problem_ = Problem{0, 12, 0,
+                            "damaged file header (" + s.message() +
+                                "): its magic or version bytes are wrong, the rest is intact"};
+    has_open_problem_ = true;
+  } else if (!s.ok() && s.code() != Status::Code::unsupported) {
+    // Not repairable: look for the blocks that follow where a header can end.
+    fill(0, kMaxFileHeaderSize + kBlockHeaderSize);
+    if (!error_.ok()) return error_;
+    const std::uint64_t first = find_block(kFileHeaderFixedSize + 4);
+    if (first == 0) return Status::error(s.code(), path_ + ": " + s.message());
+    header_ = FileHeader{};
+    header_from_metadata_ = true;
+    open_problem_ = Problem{0, first, 0,
+                            "damaged file header (" + s.message() +
+                                "); skipped to the first block (" + num(first) + " bytes)"};
+    has_open_problem_ = true;
+    size = static_cast<std::size_t>(first);
+  } else if (!s.ok()) {
+    return Status::error(s.code(), path_ + ": " + s.message());
+  }
   pos_ = size;
   opened_ = true;
   return {};
+}
+
+std::uint64_t BlockReader::find_block(std::uint64_t from) const {
+  BlockHeader h;
+  for (std::uint64_t i = from; i + kBlockHeaderSize <= base_ + filled_; ++i) {
+    if (has_block_sync(at(i)) && decode_block_header(at(i), &h)) return i;
+  }
+  return 0;
 }
 
 Status BlockReader::set_dictionary(const std::vector<std::byte>& dictionary) {
@@ -126,8 +154,14 @@ BlockReader::Step BlockReader::report(std::uint64_t at, std::uint64_t bytes, std
 
 BlockReader::Next BlockReader::next() {
   if (!error_.ok()) return Next::error;
+  if (has_open_problem_) {
+    has_open_problem_ = false;
+    ++summary_.problems;
+    problem_ = std::move(open_problem_);
+    return Next::problem;
+  }
   for (;;) {
-    const Step step = in_data_                  ? decode_record()
+    const Step step = in_data_                  ? (packed_ ? decode_packed() : decode_record())
                       : damage_at_ != kNoDamage ? scan_for_sync()
                                                 : read_block();
     switch (step) {
@@ -209,7 +243,7 @@ BlockReader::Step BlockReader::read_block() {
   }
   block_ = h;
   const std::size_t block_size = std::size_t{h.header_size} + h.stored_size;
-  const std::uint32_t lost = h.kind == BlockKind::data ? h.record_count : 0;
+  const std::uint32_t lost = holds_records(h.kind) ? h.record_count : 0;
   const std::size_t whole = fill(pos_, block_size);
   if (!error_.ok()) return Step::error;
   if (whole < block_size) {
@@ -230,7 +264,9 @@ BlockReader::Step BlockReader::read_block() {
   }
   if (raw > kMaxBlockRawSize)
     return report(block_at, block_size, lost, "block claims an impossible size");
-  if (h.kind == BlockKind::data && h.record_count > raw / kMinRecordSize) {
+  const std::uint32_t min_record =
+      h.kind == BlockKind::packed ? kMinPackedRecordSize : kMinRecordSize;
+  if (holds_records(h.kind) && h.record_count > raw / min_record) {
     return report(block_at, block_size, lost,
                   "malformed data block (" + num(h.record_count) + " records cannot fit in " +
                       num(raw) + " bytes; " + num(lost) + " records lost)");
@@ -268,10 +304,14 @@ BlockReader::Step BlockReader::read_block() {
   if (h.kind == BlockKind::metadata) {
     std::string error = decode_metadata(payload, raw);
     if (!error.empty()) return report(block_at, block_size, 0, std::move(error));
-  } else if (h.kind == BlockKind::data) {
+  } else if (holds_records(h.kind)) {
     // The records are delivered one per next(); no fill() runs until they are done, so the
     // payload stays where it is.
     in_data_ = true;
+    packed_ = h.kind == BlockKind::packed;
+    ++block_number_;
+    packed_site_ = nullptr;
+    packed_thread_ = nullptr;
     block_at_ = block_at;
     block_size_ = block_size;
     payload_ = payload;
@@ -319,6 +359,63 @@ BlockReader::Step BlockReader::decode_record() {
   return Step::record;
 }
 
+BlockReader::Step BlockReader::decode_packed() {
+  if (records_left_ == 0) {
+    in_data_ = false;
+    if (payload_pos_ != payload_size_) {
+      return report(block_at_, block_size_, 0, "malformed data block (0 records lost)");
+    }
+    return Step::again;
+  }
+  Cursor c(payload_ + payload_pos_, payload_size_ - payload_pos_);
+  auto fail = [&] {
+    in_data_ = false;
+    const std::uint64_t lost = block_.record_count - records_done_;
+    return report(block_at_, block_size_, lost,
+                  "malformed data block (" + num(lost) + " records lost)");
+  };
+  std::uint8_t control;
+  if (!c.bytes(&control, 1)) return fail();
+  if (control & record::kNewSite) {
+    std::uint64_t id;
+    if (!c.varint(&id)) return fail();
+    const auto site = sites_.find(static_cast<std::uint32_t>(id));
+    if (site == sites_.end()) return fail();
+    packed_site_ = site->second.get();
+  }
+  if (control & record::kNewThread) {
+    std::uint64_t id;
+    if (!c.varint(&id)) return fail();
+    const auto thread = threads_.find(static_cast<std::uint32_t>(id));
+    if (thread == threads_.end()) return fail();
+    packed_thread_ = thread->second.get();
+  }
+  if (packed_site_ == nullptr || packed_thread_ == nullptr) return fail();
+  CallSiteInfo& site = *packed_site_;
+  const std::size_t n = site.types.size();
+  std::uint64_t zero = control >> 2;
+  for (std::size_t i = 0; i < record::extra_flag_bytes(n); ++i) {
+    std::uint8_t b;
+    if (!c.bytes(&b, 1)) return fail();
+    zero |= std::uint64_t{b} << (record::kControlArgs + 8 * i);
+  }
+  std::uint64_t delta;
+  if (!c.varint(&delta)) return fail();
+  ts_ = static_cast<std::int64_t>(static_cast<std::uint64_t>(ts_) +
+                                  static_cast<std::uint64_t>(unzigzag(delta)));
+  site.packed.enter_block(block_number_);
+  record_.args.resize(n);
+  if (!site.packed.decode(c, zero, record_.args.data())) return fail();
+  record_.ts_ns = ts_;
+  record_.site = &site;
+  record_.thread = packed_thread_;
+  payload_pos_ = static_cast<std::size_t>(c.pos() - payload_);
+  --records_left_;
+  ++records_done_;
+  ++summary_.records;
+  return Step::record;
+}
+
 namespace {
 
 constexpr const char* kMalformedMetadata = "malformed metadata block";
@@ -336,6 +433,13 @@ bool read_str(Cursor& c, std::string* out, std::string* error) {
   if (!c.view(&p, n)) return false;
   out->assign(reinterpret_cast<const char*>(p), n);
   return true;
+}
+
+// A call site entry repeated unchanged (a format 2 checkpoint): the known one stays, with
+// everything that points to it.
+bool same_definition(const CallSiteInfo& a, const CallSiteInfo& b) {
+  return a.level == b.level && a.line == b.line && a.types == b.types && a.logger == b.logger &&
+         a.file == b.file && a.function == b.function && a.format == b.format;
 }
 
 }  // namespace
@@ -381,6 +485,9 @@ std::string BlockReader::decode_metadata(const std::byte* data, std::size_t n) {
         if (!e.bytes(&v, 1) || !record::known_arg_type(v)) return malformed();
         t = static_cast<ArgType>(v);
       }
+      const auto known = sites_.find(site->id);
+      if (known != sites_.end() && same_definition(*known->second, *site)) continue;  // checkpoint
+      site->packed.plan(site->types);
       site->parsed = parse_template(site->format);
       if (!site->parsed.limit_error.empty()) {
         return std::string(kMalformedMetadata) + " (call site " + num(id) + ": " +
@@ -400,11 +507,33 @@ std::string BlockReader::decode_metadata(const std::byte* data, std::size_t n) {
       if (!e.varint(&id) || !e.varint(&th->os_tid) || !read_str(e, &th->name, &error)) {
         return malformed();
       }
-      if (!count(sizeof(ThreadInfo) + th->name.size())) return error;
       th->id = static_cast<std::uint32_t>(id);
+      const auto known = threads_.find(th->id);
+      if (known != threads_.end() && known->second->os_tid == th->os_tid &&
+          known->second->name == th->name) {
+        continue;  // repeated by a checkpoint
+      }
+      if (!count(sizeof(ThreadInfo) + th->name.size())) return error;
       auto& slot = threads_[th->id];
       if (slot) retired_threads_.push_back(std::move(slot));
       slot = std::move(th);
+    } else if (type == static_cast<std::uint8_t>(EntryType::file_info)) {
+      FileHeader h;
+      std::uint64_t pid, shard, created, anchor_ns;
+      if (!e.varint(&pid) || !e.varint(&shard) || !e.varint(&h.sequence) || !e.varint(&created) ||
+          !e.varint(&h.clock_anchor_ticks) || !e.varint(&anchor_ns) ||
+          !e.bytes(&h.clock_ns_per_tick, 8) || !read_str(e, &h.program, &error)) {
+        return malformed();
+      }
+      if (header_from_metadata_) {  // the file header was damaged: these are its fields
+        h.version_major = kVersionMajor;
+        h.pid = static_cast<std::uint32_t>(pid);
+        h.shard = static_cast<std::uint32_t>(shard);
+        h.created_unix_ns = unzigzag(created);
+        h.clock_anchor_unix_ns = unzigzag(anchor_ns);
+        header_ = std::move(h);
+        header_from_metadata_ = false;
+      }
     }  // unknown entry types are skipped
   }
   return {};

@@ -28,6 +28,7 @@
 #include "format/template_parse.hpp"
 #include "lynx/detail/arg_types.hpp"
 #include "lynx/level.hpp"
+#include "record/packed.hpp"
 #include "record/record_view.hpp"
 #include "record/value.hpp"
 
@@ -43,6 +44,8 @@ struct CallSiteInfo {
   std::string format;
   std::vector<detail::ArgType> types;
   ParsedTemplate parsed;  // field names and fmt pattern
+  // Packed blocks (format 2): the site's packing plan and its predictions in the current block.
+  record::PackedSite packed;
 
   // The record-model view of this site (valid while this object lives, unchanged).
   record::Site view() const {
@@ -107,9 +110,15 @@ class BlockReader {
   BlockReader(const BlockReader&) = delete;
   BlockReader& operator=(const BlockReader&) = delete;
 
-  // Reads the file header. Errors: not a lynx file or damaged header (Code::corrupt), newer major
-  // version (Code::unsupported), the source failed (Code::io_error); messages start with the path.
-  // Growing files: Code::unavailable while the header is not completely there (call again later).
+  // Reads the file header (format 1.x or 2.x). Errors: not a lynx file (Code::corrupt), newer
+  // major version (Code::unsupported), the source failed (Code::io_error); messages start with the
+  // path. Growing files: Code::unavailable while the header is not completely there (call again
+  // later). A damaged header is not an error when the file's blocks can be found: damage confined
+  // to the magic or version bytes is repaired through the checksum; otherwise reading starts at
+  // the first intact block header, and header() is filled in from the file's metadata (format 2
+  // files repeat the header's fields there: EntryType::file_info) once that is read. Either way
+  // the first next() reports the damage as a problem.
+  // A file header that is only an empty prefix of one, or not a lynx file at all, stays an error.
   Status open();
   const FileHeader& header() const { return header_; }
   const std::string& path() const { return path_; }
@@ -144,6 +153,9 @@ class BlockReader {
   Step read_block();
   Step scan_for_sync();
   Step decode_record();
+  Step decode_packed();
+  // The offset of the first intact block header in [from, end of the buffered bytes), or 0.
+  std::uint64_t find_block(std::uint64_t from) const;
   Step report(std::uint64_t at, std::uint64_t bytes, std::uint64_t lost, std::string message);
   // Makes file bytes [from, from + n) available in buf_ when the source has them; drops the bytes
   // before `from`. Returns the bytes available from `from` (less than n: no more for now).
@@ -180,7 +192,15 @@ class BlockReader {
   std::uint32_t records_left_ = 0;
   std::uint32_t records_done_ = 0;
   bool in_data_ = false;
+  bool packed_ = false;  // the block's records are packed (BlockKind::packed)
   std::int64_t ts_ = 0;
+  std::uint64_t block_number_ = 0;       // resets the packed predictions of every site
+  CallSiteInfo* packed_site_ = nullptr;  // the previous record's, within the block
+  const ThreadInfo* packed_thread_ = nullptr;
+
+  bool header_from_metadata_ = false;  // the header was damaged: take it from EntryType::file_info
+  bool has_open_problem_ = false;      // open() found damage, reported by the first next()
+  Problem open_problem_;
 
   std::unordered_map<std::uint32_t, std::unique_ptr<CallSiteInfo>> sites_;
   std::unordered_map<std::uint32_t, std::unique_ptr<ThreadInfo>> threads_;

@@ -76,7 +76,7 @@ int run_train(const TrainOptions& options, std::FILE* out, std::FILE* err) {
     if (!reader) continue;
     ++files;
     reader->set_payload_hook([&samples](format::BlockKind kind, const std::byte* p, std::size_t n) {
-      if (kind == format::BlockKind::metadata || kind == format::BlockKind::data) {
+      if (kind == format::BlockKind::metadata || format::holds_records(kind)) {
         samples.add_payload(p, n);
       }
     });

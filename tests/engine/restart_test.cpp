@@ -11,13 +11,14 @@
 #include <vector>
 
 #include "test_support.hpp"
+#include "tests/support/payload.hpp"
 
 namespace {
 
 void log_records(lynx::Logger& log, const char* phase, int n) {
   const std::string tag = phase;
   for (int i = 0; i < n; ++i)
-    LYNX_INFO(log, "{phase} {i} {padding}", tag, i, std::string(100, 'p'));
+    LYNX_INFO(log, "{phase} {i} {padding}", tag, i, lynx::test::payload(100, i));
 }
 
 std::map<std::string, std::string> snapshot(const std::string& dir) {

@@ -19,6 +19,7 @@
 #include "engine/writer_seam.hpp"
 #include "test_support.hpp"
 #include "tests/support/fault_injection.hpp"
+#include "tests/support/payload.hpp"
 
 namespace {
 
@@ -65,7 +66,8 @@ std::vector<std::uint64_t> iota(std::uint64_t from, std::uint64_t to) {
   return out;
 }
 
-const std::string kPayload(200, 'p');  // big records: buffers fill after a few thousand
+// Big records (every byte stored: tests/support/payload.hpp): buffers fill after a few thousand.
+std::string payload(std::uint64_t i) { return lynx::test::payload(200, i); }
 
 }  // namespace
 
@@ -88,7 +90,7 @@ static void scripted_faults(lynx::Sync sync) {
     std::uint64_t i = 0;
     for (std::uint64_t b = 0; b < kBatches; ++b) {
       for (std::uint64_t k = 0; k < kPerBatch; ++k, ++i)
-        LYNX_INFO(log, "record {i} {s}", i, kPayload);
+        LYNX_INFO(log, "record {i} {s}", i, payload(i));
       engine.flush();  // one or more writes per batch
     }
     const lynx::Stats stats = engine.stats();
@@ -125,7 +127,7 @@ TEST_CASE(
   lynx::Logger& log = lynx::logger("faults.full");
   constexpr std::uint64_t kRecords = 5000;  // about 1 MB: several rotations while the disk is full
   for (std::uint64_t i = 0; i < kRecords; ++i) {
-    LYNX_INFO(log, "record {i} {s}", i, kPayload);
+    LYNX_INFO(log, "record {i} {s}", i, payload(i));
     if (i % 1000 == 999) engine.flush();
   }
   engine.flush();
@@ -160,7 +162,7 @@ TEST_CASE(
   lynx::Logger& log = lynx::logger("faults.starved");
   // 16 MiB of I/O buffers hold about 70,000 of these records; log far more than that.
   constexpr std::uint64_t kRecords = 300'000;
-  for (std::uint64_t i = 0; i < kRecords; ++i) LYNX_INFO(log, "record {i} {s}", i, kPayload);
+  for (std::uint64_t i = 0; i < kRecords; ++i) LYNX_INFO(log, "record {i} {s}", i, payload(i));
   engine.flush();
   CHECK(engine.stats().records_dropped > 0);  // the backend stopped draining: the ring filled
 
@@ -188,12 +190,12 @@ TEST_CASE(
     lynx::Engine engine(
         lynx::Options{.directory = dir.path(), .name = "w", .flush_every = std::chrono::hours(1)});
     lynx::Logger& log = lynx::logger("faults.stop");
-    for (std::uint64_t i = 0; i < kBefore; ++i) LYNX_INFO(log, "record {i} {s}", i, kPayload);
+    for (std::uint64_t i = 0; i < kBefore; ++i) LYNX_INFO(log, "record {i} {s}", i, payload(i));
     engine.flush();
     REQUIRE(engine.stats().records_written == kBefore);
     seam.writer().fail_all(Fault::eio);
     for (std::uint64_t i = kBefore; i < kBefore + kAfter; ++i)
-      LYNX_INFO(log, "record {i} {s}", i, kPayload);
+      LYNX_INFO(log, "record {i} {s}", i, payload(i));
     engine.flush();
     CHECK(engine.stats().write_errors > 0);
   }  // the engine retries for a while, then gives the failed writes up
@@ -224,14 +226,14 @@ TEST_CASE(
   std::vector<std::thread> threads;
   for (unsigned t = 0; t < kThreads; ++t) {
     threads.emplace_back([&, t] {
-      LYNX_INFO(log, "thread {t} record {i} {s}", t, std::uint64_t{0}, kPayload);
+      LYNX_INFO(log, "thread {t} record {i} {s}", t, std::uint64_t{0}, payload(0));
       registered.fetch_add(1);
       while (registered.load() < kThreads) std::this_thread::yield();
       for (std::uint64_t i = 1; i < kPerThread; ++i) {
         if (t == 0 && i == kPerThread / 2) {
           LYNX_INFO(log, "thread {t} record {i} {s}", t, i, huge);
         } else {
-          LYNX_INFO(log, "thread {t} record {i} {s}", t, i, kPayload);
+          LYNX_INFO(log, "thread {t} record {i} {s}", t, i, payload(i));
         }
         if (i % 500 == 0) engine.flush();
       }

@@ -1,7 +1,8 @@
 // Corruption: every single-bit flip after the file header, and overwritten block headers, damage
-// exactly one block. That block is reported at its offset (with its records lost when its header
-// is intact) and every other block still decodes; a damaged metadata block also costs the data
-// block that needs its definitions, and nothing else. Raw and zstd blocks.
+// exactly one block; a damaged file header costs no record (format 2). That block is reported at
+// its offset (with its records lost when its header is intact) and every other block still decodes;
+// a damaged metadata block also costs the data block that needs its definitions, and nothing else.
+// Raw and zstd blocks.
 #define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
 #include <doctest/doctest.h>
 
@@ -40,7 +41,7 @@ void check_one_block_damaged(const SegmentedFile& sf, std::size_t seg, const Blo
   // A data block that fails to decode still counts as a block read; the damaged one does not.
   CHECK(r.summary.blocks == sf.file.blocks().size() - 1);
   const std::uint64_t lost = s.values.size();
-  if (damaged.kind == BlockKind::data) {
+  if (holds_records(damaged.kind)) {
     REQUIRE(r.problems.size() == 1);
     const Problem& p = r.problems[0];
     CHECK(p.offset == damaged.offset);
@@ -129,18 +130,54 @@ TEST_CASE("an overwritten block header is skipped to the next sync marker") {
   }
 }
 
-TEST_CASE("every single-bit flip in the file header is refused cleanly") {
-  auto sf = make_segmented_file(true);
-  const std::vector<std::byte> good = sf.file.bytes();
-  for (std::size_t at = 0; at < sf.file.header_size(); ++at) {
-    for (int bit = 0; bit < 8; ++bit) {
-      CAPTURE(at);
-      CAPTURE(bit);
-      std::vector<std::byte> bad = good;
-      bad[at] ^= std::byte(1u << bit);
-      const ReadResult r = read_bytes(std::move(bad));
-      CHECK_FALSE(r.opened);
-      CHECK_FALSE(r.open_status.message().empty());
+TEST_CASE("every single-bit flip in the file header costs no record (format 2)") {
+  for (const bool zstd : {false, true}) {
+    CAPTURE(zstd);
+    auto sf = make_segmented_file(zstd);
+    const std::vector<std::byte> good = sf.file.bytes();
+    const std::size_t header = sf.file.header_size();
+    for (std::size_t at = 0; at < header; ++at) {
+      for (int bit = 0; bit < 8; ++bit) {
+        CAPTURE(at);
+        CAPTURE(bit);
+        std::vector<std::byte> bad = good;
+        bad[at] ^= std::byte(1u << bit);
+        const ReadResult r = read_bytes(std::move(bad));
+        REQUIRE(r.opened);
+        CHECK(r.values == sf.all_values());
+        // One problem at offset 0: the magic or version bytes repaired through the checksum (12
+        // bytes), or the whole header skipped to the first block.
+        REQUIRE(r.problems.size() == 1);
+        CHECK(r.problems[0].offset == 0);
+        CHECK(r.problems[0].records_lost == 0);
+        CHECK((r.problems[0].bytes == 12 || r.problems[0].bytes == header));
+        CHECK_FALSE(r.verdict.intact());
+        CHECK(r.verdict.records == sf.all_values().size());
+        // What the header said is known all the same (from the file info entry when skipped).
+        CHECK(r.header.pid == 7);
+        CHECK(r.header.program == "shop");
+        CHECK(r.header.created_unix_ns == lynx::test::kBase);
+      }
     }
   }
+}
+
+TEST_CASE("a file header overwritten whole costs no record either") {
+  auto sf = make_segmented_file(true);
+  std::vector<std::byte> bad = sf.file.bytes();
+  std::fill_n(bad.begin(), sf.file.header_size(), std::byte{0x5A});
+  const ReadResult r = read_bytes(std::move(bad));
+  REQUIRE(r.opened);
+  CHECK(r.values == sf.all_values());
+  REQUIRE(r.problems.size() == 1);
+  CHECK(r.problems[0].bytes == sf.file.header_size());
+  CHECK(r.header.pid == 7);
+  CHECK(r.header.version_major == lynx::format::kVersionMajor);
+}
+
+TEST_CASE("bytes that are not a lynx file stay refused") {
+  std::vector<std::byte> text(5000, std::byte{'x'});
+  const ReadResult r = read_bytes(text);
+  CHECK_FALSE(r.opened);
+  CHECK(r.open_status.message() == "test.lynx: not a lynx log file (bad magic)");
 }

@@ -118,7 +118,7 @@ Bytes metadata_payload(std::size_t extra, bool unknown) {
   u8(site, static_cast<std::uint8_t>(lynx::detail::ArgType::string));
   append(site, filler(extra));
   entry(payload, static_cast<std::uint8_t>(format::EntryType::call_site), site);
-  if (unknown) entry(payload, 3, Bytes{});  // an empty entry of a future type
+  if (unknown) entry(payload, 9, Bytes{});  // an empty entry of a future type
   Bytes thread;
   varint(thread, 1);     // id
   varint(thread, 4242);  // os_tid
@@ -147,7 +147,7 @@ Bytes data_payload() {
 // A whole file: header, metadata block, data block; `extra` appended bytes everywhere and, with
 // `unknown`, unknown metadata entries and unknown block kinds.
 Bytes make_file(std::uint16_t minor, std::size_t extra, bool unknown) {
-  Bytes f = file_header(format::kVersionMajor, minor, extra);
+  Bytes f = file_header(1, minor, extra);  // a 1.x file: kind 2 records
   if (unknown) append(f, block(0x42, filler(17), 1, 0, 0, extra));
   append(f, block(static_cast<std::uint8_t>(format::BlockKind::metadata),
                   metadata_payload(extra, unknown), unknown ? 5 : 2, 0, 0, extra));
@@ -219,7 +219,7 @@ TEST_CASE("a newer minor version: appended fields and unknown kinds are skipped"
       const Bytes bytes = make_file(format::kVersionMinor + 5, extra, unknown);
       const Decoded d = decode(bytes);
       REQUIRE(d.open_status.ok());
-      CHECK(d.header.version_major == format::kVersionMajor);
+      CHECK(d.header.version_major == 1);
       CHECK(d.header.version_minor == format::kVersionMinor + 5);
       CHECK(d.header.program == "future");  // the appended header fields are not part of the name
       CHECK(d.header.sequence == 12);
@@ -253,7 +253,8 @@ TEST_CASE("a newer major version is refused with a clear message, whatever follo
   const std::uint16_t next = format::kVersionMajor + 1;
   const std::string want = "future.lynx: written by a newer lynx (format " + std::to_string(next) +
                            ".3); this reader understands format " +
-                           std::to_string(format::kVersionMajor) + ".x: upgrade lynx to read it";
+                           std::to_string(format::kVersionMajor) +
+                           ".x and older: upgrade lynx to read it";
   // A well-formed header of the next major version, and one whose layout after the version fields
   // means nothing to this reader (impossible size, no checksum): both refused the same way.
   Bytes strange(format::kFileMagic.size());
@@ -266,11 +267,22 @@ TEST_CASE("a newer major version is refused with a clear message, whatever follo
     CHECK(d.open_status.code() == Status::Code::unsupported);
     CHECK(d.open_status.message() == want);
   }
-  // The largest major is refused too (no overflow), and a whole 1.0 file relabelled as major 2
-  // is refused rather than guessed at.
+  // The largest major is refused too (no overflow), and so is a whole 1.0 file relabelled as the
+  // next major version with its checksum recomputed: it is what it says, not guessed at.
   CHECK(decode(file_header(0xFFFF, 0, 0)).open_status.code() == Status::Code::unsupported);
   Bytes relabelled = make_file(format::kVersionMinor, 0, false);
+  const std::size_t header_size = format::get<std::uint32_t>(relabelled.data() + 12);
   format::put<std::uint16_t>(relabelled.data() + 8, next);
+  {  // the version number changed but not the checksum: damage to the version bytes, repaired
+    const Decoded d = decode(relabelled);
+    CHECK(d.open_status.ok());
+    REQUIRE(d.problems.size() == 1);
+    CHECK(d.problems[0].offset == 0);
+    CHECK(d.problems[0].records_lost == 0);
+    CHECK(d.records == kWant);
+  }
+  format::put<std::uint32_t>(relabelled.data() + header_size - 4,
+                             XXH32(relabelled.data(), header_size - 4, 0));
   CHECK(decode(relabelled).open_status.code() == Status::Code::unsupported);
   // Too short to hold a version: damage, not a newer version.
   CHECK(decode(Bytes(strange.begin(), strange.begin() + 9)).open_status.code() ==

@@ -14,6 +14,7 @@
 #include "engine/file_clock.hpp"
 #include "engine/retention.hpp"
 #include "format/reader.hpp"
+#include "tests/support/payload.hpp"
 #include "tests/support/temp_dir.hpp"
 
 namespace fs = std::filesystem;
@@ -99,7 +100,8 @@ TEST_CASE("keep_files keeps the newest files, counting files of an earlier run")
                          .rotate_bytes = 16 * 1024,
                          .keep_files = 3,
                          .compression = lynx::Compression::none});
-    for (int i = 0; i < 100; ++i) LYNX_INFO(log, "{i} {filler}", i, filler);
+    for (int i = 0; i < 100; ++i)
+      LYNX_INFO(log, "{i} {filler}", i, lynx::test::payload(filler.size(), i, filler[1]));
   }
   const auto files = files_of(dir.path());
   CHECK(files.size() == 3);
@@ -120,7 +122,8 @@ TEST_CASE("keep_bytes bounds the shard's total size; keep_for deletes old files"
                          .rotate_bytes = 16 * 1024,
                          .keep_bytes = 64 * 1024,
                          .compression = lynx::Compression::none});
-    for (int i = 0; i < 200; ++i) LYNX_INFO(log, "{i} {filler}", i, filler);
+    for (int i = 0; i < 200; ++i)
+      LYNX_INFO(log, "{i} {filler}", i, lynx::test::payload(filler.size(), i, filler[1]));
   }
   std::uint64_t total = 0;
   for (const auto& f : files_of(dir.path())) total += f.bytes;

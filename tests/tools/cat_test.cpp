@@ -259,7 +259,7 @@ TEST_CASE("files that are not lynx files, or too new, are data errors") {
   const std::string text = dir.file("text.lynx");
   std::ofstream(text) << "hello, I am not a log file\n";
   TestFile newer = steps_file(0, 1, 1, {{20, 2}});
-  newer.bytes()[8] = std::byte{2};  // version_major
+  newer.relabel(3);  // a major version after this reader's
   const std::string future = newer.write(dir.file("future.lynx"));
 
   const Run run = run_lynx({"cat", text, good, future});
@@ -268,8 +268,8 @@ TEST_CASE("files that are not lynx files, or too new, are data errors") {
                        ": not a lynx log file (bad magic)\n"
                        "lynx: " +
                        future +
-                       ": written by a newer lynx (format 2.0); this reader "
-                       "understands format 1.x: upgrade lynx to read it\n");
+                       ": written by a newer lynx (format 3.0); this reader "
+                       "understands format 2.x and older: upgrade lynx to read it\n");
   CHECK(run.out.ends_with(" step 1\n"));
   CHECK(lines(run.out).size() == 1);
 }

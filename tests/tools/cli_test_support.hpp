@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <xxhash.h>
 
 #include <algorithm>
 #include <cstdint>
@@ -81,6 +82,7 @@ class TestFile {
     h.program = "shop";
     bytes_ = format::encode_file_header(h);
     header_size_ = bytes_.size();
+    builder_.start_file(h);
   }
 
   // zstd files only, before anything else: compress every block with `dictionary`, and write it as
@@ -124,7 +126,7 @@ class TestFile {
       b.offset = bytes_.size() + at;
       b.size = format::kBlockHeaderSize + h.stored_size;
       b.kind = h.kind;
-      if (b.kind == format::BlockKind::data) {
+      if (format::holds_records(b.kind)) {
         b.records = h.record_count;
         block_offsets_.push_back(b.offset);
       }
@@ -139,6 +141,13 @@ class TestFile {
     return bytes_;
   }
   std::size_t header_size() const { return header_size_; }
+  // Makes the file claim another major version (a genuinely newer file: its checksum matches).
+  void relabel(std::uint16_t major) {
+    seal();
+    format::put<std::uint16_t>(bytes_.data() + 8, major);
+    format::put<std::uint32_t>(bytes_.data() + header_size_ - 4,
+                               XXH32(bytes_.data(), header_size_ - 4, 0));
+  }
   const std::vector<std::size_t>& block_offsets() const { return block_offsets_; }
   const std::vector<BlockInfo>& blocks() const { return blocks_; }
   std::string write(const std::string& path) {

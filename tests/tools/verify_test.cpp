@@ -136,7 +136,7 @@ TEST_CASE("files that are not lynx files or too new are unreadable: exit 1") {
   const std::string text = dir.file("text.lynx");
   std::ofstream(text) << "hello, I am not a log file\n";
   TestFile newer = three_steps();
-  newer.bytes()[8] = std::byte{2};  // version_major
+  newer.relabel(3);  // a major version after this reader's
   const std::string future = newer.write(dir.file("future.lynx"));
   const Run run = run_lynx({"verify", text, future});
   CHECK(run.exit_code == 1);
@@ -151,8 +151,8 @@ TEST_CASE("files that are not lynx files or too new are unreadable: exit 1") {
             future + ": unreadable: 0 blocks, 0 records, " + future_size +
             " bytes, 1 problem, 0 records lost, 0 unusable tail bytes\n" + future +
             ": offset 0: " + future_size +
-            " bytes unusable, 0 records lost: written by a newer lynx (format 2.0); this reader "
-            "understands format 1.x: upgrade lynx to read it\n" +
+            " bytes unusable, 0 records lost: written by a newer lynx (format 3.0); this reader "
+            "understands format 2.x and older: upgrade lynx to read it\n" +
             "total: 2 files (2 damaged), 0 blocks, 0 records, " +
             std::to_string(27 + newer.bytes().size()) +
             " bytes, 2 problems, 0 records lost, 0 unusable tail bytes\n");
