@@ -81,7 +81,7 @@ idle=$(callgrind_annotate --inclusive=yes --threshold=100 "$backend_files" 2>/de
   awk '/idle_wait/ { gsub(",", "", $1); print $1; exit }')
 measured=$((records / threads * threads))
 awk -v w="$workload" -v t="$threads" -v l="$logger" -v n="$measured" -v ir="$total" -v idle="${idle:-}" 'BEGIN {
-  printf "workload=%s threads=%s logger=%s records=%d\n", w, t, l, n
-  printf "backend_ir=%d\nir_per_record=%.1f\n", ir, ir / n
-  if (idle != "") printf "idle_wait_ir=%d\nir_per_record_without_idle=%.1f\n", idle, (ir - idle) / n
+  printf "workload=%s threads=%s logger=%s records=%.0f\n", w, t, l, n
+  printf "backend_ir=%.0f\nir_per_record=%.1f\n", ir, ir / n
+  if (idle != "") printf "idle_wait_ir=%.0f\nir_per_record_without_idle=%.1f\n", idle, (ir - idle) / n
 }'
