@@ -70,6 +70,7 @@ done
 command -v python3 >/dev/null || die "python3 not found (needed for the summary)"
 if [ -z "$out" ]; then out=$(mktemp -d "${TMPDIR:-/tmp}/lynx-compare.XXXXXX"); fi
 mkdir -p "$out" || die "cannot create $out"
+rm -f "$out/cat.tsv"
 cat_dirs=
 trap 'for d in $cat_dirs; do rm -rf "$d"; done' EXIT
 
@@ -79,7 +80,20 @@ run() {
   shift
   "$@" >"$out/$name.log" 2>&1 || die "failed: $* (see $out/$name.log)"
 }
-now_ns() { date +%s%N; }
+# timed CMD...: runs CMD with its output to /dev/null; prints "WALL_NS CPU_NS" (CPU = user + system
+# of CMD and its children), or fails as CMD failed.
+timed() {
+  python3 -c '
+import os, resource, subprocess, sys, time
+r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
+t0 = time.monotonic_ns()
+rc = subprocess.call(sys.argv[1:], stdout=subprocess.DEVNULL)
+t1 = time.monotonic_ns()
+r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+cpu = (r1.ru_utime + r1.ru_stime) - (r0.ru_utime + r0.ru_stime)
+print(t1 - t0, int(cpu * 1e9))
+sys.exit(rc)' "$@"
+}
 echo "$me: A=$A B=$B, $reps repetitions; results in $out" >&2
 printf 'A\t%s\nB\t%s\nreps\t%s\nrecords\t%s\ncat_records\t%s\n' "$A" "$B" "$reps" "$records" \
   "$cat_records" >"$out/setup.tsv"
@@ -95,6 +109,10 @@ for side in A B; do
   [ "$n" -gt 0 ] || die "$b/tools/lynx cat $d printed nothing"
   echo "$n" >"$out/cat-records-$side"
 done
+# The new reader must read the old files whole.
+n=$("$B/tools/lynx" cat "$out/cat-files-A" | wc -l) || die "$B/tools/lynx cat on A's files failed"
+[ "$n" -eq "$(cat "$out/cat-records-A")" ] ||
+  echo "$me: WARNING: B's lynx cat prints $n records of A's files, A's prints $(cat "$out/cat-records-A")" >&2
 
 rep=1
 while [ "$rep" -le "$reps" ]; do
@@ -115,12 +133,10 @@ while [ "$rep" -le "$reps" ]; do
   for job in $order BA; do
     case $job in A) cli=$A files=A ;; B) cli=$B files=B ;; BA) cli=$B files=A ;; esac
     for format in json text; do
-      t0=$(now_ns)
-      "$cli/tools/lynx" cat --format "$format" "$out/cat-files-$files" >/dev/null ||
+      t=$(timed "$cli/tools/lynx" cat --format "$format" "$out/cat-files-$files") ||
         die "$cli/tools/lynx cat --format $format $out/cat-files-$files failed"
-      t1=$(now_ns)
       printf '%s\t%s\t%s\t%s\t%s\n' "$job" "$format" "$rep" "$(cat "$out/cat-records-$files")" \
-        $((t1 - t0)) >>"$out/cat.tsv"
+        "$t" >>"$out/cat.tsv"
     done
   done
   rep=$((rep + 1))
@@ -179,9 +195,9 @@ def show(title, mode, table_ids, keys, metrics, higher_better):
     print(f"  ({higher_better})")
 
 print(f"A = {setup['A']}\nB = {setup['B']}\n{reps} repetitions, medians")
-show("throughput (M records/s, backend CPU s per M records, bytes/record)", "throughput",
+show("throughput (M records/s, backend and process CPU s per M records, bytes/record)", "throughput",
      "throughput", ["workload", "threads", "logger"],
-     ["M records/s", "backend CPU s/M", "bytes/record"],
+     ["M records/s", "backend CPU s/M", "process CPU s/M", "bytes/record"],
      "records/s: higher is better; CPU and bytes: lower is better")
 show("latency (ns; single calls in latency_tN, batch-averaged in latency_batch_tN)", "latency",
      r"latency_(batch_)?t[0-9]+", ["workload", "logger"],
@@ -189,18 +205,18 @@ show("latency (ns; single calls in latency_tN, batch-averaged in latency_batch_t
 show("compression (bytes per record, 1 producer, one run)", "compression", "compression",
      ["workload", "compression"], ["disk B/rec", "raw B/rec"], "lower is better")
 
-rates = {}
+rates = {}  # (job, format, "wall" | "cpu") -> [records per second]
 for line in open(os.path.join(out, "cat.tsv")):
-    job, fmt, rep, n, ns = line.split()
-    rates.setdefault((job, fmt), []).append(int(n) / (int(ns) / 1e9))
+    job, fmt, rep, n, wall, cpu = line.split()
+    rates.setdefault((job, fmt, "wall"), []).append(int(n) / (int(wall) / 1e9))
+    rates.setdefault((job, fmt, "cpu"), []).append(int(n) / max(int(cpu), 1) * 1e9)
 print("\n== lynx cat, M records/s (files written by service_demo, 2 threads, "
-      f"{setup['cat_records']} records)")
+      f"{setup['cat_records']} records; per wall-clock second and per CPU second)")
 for fmt in ("json", "text"):
-    ma = statistics.median(rates[("A", fmt)]) / 1e6
-    mb = statistics.median(rates[("B", fmt)]) / 1e6
-    mba = statistics.median(rates[("BA", fmt)]) / 1e6
-    print(f"--format {fmt:5s}  A on A's files {ma:7.2f}   B on B's files {mb:7.2f}   "
-          f"B/A {mb / ma:6.3f}   B on A's files {mba:7.2f}")
-print("  (higher is better)")
+    for clock in ("wall", "cpu"):
+        ma, mb, mba = (statistics.median(rates[(j, fmt, clock)]) / 1e6 for j in ("A", "B", "BA"))
+        print(f"--format {fmt:5s} {clock:4s}  A on A's files {ma:7.2f}   B on B's files {mb:7.2f}   "
+              f"B/A {mb / ma:6.3f}   B on A's files {mba:7.2f}")
+print("  (higher is better; per CPU second is the steadier one on a loaded machine)")
 EOF
 echo "$me: raw results in $out" >&2
