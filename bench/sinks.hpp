@@ -28,6 +28,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <tuple>
 
 #include "bench/sys_probe.hpp"
 
@@ -76,16 +77,22 @@ class FprintfSink {
     if constexpr (sizeof...(A) == 0) {
       std::fputs(Printf, file_);
     } else {
-      std::fprintf(file_, Printf, printf_arg(a)...);
+      std::apply([this](const auto&... v) { std::fprintf(file_, Printf, v...); },
+                 std::tuple_cat(printf_args(a)...));
     }
   }
 
  private:
+  // What printf takes for one argument: a std::string as "%s", a std::string_view as "%.*s"
+  // (length, then data).
   template <class T>
-  static const T& printf_arg(const T& v) {
-    return v;
+  static std::tuple<T> printf_args(const T& v) {
+    return {v};
   }
-  static const char* printf_arg(const std::string& s) { return s.c_str(); }
+  static std::tuple<const char*> printf_args(const std::string& s) { return {s.c_str()}; }
+  static std::tuple<int, const char*> printf_args(std::string_view s) {
+    return {static_cast<int>(s.size()), s.data()};
+  }
   std::FILE* file_;
 };
 

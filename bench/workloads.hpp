@@ -1,4 +1,4 @@
-// The four benchmark workloads, defined once for every logger (lynx, spdlog, fprintf, the empty
+// The five benchmark workloads, defined once for every logger (lynx, spdlog, fprintf, the empty
 // timer-floor sink) so that they cannot drift apart. Each workload has
 //   kName / kLabel  names in tables and JSON,
 //   kFormat         the fmt-style template (lynx and spdlog),
@@ -9,13 +9,17 @@
 // A&...)`.
 //
 // Workload (a) is the line of the public throughput benchmarks: "Iteration: {} int: {} double: {}"
-// with (i, i * 2, i / 2.0).
+// with (i, i * 2, i / 2.0). Workload (e) is what a service logs per request: values that do not
+// follow the counter, from a table made before anything is timed (service_data.hpp).
 #pragma once
 
+#include <cinttypes>
 #include <cstdint>
 #include <string>
 #include <string_view>
 #include <tuple>
+
+#include "bench/service_data.hpp"
 
 namespace lynx::bench {
 
@@ -77,11 +81,31 @@ struct NoArgs {
   }
 };
 
+// A request of a service: random 64-bit order id (uint64_t), user name (std::string_view), price
+// on a random walk (double), latency (float, 3 decimals when rendered), a 5 to 30 byte note
+// (std::string). Values are cycled through from ServiceTable, seeded, the same in every run.
+struct Service {
+  static constexpr std::string_view kName = "service";
+  static constexpr std::string_view kLabel = "(e) service: id, user, price, latency, note";
+  static constexpr char kFormat[] = "order {} user {} price {} latency {:.3f} ms note {}";
+  static constexpr char kPrintf[] =
+      "order %" PRIu64 " user %.*s price %g latency %.3f ms note %s\n";
+  struct State {
+    const ServiceTable* table = &ServiceTable::get();
+  };
+  template <class Sink>
+  static void log(Sink& sink, std::uint64_t i, const State& s) {
+    const ServiceRow& r = s.table->row(i);
+    sink.template log<kFormat, kPrintf>(r.id, s.table->user(r.user), r.price, r.latency_ms,
+                                        s.table->note(r.note));
+  }
+};
+
 static_assert(std::string_view("Lorem ipsum dolor sit amet, consectetur ").size() == 40);
 
-using AllWorkloads = std::tuple<IntIntDouble, IntIntDoubleString, EightMixed, NoArgs>;
+using AllWorkloads = std::tuple<IntIntDouble, IntIntDoubleString, EightMixed, NoArgs, Service>;
 
-// Calls f(Workload{}) for each workload, in the order (a), (b), (c), (d).
+// Calls f(Workload{}) for each workload, in the order (a), (b), (c), (d), (e).
 template <class F>
 void for_each_workload(F&& f) {
   std::apply([&](auto... w) { (f(w), ...); }, AllWorkloads{});
