@@ -3,7 +3,7 @@
 # summarise what it wrote with the lynx CLI.
 set -eu
 cd "$(dirname "$0")/.."
-./scripts/install-deps.sh
+./scripts/install-deps.sh library tools  # the library, the CLI and the examples
 [ -f build/build.ninja ] || meson setup build --buildtype=release >/dev/null
 ninja -C build >/dev/null
 logs=$(mktemp -d /tmp/lynx-demo.XXXXXX)

@@ -1,12 +1,33 @@
 #!/bin/sh
-# Installs what building and testing lynx needs on Debian 12, skipping what is already there.
-# Needs root (or sudo) only when something is missing.
+# Installs what building lynx needs on Debian 12, skipping what is already there. Needs root (or
+# sudo) only when something is missing.
+#   scripts/install-deps.sh [GROUP...]     (no GROUP: all of them, what scripts/test.sh needs)
+# Groups, each what one part of the build uses (meson_options.txt):
+#   library    the library alone: meson -Dtools=disabled -Dtests=disabled -Dbench=disabled
+#   tools      the lynx CLI and the render library (-Dtools)
+#   tests      the test suite (-Dtests); clang and libclang-rt-dev (its sanitizer and libFuzzer
+#              runtimes, only recommended by clang, so named here) build the fuzz targets
+#   bench      the benchmarks (-Dbench)
+#   packaging  the install checks of tests/install: CMake, the Debian packages (debhelper), the
+#              API reference (doxygen)
 set -eu
-# clang and libclang-rt-dev (its sanitizer and libFuzzer runtimes, only recommended by clang, so
-# named here) build the fuzz targets of tests/fuzz.
-packages="meson ninja-build pkg-config g++ liburing-dev libzstd-dev libconcurrentqueue-dev
-  doctest-dev libbenchmark-dev libfmt-dev libcli11-dev libre2-dev libxxhash-dev libspdlog-dev
-  clang libclang-rt-dev"
+group_packages() {
+  case $1 in
+    library) echo "meson ninja-build pkg-config g++ liburing-dev libzstd-dev libxxhash-dev
+                   libconcurrentqueue-dev" ;;
+    tools) echo "libfmt-dev libcli11-dev" ;;
+    tests) echo "doctest-dev clang libclang-rt-dev" ;;
+    bench) echo "libspdlog-dev libbenchmark-dev" ;;
+    packaging) echo "cmake debhelper dpkg-dev fakeroot doxygen" ;;
+    *) echo "install-deps.sh: unknown group '$1' (library, tools, tests, bench, packaging)" >&2
+       exit 2 ;;
+  esac
+}
+[ $# -eq 0 ] && set -- library tools tests bench packaging
+packages=""
+for group in "$@"; do
+  packages="$packages $(group_packages "$group")"
+done
 missing=""
 for p in $packages; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"

@@ -1,9 +1,10 @@
 #!/bin/sh
 # The whole test suite: a normal build runs every test; an ASan+UBSan build and a TSan build run
 # them with smaller sizes and without the duplicates that test nothing more there (docs/testing.md,
-# "Timeouts and sanitizer sizes"); then an installed copy of lynx builds an application through
-# pkg-config; then each libFuzzer target fuzzes from the seed corpus for a bounded time
-# ($LYNX_CI_FUZZ_SECONDS, default 45 s).
+# "Timeouts and sanitizer sizes"); then the normal build's `install` suite (tests/install): an
+# installed lynx used through pkg-config, CMake and as a meson subproject, a library-only setup,
+# the Debian packages, the API reference; then each libFuzzer target fuzzes from the seed corpus
+# for a bounded time ($LYNX_CI_FUZZ_SECONDS, default 45 s).
 # Each stage prints its wall time; docs/testing.md lists what they take on a busy 2-core machine.
 set -eu
 start=$(date +%s)
@@ -19,12 +20,14 @@ cd "$(dirname "$0")/.."
 stage_done "install-deps"
 root=$(pwd)
 
+# Every part is asked for: a missing dependency fails the setup instead of leaving a part out.
+all_parts="-Dtools=enabled -Dtests=enabled -Dbench=enabled"
 run_suite() {  # build dir, ninja target, extra meson options...
   dir=$1; target=$2; shift 2
-  [ -f "$dir/build.ninja" ] || meson setup "$dir" "$@" >/dev/null
+  [ -f "$dir/build.ninja" ] || meson setup "$dir" $all_parts "$@" >/dev/null
   ninja -C "$dir" $target
   stage_done "build of $dir"
-  meson test -C "$dir" --no-rebuild --print-errorlogs --num-processes 2
+  meson test -C "$dir" --no-rebuild --print-errorlogs --num-processes 2 --no-suite install
   stage_done "tests of $dir"
 }
 
@@ -38,9 +41,9 @@ ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 echo "== TSan build"
 TSAN_OPTIONS="suppressions=$root/tests/tsan.supp halt_on_error=1 second_deadlock_stack=1" \
   run_suite build-tsan meson-test-prereq -Db_sanitize=thread -Db_lundef=false
-echo "== install + pkg-config"
-./tests/install/check_install.sh "$root/build-test"
-stage_done "install check"
+echo "== install, embedding, Debian packages, API reference (suite install of build-test)"
+meson test -C build-test --no-rebuild --print-errorlogs --num-processes 2 --suite install
+stage_done "install checks"
 
 fuzz_build=${LYNX_FUZZ_BUILD:-$root/build-fuzz}
 fuzz_for() {  # target: fuzzes for a bounded time; a failing input fails the run, named by its path

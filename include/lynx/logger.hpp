@@ -1,6 +1,9 @@
-// Named loggers. A Logger is a name plus a level; records name their logger in the file.
-// lynx::logger("orders") returns the same object for the same name, valid until the process exits.
+/// \file
+/// Named loggers. A Logger is a name plus a level; records name their logger in the file.
+/// lynx::logger("orders") returns the same object for the same name, valid until the process exits.
 #pragma once
+
+#include "lynx/cxx20.hpp"
 
 #include <atomic>
 #include <cstdint>
@@ -15,21 +18,29 @@ namespace detail {
 class LoggerRegistry;
 }
 
+/// A named logger: what the LYNX_* macros take. Only lynx::logger() makes one; it lives until the
+/// process exits, so a reference to it may be kept anywhere (a static, a member).
 class Logger {
  public:
   Logger(const Logger&) = delete;
   Logger& operator=(const Logger&) = delete;
 
+  /// The name given to lynx::logger(), written with each record.
   std::string_view name() const noexcept { return name_; }
+  /// The number that stands for the name in log files; unique in the process, stable for its life.
   std::uint32_t id() const noexcept { return id_; }
 
+  /// The threshold: records below it are not written.
   Level level() const noexcept {
     return static_cast<Level>(level_.load(std::memory_order_relaxed));
   }
+  /// Changes the threshold at run time; any thread, at any time (relaxed: log calls on other
+  /// threads see the change soon, not at once).
   void set_level(Level level) noexcept {
     level_.store(static_cast<std::uint8_t>(level), std::memory_order_relaxed);
   }
-  // HOT PATH: one relaxed load and a compare, before any argument is evaluated.
+  /// Whether a record of `level` would be written. HOT PATH: one relaxed load and a compare, before
+  /// any argument is evaluated.
   bool enabled(Level level) const noexcept {
     return static_cast<std::uint8_t>(level) >= level_.load(std::memory_order_relaxed);
   }
@@ -44,8 +55,8 @@ class Logger {
   const std::string name_;
 };
 
-// The logger called `name`, created at the current engine's Options::level (info when none runs).
-// Thread-safe; takes a lock, so look a logger up once and keep the reference.
+/// The logger called `name`, created at the current engine's Options::level (info when none runs).
+/// Thread-safe; takes a lock, so look a logger up once and keep the reference.
 Logger& logger(std::string_view name);
 
 }  // namespace lynx

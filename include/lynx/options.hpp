@@ -1,7 +1,12 @@
-// Engine configuration. An aggregate: use designated initialisers, e.g.
-//   lynx::Engine engine({.directory = "/var/log/svc", .name = "svc", .shards = 2});
-// Every field has a default that suits a typical service.
+/// \file
+/// Engine configuration. An aggregate: use designated initialisers, e.g.
+///
+///     lynx::Engine engine({.directory = "/var/log/svc", .name = "svc", .shards = 2});
+///
+/// Every field has a default that suits a typical service.
 #pragma once
+
+#include "lynx/cxx20.hpp"
 
 #include <chrono>
 #include <cstddef>
@@ -12,59 +17,83 @@
 
 namespace lynx {
 
-enum class Compression : std::uint8_t { none, zstd };
-enum class OnFull : std::uint8_t { block, drop };
-enum class Io : std::uint8_t { automatic, uring, psync };
-// When written data is made durable (fdatasync), at the cost of throughput (docs/benchmarks.md).
-enum class Sync : std::uint8_t { none, on_rotate, every_batch };
+/// How blocks of records are stored in the file (Options::compression).
+enum class Compression : std::uint8_t {
+  none,  ///< raw: larger files, least backend CPU
+  zstd   ///< zstd at Options::compression_level, optionally with Options::zstd_dictionary
+};
+/// What a log call does when its thread's ring is full (Options::on_full).
+enum class OnFull : std::uint8_t {
+  block,  ///< wait until the backend has made room: nothing is lost
+  drop    ///< drop the record and count it (Stats::records_dropped): the caller never waits
+};
+/// How the backend writes files (Options::io).
+enum class Io : std::uint8_t {
+  automatic,  ///< io_uring when the kernel allows it, else pwritev (said once on stderr)
+  uring,      ///< io_uring only: the Engine throws where the kernel refuses it
+  psync       ///< pwritev only
+};
+/// When written data is made durable (fdatasync), at the cost of throughput (docs/benchmarks.md).
+enum class Sync : std::uint8_t {
+  none,        ///< leave durability to the page cache
+  on_rotate,   ///< fdatasync each file when it is closed
+  every_batch  ///< fdatasync after every write
+};
 
+/// Everything an Engine can be told; each field has a default (the README's table lists them).
 struct Options {
-  // Log files go to <directory>/<name>.<shard>.<sequence>.lynx; the directory is created if
-  // missing.
+  /// Log files go to `directory/name.shard.sequence.lynx`; the directory is created if
+  /// missing.
   std::string directory = "logs";
+  /// The file name prefix: a non-empty name without '/'.
   std::string name = "app";
-  // Files written side by side; each producer thread is assigned to one when it first logs.
+  /// Files written side by side (1 to 256); each producer thread is assigned to one when it
+  /// first logs.
   unsigned shards = 1;
-  // Start a new file when the current one would pass this size. 0: no size limit. A file takes at
-  // least 4 KiB of records before it rotates, so this must hold the file header (about 100 bytes
-  // plus the program name), the zstd dictionary block (the dictionary plus a block header) and
-  // those 4 KiB; a smaller value makes the Engine throw std::invalid_argument naming the sizes.
+  /// Start a new file when the current one would pass this size. 0: no size limit. A file takes at
+  /// least 4 KiB of records before it rotates, so this must hold the file header (about 100 bytes
+  /// plus the program name), the zstd dictionary block (the dictionary plus a block header) and
+  /// those 4 KiB; a smaller value makes the Engine throw std::invalid_argument naming the sizes.
   std::uint64_t rotate_bytes = 256ull << 20;
-  // Also start a new file at every multiple of this period since the Unix epoch (e.g. on the hour
-  // for 1h), at the first record after the boundary. 0: no time-based rotation.
+  /// Also start a new file at every multiple of this period since the Unix epoch (e.g. on the hour
+  /// for 1h), at the first record after the boundary. 0: no time-based rotation.
   std::chrono::seconds rotate_every{0};
-  // Retention, per shard, counting files of earlier runs in the same directory; the oldest files
-  // are deleted first, never the one being written. 0 means unlimited.
-  unsigned keep_files = 0;           // at most this many files
-  std::uint64_t keep_bytes = 0;      // at most this many bytes in all
-  std::chrono::seconds keep_for{0};  // no file last written longer ago than this
-  // none: leave durability to the page cache; on_rotate: fdatasync a file when it is closed;
-  // every_batch: fdatasync after every write (each flush_every, flush() or full buffer).
+  /// \name Retention
+  /// Per shard, counting files of earlier runs in the same directory; the oldest files are deleted
+  /// first, never the one being written. 0 means unlimited.
+  /// @{
+  unsigned keep_files = 0;           ///< at most this many files
+  std::uint64_t keep_bytes = 0;      ///< at most this many bytes in all
+  std::chrono::seconds keep_for{0};  ///< no file last written longer ago than this
+  /// @}
+  /// none: leave durability to the page cache; on_rotate: fdatasync a file when it is closed;
+  /// every_batch: fdatasync after every write (each flush_every, flush() or full buffer).
   Sync sync = Sync::none;
+  /// zstd (default) or none.
   Compression compression = Compression::zstd;
-  // zstd level: 1 is fast with a good ratio; negative levels are faster still, up to 19 smaller
-  // (22 at most). 0 is zstd's default level (3). With Compression::zstd a level outside zstd's
-  // range (ZSTD_minCLevel() .. ZSTD_maxCLevel()) makes the Engine throw std::invalid_argument;
-  // with Compression::none it is ignored.
+  /// zstd level: 1 is fast with a good ratio; negative levels are faster still, up to 19 smaller
+  /// (22 at most). 0 is zstd's default level (3). With Compression::zstd a level outside zstd's
+  /// range (ZSTD_minCLevel() .. ZSTD_maxCLevel()) makes the Engine throw std::invalid_argument;
+  /// with Compression::none it is ignored.
   int compression_level = 1;
-  // Path of a zstd dictionary trained with `lynx train` on earlier logs of the same program. It
-  // is embedded once at the start of every file, so each file still decodes on its own. Empty:
-  // none.
+  /// Path of a zstd dictionary trained with `lynx train` on earlier logs of the same program. It
+  /// is embedded once at the start of every file, so each file still decodes on its own. Empty:
+  /// none.
   std::string zstd_dictionary = {};
-  // Per-thread ring buffer in bytes, rounded up to a power of two (minimum 4 KiB). A record larger
-  // than half of it is dropped and counted.
+  /// Per-thread ring buffer in bytes, rounded up to a power of two (minimum 4 KiB). A record larger
+  /// than half of it is dropped and counted.
   std::size_t buffer_bytes = 1u << 20;
-  // What a log call does when its thread's ring is full: wait for the backend, or drop and count.
+  /// What a log call does when its thread's ring is full: wait for the backend, or drop and count.
   OnFull on_full = OnFull::block;
-  // Longest time a record waits in memory before it is written to its file.
+  /// Longest time a record waits in memory before it is written to its file.
   std::chrono::milliseconds flush_every{200};
-  // Level of loggers created after the engine starts (existing loggers keep theirs).
+  /// Level of loggers created after the engine starts (existing loggers keep theirs).
   Level level = Level::info;
-  // io_uring when the kernel allows it, else pwritev (said once on stderr); or force either.
+  /// io_uring when the kernel allows it, else pwritev (said once on stderr); or force either.
   Io io = Io::automatic;
-  // Permission bits of new log files (the process umask still applies). Only 0 .. 0777: a value
-  // with other bits (setuid 04000, setgid 02000, sticky 01000) makes the Engine throw
-  // std::invalid_argument; it is rejected, not masked.
+  /// Permission bits of new log files (the process umask still applies). Only 0 .. 0777: a value
+  /// with other bits (setuid 04000, setgid 02000, sticky 01000) makes the Engine throw
+  /// std::invalid_argument; it is rejected, not masked.
   unsigned file_mode = 0640;
 };
 

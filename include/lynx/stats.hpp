@@ -1,25 +1,29 @@
-// Counters reported by Engine::stats(). Monotonic over the engine's life.
+/// \file
+/// Counters reported by Engine::stats(). Monotonic over the engine's life.
 #pragma once
+
+#include "lynx/cxx20.hpp"
 
 #include <cstdint>
 
 namespace lynx {
 
+/// What an Engine has done so far (Engine::stats()); every counter only grows.
 struct Stats {
-  // Records in writes that completed (including engine notices).
+  /// Records in writes that completed (including engine notices).
   std::uint64_t records_written = 0;
-  // Full ring with OnFull::drop, too large for the ring, logged after the engine stopped, or in
-  // writes still failing when the engine stopped (after a last second of retries).
+  /// Full ring with OnFull::drop, too large for the ring, logged after the engine stopped, or in
+  /// writes still failing when the engine stopped (after a last second of retries).
   std::uint64_t records_dropped = 0;
-  std::uint64_t bytes_raw = 0;      // encoded record bytes before compression
-  std::uint64_t bytes_written = 0;  // bytes that reached files (headers, metadata, blocks)
-  std::uint64_t blocks_written = 0;
-  std::uint64_t files_opened = 0;
-  // Failed write attempts (ENOSPC, EIO, ...). A failed write is kept in memory and retried at the
-  // same place (after 50 ms, backing off to 2 s, and at every flush()); the first failure of a run
-  // of failures is reported on stderr, and so is the recovery.
+  std::uint64_t bytes_raw = 0;       ///< encoded record bytes before compression
+  std::uint64_t bytes_written = 0;   ///< bytes that reached files (headers, metadata, blocks)
+  std::uint64_t blocks_written = 0;  ///< blocks (each decodes on its own) that reached files
+  std::uint64_t files_opened = 0;  ///< log files created: each shard's first, and one per rotation
+  /// Failed write attempts (ENOSPC, EIO, ...). A failed write is kept in memory and retried at the
+  /// same place (after 50 ms, backing off to 2 s, and at every flush()); the first failure of a run
+  /// of failures is reported on stderr, and so is the recovery.
   std::uint64_t write_errors = 0;
-  std::uint64_t threads_registered = 0;
+  std::uint64_t threads_registered = 0;  ///< threads that logged and so got a ring of their own
 };
 
 }  // namespace lynx
