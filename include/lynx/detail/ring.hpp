@@ -151,6 +151,8 @@ class Ring {
     write_pos_.store(write_local_, std::memory_order_release);
   }
 
+  std::size_t capacity() const noexcept { return capacity_; }
+
   // Bounded so that one record always fits a file block (format::kMaxBlockRawSize).
   std::size_t max_record() const noexcept { return max_record_; }
 
