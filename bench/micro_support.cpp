@@ -41,10 +41,10 @@ std::vector<RingRecord> capture_records(std::size_t count) {
   detail::Ring& ring = pr.ring();
   const std::uint64_t limit = ring.snapshot();
   while (const std::byte* p = ring.peek(limit)) {
-    detail::RecordHeader h;
-    std::memcpy(&h, p, sizeof h);
-    out.push_back({h.site, std::vector<std::byte>(p + sizeof h, p + h.size)});
-    ring.advance(h.size);
+    const std::byte* args = detail::record_args(p);
+    out.push_back(
+        {detail::record_site(p), std::vector<std::byte>(args, args + detail::record_args_size(p))});
+    ring.advance(detail::record_size(p));
   }
   if (out.size() != count) throw std::logic_error("capture_records: ring too small for the sample");
   return out;

@@ -99,12 +99,10 @@ const SiteEntry& Backend::site_entry(const CallSite* site, std::uint32_t logger)
 
 // Hands one record to the sinks; false when one is starved after it.
 bool Backend::process(ActiveRing& r, const std::byte* record) {
-  RecordHeader h;
-  std::memcpy(&h, record, sizeof h);
-  const bool open =
-      write(SinkRecord{site_entry(h.site, h.logger_id), r.thread, clock_.to_ns(h.ticks),
-                       record + sizeof h, h.size - sizeof h, r.ring->shard});
-  r.ring->advance(h.size);
+  const bool open = write(SinkRecord{site_entry(record_site(record), record_logger_id(record)),
+                                     r.thread, clock_.to_ns(record_ticks(record)),
+                                     record_args(record), record_args_size(record), r.ring->shard});
+  r.ring->advance(record_size(record));
   r.ring->publish_read();
   return open;
 }
@@ -116,9 +114,7 @@ std::size_t Backend::drain_once() {
     ActiveRing& r = rings_[i];
     r.limit = r.ring->snapshot();
     if (const std::byte* p = r.ring->peek(r.limit)) {
-      std::uint64_t ticks;
-      std::memcpy(&ticks, p + offsetof(RecordHeader, ticks), sizeof ticks);
-      heap_.emplace_back(ticks, i);
+      heap_.emplace_back(record_ticks(p), i);
     }
   }
   std::make_heap(heap_.begin(), heap_.end(), later);
@@ -133,9 +129,7 @@ std::size_t Backend::drain_once() {
     open = process(r, r.ring->peek(r.limit));
     ++n;
     if (const std::byte* p = r.ring->peek(r.limit)) {
-      std::uint64_t ticks;
-      std::memcpy(&ticks, p + offsetof(RecordHeader, ticks), sizeof ticks);
-      heap_.emplace_back(ticks, i);
+      heap_.emplace_back(record_ticks(p), i);
       std::push_heap(heap_.begin(), heap_.end(), later);
     }
   }

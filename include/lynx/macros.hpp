@@ -36,45 +36,27 @@ constexpr bool compiled_in(Level level, int active_level) noexcept {
 /// record passes the level; strings are copied, so they may be freed right after the call. With
 /// OnFull::block the call may wait for room in its thread's ring; otherwise it never waits,
 /// allocates, locks or makes a system call.
-#define LYNX_LOG(lynx_level, lynx_logger_expr, lynx_template, ...)                               \
-  do {                                                                                           \
-    if constexpr (::lynx::detail::compiled_in(lynx_level, LYNX_ACTIVE_LEVEL)) {                  \
-      const ::lynx::Logger& lynx_logger_ = (lynx_logger_expr);                                   \
-      if (lynx_logger_.enabled(lynx_level)) {                                                    \
-        using lynx_args_ = decltype(::lynx::detail::arg_list(__VA_ARGS__));                      \
-        static constexpr ::lynx::detail::TemplateCheck lynx_check_ =                             \
-            ::lynx::detail::check_template(lynx_template, lynx_args_::size);                     \
-        static_assert(                                                                           \
-            lynx_check_.error != ::lynx::detail::TemplateError::unmatched_open,                  \
-            "lynx: log template has a '{' without a matching '}' (write '{{' for a brace)");     \
-        static_assert(                                                                           \
-            lynx_check_.error != ::lynx::detail::TemplateError::unmatched_close,                 \
-            "lynx: log template has a '}' without a matching '{' (write '}}' for a brace)");     \
-        static_assert(                                                                           \
-            lynx_check_.error != ::lynx::detail::TemplateError::bad_name,                        \
-            "lynx: placeholder name must be an identifier, as in {order_id} or {ms:.1f}");       \
-        static_assert(lynx_check_.error != ::lynx::detail::TemplateError::nested_brace,          \
-                      "lynx: nested braces inside a placeholder are not supported");             \
-        static_assert(lynx_check_.error != ::lynx::detail::TemplateError::duplicate_name,        \
-                      "lynx: two placeholders in the log template have the same name");          \
-        static_assert(lynx_check_.error != ::lynx::detail::TemplateError::spec_too_wide,         \
-                      "lynx: a placeholder's width or precision is above 4096");                 \
-        static_assert(lynx_check_.error != ::lynx::detail::TemplateError::too_many_args,         \
-                      "lynx: a log statement takes at most 64 arguments");                       \
-        static_assert(lynx_check_.error != ::lynx::detail::TemplateError::count_mismatch,        \
-                      "lynx: the number of {placeholders} in the log template differs from the " \
-                      "number of arguments");                                                    \
-        static constexpr ::lynx::detail::CallSite lynx_site_{                                    \
-            lynx_template,                                                                       \
-            __FILE__,                                                                            \
-            __builtin_FUNCTION(),                                                                \
-            __LINE__,                                                                            \
-            lynx_level,                                                                          \
-            static_cast<std::uint8_t>(lynx_args_::size),                                         \
-            lynx_args_::types.data()};                                                           \
-        ::lynx::detail::log(lynx_logger_, lynx_site_ __VA_OPT__(, ) __VA_ARGS__);                \
-      }                                                                                          \
-    }                                                                                            \
+#define LYNX_LOG(lynx_level, lynx_logger_expr, lynx_template, ...)                       \
+  do {                                                                                   \
+    if constexpr (::lynx::detail::compiled_in(lynx_level, LYNX_ACTIVE_LEVEL)) {          \
+      const ::lynx::Logger& lynx_logger_ = (lynx_logger_expr);                           \
+      if (lynx_logger_.enabled(lynx_level)) {                                            \
+        using lynx_args_ = decltype(::lynx::detail::arg_list(__VA_ARGS__));              \
+        static constexpr ::lynx::detail::TemplateCheck lynx_check_ =                     \
+            ::lynx::detail::check_template(lynx_template, lynx_args_::size);             \
+        static_assert(::lynx::detail::TemplateOk<lynx_check_.error>::value);             \
+        alignas(8) static constexpr ::lynx::detail::CallSite lynx_site_{                 \
+            ::std::string_view(lynx_template, lynx_check_.length),                       \
+            __FILE__,                                                                    \
+            __builtin_FUNCTION(),                                                        \
+            __LINE__,                                                                    \
+            lynx_level,                                                                  \
+            static_cast<std::uint8_t>(lynx_args_::size),                                 \
+            lynx_args_::types.data()};                                                   \
+        ::lynx::detail::LogCall<lynx_args_>::log(lynx_logger_,                           \
+                                                 lynx_site_ __VA_OPT__(, ) __VA_ARGS__); \
+      }                                                                                  \
+    }                                                                                    \
   } while (0)
 
 /// LYNX_LOG() at Level::trace: `LYNX_TRACE(logger, "template", args...)`.

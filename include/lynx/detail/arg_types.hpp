@@ -188,10 +188,12 @@ struct ArgCodec<T, std::enable_if_t<(std::is_pointer_v<T> && !std::is_same_v<T, 
   }
 };
 
-// The type a log argument is handled as: decayed (a string literal becomes const char*), without
-// cv or reference.
+// The type a log argument is handled as: without cv or reference; an array becomes a pointer to
+// const (a string literal or a char buffer: const char*).
 template <class T>
-using arg_t = std::remove_cvref_t<std::decay_t<T>>;
+using arg_t = std::conditional_t<std::is_array_v<std::remove_cvref_t<T>>,
+                                 const std::remove_all_extents_t<std::remove_cvref_t<T>>*,
+                                 std::remove_cvref_t<std::decay_t<T>>>;
 
 template <class T>
 constexpr ArgType arg_type_of() {

@@ -3,7 +3,8 @@
 // system clock in nanoseconds, read through the vDSO (no syscall), with a 1:1 calibration.
 #pragma once
 
-#include <chrono>
+#include <time.h>
+
 #include <cstdint>
 
 namespace lynx::detail {
@@ -14,10 +15,13 @@ inline constexpr bool kTicksAreTsc = true;
 inline constexpr bool kTicksAreTsc = false;
 #endif
 
+// clock_gettime rather than std::chrono::system_clock (the same call underneath): this header is
+// part of every file that logs, and <chrono> alone costs a fifth of a second to compile.
 inline std::uint64_t wall_clock_ns() noexcept {
-  return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
-                                        std::chrono::system_clock::now().time_since_epoch())
-                                        .count());
+  timespec ts;
+  ::clock_gettime(CLOCK_REALTIME, &ts);
+  return static_cast<std::uint64_t>(ts.tv_sec) * 1'000'000'000u +
+         static_cast<std::uint64_t>(ts.tv_nsec);
 }
 
 inline std::uint64_t now_ticks() noexcept {

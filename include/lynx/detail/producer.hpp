@@ -1,12 +1,17 @@
-// The producer side of a log call. HOT PATH: this is what LYNX_INFO(...) compiles to once the level
-// check passed. It takes a timestamp, sizes the record, reserves space in the calling thread's
-// ring, copies the raw argument bytes and commits. No formatting, allocation, lock or syscall: keep
-// it so (tests/hot_path/hot_path_test.cpp proves it). The cold paths it may call live in engine/.
+// The producer side of a log call. HOT PATH: this is what LYNX_INFO(...) runs once the level check
+// passed. It takes a timestamp, sizes the record, reserves space in the calling thread's ring,
+// copies the raw argument bytes and commits. No formatting, allocation, lock or syscall: keep it so
+// (tests/hot_path/hot_path_test.cpp proves it). The cold paths it may call live in engine/.
+//
+// Code size: a call site holds only the level check and one call into LogCall<ArgList<Ts...>>::log,
+// which is out of line and shared by every statement of the program (one copy per binary) that
+// logs the same decayed argument types. Scalars travel by value in registers, strings by reference.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <type_traits>
 
 #include "lynx/detail/arg_types.hpp"
 #include "lynx/detail/call_site.hpp"
@@ -29,37 +34,102 @@ Ring* acquire_ring() noexcept;
 // a drop (drop, or a record larger than the ring allows). Returns space, or nullptr for a drop.
 std::byte* reserve_slow(Ring* ring, std::size_t size) noexcept;
 
+// How an argument of (decayed) type T reaches LogCall::log: small trivially copyable values
+// (numbers, pointers, enums, std::string_view) by value, in registers; the rest (std::string, long
+// double, which the ABI passes in memory) by const reference.
+template <class T>
+inline constexpr bool kPassByValue = std::is_trivially_copyable_v<T> && sizeof(T) <= 16 &&
+                                     !std::is_same_v<T, long double>;
+template <class T>
+using pass_t = std::conditional_t<kPassByValue<T>, T, const T&>;
+
+// Records whose arguments are all fixed-size have a size known at compile time. It never exceeds
+// Ring::max_record() of the smallest ring an engine creates (kMinRingBytes / 2), so the producer
+// skips that check for them.
+template <class... Ts>
+inline constexpr bool kFixedRecord = ((ArgCodec<Ts>::type != ArgType::string) && ...);
+
+template <class List>
+struct LogCall;
+
+template <class... Ts>
+struct LogCall<ArgList<Ts...>> {
+  // One log call of a statement whose arguments decay to Ts... (see pass_t). Out of line on
+  // purpose: a call costs a few cycles, inlining the body into every statement cost ~300 bytes
+  // each. The common case (a ring, not closed, with room) runs here without a stack frame; every
+  // other case is a tail call into log_slow(), so this function saves no registers.
+  [[gnu::noinline]] static void log(const Logger& logger, const CallSite& site,
+                                    pass_t<Ts>... args) noexcept {
+    const std::uint64_t ticks = now_ticks();
+    const std::size_t lens[sizeof...(Ts) + 1] = {ArgCodec<Ts>::measure(args)...};
+    const std::size_t size = record_bytes(lens);
+    Ring* const ring = tls_ring;
+    if (ring != nullptr && !ring->closed() && (kFixedRecord<Ts...> || size <= ring->max_record()))
+        [[likely]] {
+      if (ring->try_write(size, [&](std::byte* p) {
+            write_record(p, size, logger, site, ticks, lens, args...);
+          })) [[likely]] {
+        return;
+      }
+    }
+    log_slow(logger, site, ticks, args...);
+  }
+
+  // Cold: the thread has no ring yet (or a closed one), or the record does not fit right now.
+  [[gnu::noinline, gnu::cold]] static void log_slow(const Logger& logger, const CallSite& site,
+                                                    std::uint64_t ticks,
+                                                    pass_t<Ts>... args) noexcept {
+    const std::size_t lens[sizeof...(Ts) + 1] = {ArgCodec<Ts>::measure(args)...};
+    const std::size_t size = record_bytes(lens);
+    Ring* ring = tls_ring;
+    if (ring == nullptr || ring->closed()) {
+      ring = acquire_ring();
+      if (ring == nullptr) return;
+    }
+    std::byte* p = size <= ring->max_record() ? ring->reserve(size) : nullptr;
+    if (p == nullptr) {
+      p = reserve_slow(ring, size);
+      if (p == nullptr) return;
+    }
+    write_record(p, size, logger, site, ticks, lens, args...);
+    ring->commit(size);
+  }
+
+ private:
+  // The record's size in the ring: header, arguments (lens[i]: what measure() said), aligned.
+  static std::size_t record_bytes(const std::size_t (&lens)[sizeof...(Ts) + 1]) noexcept {
+    std::size_t size = sizeof(RecordHeader);
+    std::size_t i = 0;
+    ((size += ArgCodec<Ts>::ring_size(lens[i++])), ...);
+    (void)i;
+    (void)lens;
+    if constexpr (kFixedRecord<Ts...>) {
+      static_assert(align_record(sizeof(RecordHeader) + (ArgCodec<Ts>::ring_size(0) + ... + 0)) <=
+                        kMinRingBytes / 2,
+                    "lynx: a fixed-size record must fit the smallest ring");
+    }
+    return align_record(size);
+  }
+
+  [[gnu::always_inline]] static void write_record(std::byte* p, std::size_t size,
+                                                  const Logger& logger, const CallSite& site,
+                                                  std::uint64_t ticks,
+                                                  const std::size_t (&lens)[sizeof...(Ts) + 1],
+                                                  pass_t<Ts>... args) noexcept {
+    write_record_header(p, static_cast<std::uint32_t>(size), logger.id(), &site, ticks);
+    std::byte* q = p + sizeof(RecordHeader);
+    std::size_t i = 0;
+    ((q = ArgCodec<Ts>::encode(q, args, lens[i++])), ...);
+    (void)q;
+    (void)i;
+    (void)lens;
+  }
+};
+
+// One log call with arguments of any supported types (what LYNX_* statements compile to).
 template <class... Args>
 inline void log(const Logger& logger, const CallSite& site, const Args&... args) noexcept {
-  const std::uint64_t ticks = now_ticks();
-  const std::size_t lens[sizeof...(Args) + 1] = {measure_arg(args)...};
-  std::size_t size = sizeof(RecordHeader);
-  {
-    std::size_t i = 0;
-    ((size += ring_size<Args>(lens[i++])), ...);
-  }
-  size = align_record(size);
-
-  Ring* ring = tls_ring;
-  if (ring == nullptr || ring->closed()) [[unlikely]] {
-    ring = acquire_ring();
-    if (ring == nullptr) return;
-  }
-  std::byte* p = size <= ring->max_record() ? ring->reserve(size) : nullptr;
-  if (p == nullptr) [[unlikely]] {
-    p = reserve_slow(ring, size);
-    if (p == nullptr) return;
-  }
-  const RecordHeader header{static_cast<std::uint32_t>(size), logger.id(), &site, ticks};
-  std::memcpy(p, &header, sizeof header);
-  std::byte* q = p + sizeof header;
-  {
-    std::size_t i = 0;
-    ((q = encode_arg(q, args, lens[i++])), ...);
-  }
-  (void)q;
-  (void)lens;
-  ring->commit(size);
+  LogCall<ArgList<arg_t<Args>...>>::log(logger, site, args...);
 }
 
 }  // namespace lynx::detail

@@ -13,6 +13,7 @@
 #pragma once
 
 #include <atomic>
+#include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -21,7 +22,8 @@ namespace lynx::detail {
 
 struct CallSite;
 
-// What the producer writes in front of each record's argument bytes.
+// What the producer writes in front of each record's argument bytes. Read it only through the
+// accessors below (the layout is the producer's business; the backend needs the four values).
 struct RecordHeader {
   std::uint32_t size;  // whole record incl. header, multiple of 8; kPadding = skip to ring end
   std::uint32_t logger_id;
@@ -33,16 +35,66 @@ static_assert(sizeof(RecordHeader) == 24);
 inline constexpr std::uint32_t kPadding = 0;
 inline constexpr std::size_t kRecordAlign = 8;
 inline constexpr std::size_t kMaxRecord = 8u << 20;
+// No engine creates a smaller ring (engine/engine_impl.cpp clamps Options::buffer_bytes to it), so
+// every record with only fixed-size arguments (at most 24 + 64 * 8 bytes) is below max_record()
+// and the producer need not compare against it.
+inline constexpr std::size_t kMinRingBytes = 4096;
 
 constexpr std::size_t align_record(std::size_t n) noexcept {
   return (n + kRecordAlign - 1) & ~(kRecordAlign - 1);
+}
+
+// ---- record header access (producer writes, backend reads) ----
+
+inline void write_record_header(std::byte* p, std::uint32_t size, std::uint32_t logger_id,
+                                const CallSite* site, std::uint64_t ticks) noexcept {
+  if constexpr (std::endian::native == std::endian::little) {
+    // One 8-byte store for size and logger id (size first, where peek() reads it).
+    const std::uint64_t word0 = size | (std::uint64_t{logger_id} << 32);
+    std::memcpy(p, &word0, sizeof word0);
+  } else {
+    std::memcpy(p + offsetof(RecordHeader, size), &size, sizeof size);
+    std::memcpy(p + offsetof(RecordHeader, logger_id), &logger_id, sizeof logger_id);
+  }
+  std::memcpy(p + offsetof(RecordHeader, site), &site, sizeof site);
+  std::memcpy(p + offsetof(RecordHeader, ticks), &ticks, sizeof ticks);
+}
+inline std::uint32_t record_size(const std::byte* p) noexcept {
+  std::uint32_t v;
+  std::memcpy(&v, p + offsetof(RecordHeader, size), sizeof v);
+  return v;
+}
+inline std::uint32_t record_logger_id(const std::byte* p) noexcept {
+  std::uint32_t v;
+  std::memcpy(&v, p + offsetof(RecordHeader, logger_id), sizeof v);
+  return v;
+}
+inline const CallSite* record_site(const std::byte* p) noexcept {
+  const CallSite* v;
+  std::memcpy(&v, p + offsetof(RecordHeader, site), sizeof v);
+  return v;
+}
+inline std::uint64_t record_ticks(const std::byte* p) noexcept {
+  std::uint64_t v;
+  std::memcpy(&v, p + offsetof(RecordHeader, ticks), sizeof v);
+  return v;
+}
+// The argument bytes of a record and their length.
+inline const std::byte* record_args(const std::byte* p) noexcept {
+  return p + sizeof(RecordHeader);
+}
+inline std::size_t record_args_size(const std::byte* p) noexcept {
+  return record_size(p) - sizeof(RecordHeader);
 }
 
 class Ring {
  public:
   // `storage` holds `capacity` bytes (a power of two >= 64), aligned to 64. Owned by the pool.
   Ring(std::byte* storage, std::size_t capacity) noexcept
-      : data_(storage), capacity_(capacity), mask_(capacity - 1) {}
+      : data_(storage),
+        capacity_(capacity),
+        mask_(capacity - 1),
+        max_record_(capacity / 2 < kMaxRecord ? capacity / 2 : kMaxRecord) {}
   Ring(const Ring&) = delete;
   Ring& operator=(const Ring&) = delete;
 
@@ -67,7 +119,29 @@ class Ring {
       offset = 0;
     }
     reserved_pos_ = pos;
+    // Until the next reserve(), try_write() may go up to the end of this lap or the last known
+    // free byte, whichever comes first.
+    const std::uint64_t lap_end = (pos & ~static_cast<std::uint64_t>(mask_)) + capacity_;
+    const std::uint64_t free_end = cached_read_ + capacity_;
+    fast_limit_ = lap_end < free_end ? lap_end : free_end;
     return data_ + offset;
+  }
+
+  // The log call's fast path, reserve + write + commit in one: when n bytes fit below
+  // fast_limit_ (before the end of the ring and inside the space already known to be free), calls
+  // write(space) and publishes the record; otherwise returns false and the caller goes through
+  // reserve() (which wraps, re-reads the consumer's position and renews fast_limit_). The new
+  // write position stays in a register across write(), whose byte stores may alias anything.
+  template <class Write>
+  bool try_write(std::size_t n, Write&& write) noexcept {
+    const std::uint64_t pos = write_local_;
+    const std::uint64_t end = pos + n;
+    if (end > fast_limit_) return false;
+    write(data_ + (pos & mask_));
+    write_local_ = end;
+    // Pairs with the consumer's acquire in snapshot(), as in commit().
+    write_pos_.store(end, std::memory_order_release);
+    return true;
   }
 
   // Publishes the record written into the last reserve(). Pairs with the consumer's acquire in
@@ -77,10 +151,10 @@ class Ring {
     write_pos_.store(write_local_, std::memory_order_release);
   }
 
+  std::size_t capacity() const noexcept { return capacity_; }
+
   // Bounded so that one record always fits a file block (format::kMaxBlockRawSize).
-  std::size_t max_record() const noexcept {
-    return capacity_ / 2 < kMaxRecord ? capacity_ / 2 : kMaxRecord;
-  }
+  std::size_t max_record() const noexcept { return max_record_; }
 
   // Records this thread dropped (OnFull::drop or a record too big for the ring). Producer-written,
   // backend-read; relaxed is enough for a counter that is reported, not synchronised on.
@@ -123,7 +197,7 @@ class Ring {
 
   // Reset for reuse by a new thread (engine only, when no producer holds the ring).
   void reset() noexcept {
-    write_local_ = reserved_pos_ = cached_read_ = 0;
+    write_local_ = reserved_pos_ = cached_read_ = fast_limit_ = 0;
     write_pos_.store(0, std::memory_order_relaxed);
     read_local_ = 0;
     read_pos_.store(0, std::memory_order_relaxed);
@@ -142,6 +216,7 @@ class Ring {
   std::byte* const data_;
   const std::size_t capacity_;
   const std::size_t mask_;
+  const std::size_t max_record_;  // computed once: the log call compares against it
   std::atomic<bool> closed_{false};
   std::atomic<int> refs_{0};
 
@@ -150,6 +225,7 @@ class Ring {
   std::uint64_t write_local_ = 0;
   std::uint64_t reserved_pos_ = 0;
   std::uint64_t cached_read_ = 0;
+  std::uint64_t fast_limit_ = 0;  // try_write() bound, set by reserve(); 0 = "call reserve()"
   std::atomic<std::uint64_t> dropped_{0};
 
   // Consumer-written.
