@@ -38,13 +38,17 @@
 namespace lynx::record {
 
 // How one argument is packed: a number of this ring width and signedness, or a string.
-enum class PackOp : std::uint8_t { u8, u16, u32, u64, s8, s16, s32, s64, string };
+enum class PackOp : std::uint8_t { u8, u16, u32, u64, s8, s16, s32, s64, f32, f64, string };
 
 // The PackOp of a codec (numbers by their ring width; floats as unsigned bit patterns).
 template <class Codec>
 constexpr PackOp pack_op() {
   if constexpr (Codec::kind == Kind::string) {
     return PackOp::string;
+  } else if constexpr (Codec::kind == Kind::float32) {
+    return PackOp::f32;
+  } else if constexpr (Codec::kind == Kind::float64) {
+    return PackOp::f64;
   } else {
     constexpr bool is_signed = Codec::kind == Kind::int64;
     switch (Codec::kMinRingBytes) {
@@ -63,7 +67,8 @@ constexpr std::uint64_t canonical(PackOp op, std::uint64_t v) noexcept {
   switch (op) {
     case PackOp::u8: return v & 0xFF;
     case PackOp::u16: return v & 0xFFFF;
-    case PackOp::u32: return v & 0xFFFF'FFFF;
+    case PackOp::u32:
+    case PackOp::f32: return v & 0xFFFF'FFFF;
     case PackOp::s8: return static_cast<std::uint64_t>(static_cast<std::int8_t>(v));
     case PackOp::s16: return static_cast<std::uint64_t>(static_cast<std::int16_t>(v));
     case PackOp::s32: return static_cast<std::uint64_t>(static_cast<std::int32_t>(v));
@@ -96,6 +101,15 @@ constexpr std::size_t extra_flag_bytes(std::size_t args) noexcept {
   return args <= kControlArgs ? 0 : (args - kControlArgs + 7) / 8;
 }
 
+// Floats may be coded as decimals: value = d / 10^k with d an integer, which is how prices, rates
+// and durations at a fixed resolution are made. Scales a writer looks for, and scales a reader
+// accepts (10^k must be exact: 10^22 in double, 10^10 in float).
+inline constexpr unsigned kMaxSearchScale = 9;
+inline constexpr unsigned kMaxScaleF64 = 22;
+inline constexpr unsigned kMaxScaleF32 = 10;
+// Values a writer codes as bit patterns before it looks for a decimal scale again.
+inline constexpr std::uint8_t kScaleRetry = 32;
+
 // A call site's packing plan and its predictor state within the current block.
 class PackedSite {
  public:
@@ -124,13 +138,15 @@ class PackedSite {
     block_ = block;
     for (Arg& a : args_) {
       a.prev = a.stride = 0;
+      a.cost[0] = a.cost[1] = a.cost[2] = 0;
+      a.scale = a.retry = 0;
       a.text.clear();
     }
   }
 
   // Upper bound of what encode() writes for a record of `ring_size` argument bytes.
   std::size_t encode_bound(std::size_t ring_size) const noexcept {
-    return ring_size + args_.size() * format::kMaxVarintSize;
+    return ring_size + args_.size() * (2 * format::kMaxVarintSize + 2);
   }
 
   // Writes the residuals of the record whose ring argument bytes start at `ring` to `out` and
@@ -158,10 +174,22 @@ class PackedSite {
         a.text.assign(s, n);
         continue;
       }
-      const std::uint64_t v = load(a.op, ring);
-      const std::uint64_t residual = v - (a.prev + a.stride);
-      a.stride = v - a.prev;
-      a.prev = v;
+      const std::uint64_t bits = load(a.op, ring);
+      std::uint64_t v = bits;
+      if (a.op == PackOp::f32 || a.op == PackOp::f64) {
+        if (const int scale = float_scale(a, bits, &v); scale >= 0) {
+          // Escape (a zero residual, which a clear flag never has): the new scale, then the value.
+          *out++ = std::byte{0};
+          out = format::put_varint(out, static_cast<std::uint64_t>(scale));
+          out = format::put_varint(out,
+                                   scale == 0 ? v : format::zigzag(static_cast<std::int64_t>(v)));
+          a.scale = static_cast<std::uint8_t>(scale);
+          restart(a, v);
+          continue;
+        }
+      }
+      const std::uint64_t residual = v - predict(a);
+      learn(a, v);
       if (residual == 0) {
         flags |= std::uint64_t{1} << i;
       } else {
@@ -193,16 +221,28 @@ class PackedSite {
         out[i] = Value::string(a.text);
         continue;
       }
-      std::uint64_t residual = 0;
+      const bool is_float = a.op == PackOp::f32 || a.op == PackOp::f64;
+      std::uint64_t v = predict(a);
       if (!same) {
         std::uint64_t z;
         if (!in.varint(&z)) return false;
-        residual = static_cast<std::uint64_t>(format::unzigzag(z));
+        if (z == 0) {  // a float's escape: a new scale and the value
+          std::uint64_t scale, x;
+          if (!is_float || !in.varint(&scale) ||
+              scale > 1 + (a.op == PackOp::f64 ? kMaxScaleF64 : kMaxScaleF32) || !in.varint(&x)) {
+            return false;
+          }
+          a.scale = static_cast<std::uint8_t>(scale);
+          v = scale == 0 ? canonical(a.op, x) : static_cast<std::uint64_t>(format::unzigzag(x));
+          restart(a, v);
+          out[i] = value_of(a.kind, is_float ? float_bits(a, v) : v);
+          continue;
+        }
+        v += static_cast<std::uint64_t>(format::unzigzag(z));
       }
-      const std::uint64_t v = canonical(a.op, a.prev + a.stride + residual);
-      a.stride = v - a.prev;
-      a.prev = v;
-      out[i] = value_of(a.kind, v);
+      if (!is_float || a.scale == 0) v = canonical(a.op, v);
+      learn(a, v);
+      out[i] = value_of(a.kind, is_float ? float_bits(a, v) : v);
     }
     return true;
   }
@@ -211,10 +251,79 @@ class PackedSite {
   struct Arg {
     PackOp op = PackOp::u64;
     Kind kind = Kind::uint64;
+    std::uint8_t scale = 0;  // floats: 0 = bit patterns, k + 1 = decimal d / 10^k
+    std::uint8_t retry = 0;  // writer: bit-pattern values before looking for a scale again
+    std::uint16_t cost[3] = {0, 0, 0};  // recent residual bits of each predictor (predict())
     std::uint64_t prev = 0;
     std::uint64_t stride = 0;
     std::string text;  // strings: the previous value
   };
+
+  // Three predictions, each scored by the bits its residuals took lately (decayed by 1/16 per
+  // value); the best so far is used: previous value plus the last step (counters, linear
+  // series), the previous value (random walks, constants), or zero (random values).
+  static std::uint64_t predict(const Arg& a) noexcept {
+    if (a.cost[0] <= a.cost[1] && a.cost[0] <= a.cost[2]) return a.prev + a.stride;
+    return a.cost[1] <= a.cost[2] ? a.prev : 0;
+  }
+  static void learn(Arg& a, std::uint64_t v) noexcept {
+    const std::uint64_t guess[3] = {a.prev + a.stride, a.prev, 0};
+    for (int p = 0; p < 3; ++p) {
+      const auto bits = static_cast<std::uint16_t>(
+          std::bit_width(format::zigzag(static_cast<std::int64_t>(v - guess[p]))));
+      a.cost[p] = static_cast<std::uint16_t>(a.cost[p] - (a.cost[p] >> 4) + bits);
+    }
+    a.stride = v - a.prev;
+    a.prev = v;
+  }
+  static void restart(Arg& a, std::uint64_t v) noexcept {
+    a.prev = v;
+    a.stride = 0;
+  }
+
+  static constexpr double kPow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                      1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+                                      1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+
+  // The float of scale `a.scale` whose decimal mantissa (or bit pattern) is `v`, as bits.
+  static std::uint64_t float_bits(const Arg& a, std::uint64_t v) noexcept {
+    if (a.scale == 0) return v;
+    const auto d = static_cast<std::int64_t>(v);
+    if (a.op == PackOp::f64)
+      return std::bit_cast<std::uint64_t>(static_cast<double>(d) / kPow10[a.scale - 1]);
+    return std::bit_cast<std::uint32_t>(static_cast<float>(d) /
+                                        static_cast<float>(kPow10[a.scale - 1]));
+  }
+  // The decimal mantissa of the float `bits` at scale k, when the float is exactly that decimal.
+  static bool decimal_at(PackOp op, std::uint64_t bits, unsigned k, std::uint64_t* d) noexcept {
+    const double v = op == PackOp::f64 ? std::bit_cast<double>(bits)
+                                       : std::bit_cast<float>(static_cast<std::uint32_t>(bits));
+    const double x = v * kPow10[k];
+    const double limit = op == PackOp::f64 ? 0x1p53 : 0x1p24;
+    if (!(x > -limit && x < limit)) return false;  // NaN too
+    const auto m = static_cast<std::int64_t>(x < 0 ? x - 0.5 : x + 0.5);
+    Arg probe;
+    probe.op = op;
+    probe.scale = static_cast<std::uint8_t>(k + 1);
+    if (float_bits(probe, static_cast<std::uint64_t>(m)) != bits) return false;  // -0.0 too
+    *d = static_cast<std::uint64_t>(m);
+    return true;
+  }
+  // Writer: puts the float `bits` in its arg's current form into *v. Returns -1 when that form
+  // holds it, or the scale to escape to (0: bit patterns) when another one should.
+  static int float_scale(Arg& a, std::uint64_t bits, std::uint64_t* v) noexcept {
+    if (a.scale != 0 && decimal_at(a.op, bits, a.scale - 1u, v)) return -1;
+    if (a.scale == 0 && a.retry != 0) {
+      --a.retry;
+      return -1;
+    }
+    for (unsigned k = 0; k <= kMaxSearchScale; ++k) {
+      if (decimal_at(a.op, bits, k, v)) return static_cast<int>(k + 1);
+    }
+    *v = bits;
+    a.retry = kScaleRetry;
+    return a.scale == 0 ? -1 : 0;
+  }
 
   // The canonical 64-bit form of a number's ring bytes; advances `ring`.
   static std::uint64_t load(PackOp op, const std::byte*& ring) noexcept {
@@ -222,7 +331,8 @@ class PackedSite {
     switch (op) {
       case PackOp::u8: v = format::get<std::uint8_t>(ring), ring += 1; break;
       case PackOp::u16: v = format::get<std::uint16_t>(ring), ring += 2; break;
-      case PackOp::u32: v = format::get<std::uint32_t>(ring), ring += 4; break;
+      case PackOp::u32:
+      case PackOp::f32: v = format::get<std::uint32_t>(ring), ring += 4; break;
       case PackOp::s8:
         v = static_cast<std::uint64_t>(format::get<std::int8_t>(ring)), ring += 1;
         break;

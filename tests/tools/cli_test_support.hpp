@@ -113,6 +113,12 @@ class TestFile {
     builder_.add_record(site, thread, ts, types.data(), types.size(), ring.data(), ring.size());
     has_data_ = true;
   }
+  // A record from ring bytes made by hand (for argument lists no C++ call has).
+  void raw_record(std::uint32_t site, std::uint32_t thread, std::int64_t ts,
+                  const std::vector<detail::ArgType>& types, const std::vector<std::byte>& ring) {
+    builder_.add_record(site, thread, ts, types.data(), types.size(), ring.data(), ring.size());
+    has_data_ = true;
+  }
   void seal() {
     if (builder_.empty()) return;
     std::vector<std::byte> out(builder_.seal_bound());
