@@ -27,17 +27,23 @@ constexpr CallSite kDropNotice{
 
 }  // namespace
 
-Backend::Backend(EngineShared& shared) : shared_(shared) {
+Backend::Backend(EngineShared& shared) : Backend(shared, {}) {
+  // Later sinks (text, JSON, console) are added here, after the files.
+  sinks_.push_back(std::make_unique<FileSink>(shared_.options, clock_, shared_.stats));
+  only_sink_ = sinks_.size() == 1 ? sinks_[0].get() : nullptr;
+}
+
+Backend::Backend(EngineShared& shared, std::vector<std::unique_ptr<Sink>> sinks)
+    : shared_(shared), sinks_(std::move(sinks)) {
   clock_.start();
   if (!clock_.reliable()) {
     std::fprintf(stderr,
                  "lynx: the TSC is not invariant on this CPU; timestamps may drift by up to "
                  "a few microseconds between recalibrations\n");
   }
-  // Later sinks (text, JSON, console) are added here, after the files.
-  sinks_.push_back(std::make_unique<FileSink>(shared_.options, clock_, shared_.stats));
   backend_thread_.index = shared_.next_thread_index.fetch_add(1);
   backend_thread_.name = "lynx-backend";
+  if (sinks_.size() == 1) only_sink_ = sinks_[0].get();
 }
 
 Backend::~Backend() {
@@ -78,6 +84,7 @@ void Backend::adopt_new_rings() {
     r.thread.index = shared_.next_thread_index.fetch_add(1);
     r.thread.os_tid = ring->os_tid;
     r.thread.name.assign(ring->thread_name, strnlen(ring->thread_name, sizeof ring->thread_name));
+    r.shard = ring->shard;
     rings_.push_back(std::move(r));
   }
 }
@@ -97,45 +104,96 @@ const SiteEntry& Backend::site_entry(const CallSite* site, std::uint32_t logger)
   return *entry;
 }
 
-// Hands one record to the sinks; false when one is starved after it.
-bool Backend::process(ActiveRing& r, const std::byte* record) {
+namespace {
+
+// The producer's header of the record at `record` (lynx/detail/ring.hpp), and its merge key. The
+// backend reads the header nowhere else.
+RecordHeader read_header(const std::byte* record) {
   RecordHeader h;
   std::memcpy(&h, record, sizeof h);
-  const bool open =
-      write(SinkRecord{site_entry(h.site, h.logger_id), r.thread, clock_.to_ns(h.ticks),
-                       record + sizeof h, h.size - sizeof h, r.ring->shard});
-  r.ring->advance(h.size);
-  r.ring->publish_read();
-  return open;
+  return h;
+}
+std::uint64_t read_ticks(const std::byte* record) {
+  std::uint64_t ticks;
+  std::memcpy(&ticks, record + offsetof(RecordHeader, ticks), sizeof ticks);
+  return ticks;
 }
 
+}  // namespace
+
+const SiteEntry& Backend::site_miss(ActiveRing& r, const CallSite* site, std::uint32_t logger) {
+  const SiteEntry& entry = site_entry(site, logger);
+  r.last_site = site;
+  r.last_logger = logger;
+  r.last_entry = &entry;
+  return entry;
+}
+
+// Takes records of one ring, from `first` (its next record, whose ticks are <= bound) while their
+// ticks stay <= `bound` and the sinks can take more, up to the ring's snapshot, and hands each to
+// the sinks. Gives the consumed bytes back to the producer at the end, and also after every
+// quarter of the ring, so that a producer blocked on a full ring gets room while a long run is
+// still being written. HOT on the backend: the loop runs once per record.
+Backend::RunEnd Backend::drain_run(ActiveRing& r, const std::byte* first, std::uint64_t bound,
+                                   std::size_t& n) {
+  Ring& ring = *r.ring;
+  const std::uint64_t publish_every = ring.capacity() / 4;
+  std::uint64_t published = ring.read_position();
+  const std::byte* p = first;
+  bool open = true;
+  for (;;) {
+    const RecordHeader h = read_header(p);
+    const SiteEntry& site = h.site == r.last_site && h.logger_id == r.last_logger
+                                ? *r.last_entry
+                                : site_miss(r, h.site, h.logger_id);
+    const SinkRecord record{site,         r.thread,          clock_.to_ns(h.ticks),
+                            p + sizeof h, h.size - sizeof h, r.shard};
+    open = only_sink_ != nullptr ? only_sink_->write(record) : write(record);
+    ring.advance(h.size);
+    ++n;
+    if (ring.read_position() - published >= publish_every) {
+      ring.publish_read();
+      published = ring.read_position();
+    }
+    p = ring.peek(r.limit);
+    if (p == nullptr || !open || read_ticks(p) > bound) break;
+  }
+  ring.publish_read();
+  return {open, p};
+}
+
+// One pass: every ring up to its snapshot, merged by timestamp. With one ring holding records
+// there is nothing to merge; with several, the ring with the oldest head gives a run of records up
+// to the second-oldest head, so the heap is touched once per run, not once per record. Equal
+// timestamps stay with the ring being drained (any order of equal timestamps is a valid merge).
 std::size_t Backend::drain_once() {
   heap_.clear();
-  const auto later = std::greater<>();
   for (std::uint32_t i = 0; i < rings_.size(); ++i) {
     ActiveRing& r = rings_[i];
     r.limit = r.ring->snapshot();
-    if (const std::byte* p = r.ring->peek(r.limit)) {
-      std::uint64_t ticks;
-      std::memcpy(&ticks, p + offsetof(RecordHeader, ticks), sizeof ticks);
-      heap_.emplace_back(ticks, i);
-    }
+    if (const std::byte* p = r.ring->peek(r.limit)) heap_.emplace_back(read_ticks(p), i);
   }
-  std::make_heap(heap_.begin(), heap_.end(), later);
-  std::size_t n = 0;
   // Stops early while a sink is starved: records wait in the rings (Sink::starved).
-  bool open = !starved();
-  while (!heap_.empty() && open) {
+  if (heap_.empty() || starved()) return 0;
+  std::size_t n = 0;
+  if (heap_.size() == 1) {
+    ActiveRing& r = rings_[heap_[0].second];
+    drain_run(r, r.ring->peek(r.limit), ~std::uint64_t{0}, n);
+    return n;
+  }
+  const auto later = std::greater<>();
+  std::make_heap(heap_.begin(), heap_.end(), later);
+  for (;;) {
     std::pop_heap(heap_.begin(), heap_.end(), later);
     const std::uint32_t i = heap_.back().second;
     heap_.pop_back();
     ActiveRing& r = rings_[i];
-    open = process(r, r.ring->peek(r.limit));
-    ++n;
-    if (const std::byte* p = r.ring->peek(r.limit)) {
-      std::uint64_t ticks;
-      std::memcpy(&ticks, p + offsetof(RecordHeader, ticks), sizeof ticks);
-      heap_.emplace_back(ticks, i);
+    // The last ring with records: no bound.
+    const std::uint64_t bound = heap_.empty() ? ~std::uint64_t{0} : heap_.front().first;
+    const RunEnd end = drain_run(r, r.ring->peek(r.limit), bound, n);
+    if (!end.open || (heap_.empty() && end.next == nullptr)) break;
+    if (end.next != nullptr) {
+      heap_.emplace_back(read_ticks(end.next), i);
       std::push_heap(heap_.begin(), heap_.end(), later);
     }
   }

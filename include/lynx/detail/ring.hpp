@@ -77,6 +77,8 @@ class Ring {
     write_pos_.store(write_local_, std::memory_order_release);
   }
 
+  std::size_t capacity() const noexcept { return capacity_; }
+
   // Bounded so that one record always fits a file block (format::kMaxBlockRawSize).
   std::size_t max_record() const noexcept {
     return capacity_ / 2 < kMaxRecord ? capacity_ / 2 : kMaxRecord;
@@ -105,7 +107,10 @@ class Ring {
   // Pairs with commit(): every record committed before this load is readable.
   std::uint64_t snapshot() noexcept { return write_pos_.load(std::memory_order_acquire); }
   void advance(std::size_t n) noexcept { read_local_ += n; }
-  // Gives consumed bytes back to the producer. Pairs with the acquire in reserve().
+  // Bytes consumed so far (advance()d), published or not.
+  std::uint64_t read_position() const noexcept { return read_local_; }
+  // Gives consumed bytes back to the producer. Pairs with the acquire in reserve(). Needed only
+  // once per batch of records, but often enough that a producer waiting for room gets it.
   void publish_read() noexcept { read_pos_.store(read_local_, std::memory_order_release); }
   bool empty_up_to(std::uint64_t limit) const noexcept { return read_local_ >= limit; }
   std::uint64_t dropped() const noexcept { return dropped_.load(std::memory_order_relaxed); }
