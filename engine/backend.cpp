@@ -46,13 +46,31 @@ Backend::Backend(EngineShared& shared, std::vector<std::unique_ptr<Sink>> sinks)
   if (sinks_.size() == 1) only_sink_ = sinks_[0].get();
 }
 
+namespace {
+
+// Drops the engine's reference to `ring` and to every successor it links (the engine holds one
+// reference to each ring of a chain). Rings still referenced by live threads stay alive until
+// those threads let go.
+void unref_chain(Ring* ring) {
+  while (ring != nullptr) {
+    Ring* next = ring->next();
+    unref_ring(ring);
+    ring = next;
+  }
+}
+
+void close_chain(Ring* ring) {
+  for (; ring != nullptr; ring = ring->next()) ring->close();
+}
+
+}  // namespace
+
 Backend::~Backend() {
-  // Rings still referenced by live threads stay alive until those threads let go.
-  for (ActiveRing& r : rings_) unref_ring(r.ring);
+  for (ActiveRing& r : rings_) unref_chain(r.ring);
   Ring* ring;
   while (shared_.new_rings.try_dequeue(ring)) {
-    ring->close();
-    unref_ring(ring);
+    close_chain(ring);
+    unref_chain(ring);
   }
 }
 
@@ -159,7 +177,16 @@ Backend::RunEnd Backend::drain_run(ActiveRing& r, const std::byte* first, std::u
     if (p == nullptr || !open || read_ticks(p) > bound) break;
   }
   ring.publish_read();
+  // Dry, and the thread moved to a bigger ring: what it wrote there belongs to this pass too (a
+  // flush() covers it), after everything in this ring.
+  if (p == nullptr && open && ring.next() != nullptr) p = continue_on_successor(r);
   return {open, p};
+}
+
+const std::byte* Backend::continue_on_successor(ActiveRing& r) {
+  follow_successor(r);
+  r.limit = r.ring->snapshot();
+  return r.ring->peek(r.limit);
 }
 
 // One pass: every ring up to its snapshot, merged by timestamp. With one ring holding records
@@ -170,6 +197,7 @@ std::size_t Backend::drain_once() {
   heap_.clear();
   for (std::uint32_t i = 0; i < rings_.size(); ++i) {
     ActiveRing& r = rings_[i];
+    follow_successor(r);
     r.limit = r.ring->snapshot();
     if (const std::byte* p = r.ring->peek(r.limit)) heap_.emplace_back(read_ticks(p), i);
   }
@@ -178,7 +206,8 @@ std::size_t Backend::drain_once() {
   std::size_t n = 0;
   if (heap_.size() == 1) {
     ActiveRing& r = rings_[heap_[0].second];
-    drain_run(r, r.ring->peek(r.limit), ~std::uint64_t{0}, n);
+    for (RunEnd end{true, r.ring->peek(r.limit)}; end.open && end.next != nullptr;)
+      end = drain_run(r, end.next, ~std::uint64_t{0}, n);
     return n;
   }
   const auto later = std::greater<>();
@@ -191,6 +220,7 @@ std::size_t Backend::drain_once() {
     // The last ring with records: no bound.
     const std::uint64_t bound = heap_.empty() ? ~std::uint64_t{0} : heap_.front().first;
     const RunEnd end = drain_run(r, r.ring->peek(r.limit), bound, n);
+    // (end.next may be a successor's first record, whatever its ticks: the merge goes on with it.)
     if (!end.open || (heap_.empty() && end.next == nullptr)) break;
     if (end.next != nullptr) {
       heap_.emplace_back(read_ticks(end.next), i);
@@ -200,17 +230,36 @@ std::size_t Backend::drain_once() {
   return n;
 }
 
+// The thread moved on to a bigger ring (Ring::next): once the old one is drained to its end, its
+// successor takes its place under the same thread entry and the old ring goes back to the pool.
+// The successor's records all come after the old ring's in the thread's program order.
+void Backend::follow_successor(ActiveRing& r) {
+  while (Ring* next = r.ring->next()) {
+    // refs() == 1: the thread let go of the old ring after linking (acquire pairs with its release
+    // in unref_ring), so after this load every record it committed there is in the snapshot below.
+    if (r.ring->refs().load(std::memory_order_acquire) != 1 ||
+        r.ring->peek(r.ring->snapshot()) != nullptr)
+      return;
+    report_drops(r);  // its drops, before its counter goes
+    Ring* old = r.ring;
+    r.ring = next;
+    r.dropped_seen = 0;
+    shared_.pool.recycle(old);
+  }
+}
+
 void Backend::retire_finished_rings() {
   for (std::size_t i = 0; i < rings_.size();) {
     Ring* ring = rings_[i].ring;
     // refs() == 1: the thread let go (acquire pairs with its release in unref_ring), so after this
-    // load every record it committed is visible to the snapshot below.
+    // load every record it committed is visible to the snapshot below, and so is a successor it
+    // linked before letting go: then the thread lives on there (follow_successor).
     if (ring->refs().load(std::memory_order_acquire) != 1 ||
-        ring->peek(ring->snapshot()) != nullptr) {
+        ring->peek(ring->snapshot()) != nullptr || ring->next() != nullptr) {
       ++i;
       continue;
     }
-    report_drops();  // account for its drops before it goes
+    report_drops(rings_[i]);  // account for its drops before it goes
     shared_.pool.recycle(ring);
     rings_[i] = std::move(rings_.back());
     rings_.pop_back();
@@ -218,20 +267,22 @@ void Backend::retire_finished_rings() {
 }
 
 void Backend::report_drops() {
-  for (ActiveRing& r : rings_) {
-    const std::uint64_t now = r.ring->dropped();
-    if (now == r.dropped_seen) continue;
-    const std::uint64_t delta = now - r.dropped_seen;
-    r.dropped_seen = now;
-    shared_.stats.add(shared_.stats.records_dropped, delta);
-    const SiteEntry& site = site_entry(&kDropNotice, LoggerRegistry::instance().get("lynx").id());
-    std::byte arg[8];
-    std::memcpy(arg, &delta, sizeof delta);
-    if (backend_thread_.os_tid == 0)
-      backend_thread_.os_tid = static_cast<std::uint64_t>(::syscall(SYS_gettid));
-    write(SinkRecord{site, backend_thread_, static_cast<std::int64_t>(wall_clock_ns()), arg,
-                     sizeof arg, r.ring->shard});
-  }
+  for (ActiveRing& r : rings_) report_drops(r);
+}
+
+void Backend::report_drops(ActiveRing& r) {
+  const std::uint64_t now = r.ring->dropped();
+  if (now == r.dropped_seen) return;
+  const std::uint64_t delta = now - r.dropped_seen;
+  r.dropped_seen = now;
+  shared_.stats.add(shared_.stats.records_dropped, delta);
+  const SiteEntry& site = site_entry(&kDropNotice, LoggerRegistry::instance().get("lynx").id());
+  std::byte arg[8];
+  std::memcpy(arg, &delta, sizeof delta);
+  if (backend_thread_.os_tid == 0)
+    backend_thread_.os_tid = static_cast<std::uint64_t>(::syscall(SYS_gettid));
+  write(SinkRecord{site, backend_thread_, static_cast<std::int64_t>(wall_clock_ns()), arg,
+                   sizeof arg, r.shard});
 }
 
 void Backend::idle_wait(std::uint32_t& idle_rounds) {
@@ -248,7 +299,9 @@ void Backend::finish() {
   // Producers see closed rings and stop writing to them (a record racing with close may still
   // land; it is drained below if it made it before the final pass).
   adopt_new_rings();
-  for (ActiveRing& r : rings_) r.ring->close();
+  // No thread links a successor any more (engine/lifecycle.cpp grows rings only while this engine
+  // is the running one), so closing every chain reaches every ring a thread may write to.
+  for (ActiveRing& r : rings_) close_chain(r.ring);
   // A sink starved by failed writes gets them a last chance, then gives them up within its own
   // deadline (Sink::begin_close), so that stopping never hangs on a full disk.
   for (auto& sink : sinks_) sink->begin_close();

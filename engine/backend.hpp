@@ -70,8 +70,11 @@ class Backend {
   bool starved() const;
   void tick_sinks();
   const SiteEntry& site_entry(const CallSite* site, std::uint32_t logger);
+  void follow_successor(ActiveRing& r);
+  const std::byte* continue_on_successor(ActiveRing& r);
   void retire_finished_rings();
   void report_drops();
+  void report_drops(ActiveRing& r);
   void finish();
   void idle_wait(std::uint32_t& idle_rounds);
 

@@ -109,7 +109,7 @@ struct Harness {
   }
 
   Ring& add_ring() {
-    Ring* r = shared.pool.acquire();
+    Ring* r = shared.pool.acquire(shared.pool.max_bytes());
     rings.push_back(r);
     shared.new_rings.enqueue(r);
     return *r;
