@@ -231,7 +231,7 @@ std::size_t Backend::drain_once() {
 }
 
 // The thread moved on to a bigger ring (Ring::next): once the old one is drained to its end, its
-// successor takes its place under the same thread entry and the old ring goes back to the pool.
+// successor takes its place under the same thread entry and the old ring is freed.
 // The successor's records all come after the old ring's in the thread's program order.
 void Backend::follow_successor(ActiveRing& r) {
   while (Ring* next = r.ring->next()) {
@@ -244,7 +244,7 @@ void Backend::follow_successor(ActiveRing& r) {
     Ring* old = r.ring;
     r.ring = next;
     r.dropped_seen = 0;
-    shared_.pool.recycle(old);
+    shared_.pool.release(old);  // outgrown: its memory goes back (RingPool::release)
   }
 }
 

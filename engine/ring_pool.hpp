@@ -5,8 +5,11 @@
 // Sizes: a thread starts with a ring of Options::initial_buffer_bytes; when it fills it (or a
 // record needs more than half of it) it moves to a ring twice as large (or large enough for the
 // record), up to Options::buffer_bytes: at most log2(buffer_bytes / initial_buffer_bytes)
-// allocations per thread, each in the producer's cold path (engine/lifecycle.cpp). Free rings are
-// kept by size, every size a power of two between the two options.
+// allocations per thread, each in the producer's cold path (engine/lifecycle.cpp). The rings a
+// thread outgrew go back to the system once drained (release()): a busy thread costs its largest
+// ring, not the sum of the chain. Rings of exited threads are kept (recycle()), by size, every
+// size a power of two between the two options, and a new ring is the smallest free one that is
+// large enough.
 //
 // Ownership of a handed-out ring is shared by two references (Ring::refs() == 2): the thread's and
 // the engine's. Whoever drops the last one frees the ring. This lets a thread outlive its engine
@@ -40,11 +43,14 @@ class RingPool {
   RingPool(const RingPool&) = delete;
   RingPool& operator=(const RingPool&) = delete;
 
-  // A reset ring of `capacity` bytes (a power of two between the two sizes) with refs() == 2.
-  // Allocates (and pre-faults) when none of that size is free; throws std::bad_alloc. Any thread.
+  // A reset ring of at least `capacity` bytes (a power of two between the two sizes) with
+  // refs() == 2: the smallest free one, else a new one of `capacity` bytes, mapped and pre-faulted
+  // (throws std::bad_alloc). Any thread.
   Ring* acquire(std::size_t capacity);
-  // A drained ring whose thread has let go (refs() == 1). Backend thread.
+  // A drained ring whose thread has exited (refs() == 1), kept for the next threads. Backend.
   void recycle(Ring* ring);
+  // A drained ring its thread outgrew (refs() == 1): freed. Backend thread.
+  void release(Ring* ring);
   std::size_t initial_bytes() const { return initial_bytes_; }
   std::size_t max_bytes() const { return max_bytes_; }
   // The ring a thread on `ring` moves to for a record of `size` bytes: twice as large, or large

@@ -44,7 +44,8 @@ constexpr std::size_t align_record(std::size_t n) noexcept {
 
 class Ring {
  public:
-  // `storage` holds `capacity` bytes (a power of two >= 64), aligned to 64. Owned by the pool.
+  // `storage` holds `capacity` bytes (a power of two >= 64), aligned to 64. Owned by the pool
+  // (engine/ring_pool.cpp maps and unmaps it).
   Ring(std::byte* storage, std::size_t capacity) noexcept
       : data_(storage), capacity_(capacity), mask_(capacity - 1) {}
   Ring(const Ring&) = delete;
@@ -82,6 +83,7 @@ class Ring {
   }
 
   std::size_t capacity() const noexcept { return capacity_; }
+  std::byte* storage() const noexcept { return data_; }
 
   // Bounded so that one record always fits a file block (format::kMaxBlockRawSize).
   std::size_t max_record() const noexcept {
