@@ -10,7 +10,8 @@
 //   wrapped  after each thread logged twice its ring's capacity (every page of the ring touched:
 //            the steady state of a busy thread) and flush() returned.
 // The threads are still alive at every reading. lynx's cost per thread is (little - idle) / N and
-// (wrapped - idle) / N; the default ring (Options::buffer_bytes) bounds the second.
+// (wrapped - idle) / N. A thread's first ring has Options::initial_buffer_bytes and grows, as it
+// fills, up to Options::buffer_bytes, which bounds the second figure.
 #include <atomic>
 #include <cstdio>
 #include <string>
@@ -121,6 +122,9 @@ int run_memory(const BenchArgs& args, Report& report) {
   t.add_note(
       "idle threads: N threads started and waiting, no log call yet (their stacks); per-thread "
       "figures subtract it");
+  t.add_note("rings start at Options::initial_buffer_bytes (" +
+             std::to_string(lynx::Options{}.initial_buffer_bytes / 1024) +
+             " KiB) and grow up to buffer_bytes (ring KiB) in threads that fill them");
   report.add(std::move(t));
   return status;
 }

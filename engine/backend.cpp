@@ -27,26 +27,50 @@ constexpr CallSite kDropNotice{
 
 }  // namespace
 
-Backend::Backend(EngineShared& shared) : shared_(shared) {
+Backend::Backend(EngineShared& shared) : Backend(shared, {}) {
+  // Later sinks (text, JSON, console) are added here, after the files.
+  sinks_.push_back(std::make_unique<FileSink>(shared_.options, clock_, shared_.stats));
+  only_sink_ = sinks_.size() == 1 ? sinks_[0].get() : nullptr;
+}
+
+Backend::Backend(EngineShared& shared, std::vector<std::unique_ptr<Sink>> sinks)
+    : shared_(shared), sinks_(std::move(sinks)) {
   clock_.start();
   if (!clock_.reliable()) {
     std::fprintf(stderr,
                  "lynx: the TSC is not invariant on this CPU; timestamps may drift by up to "
                  "a few microseconds between recalibrations\n");
   }
-  // Later sinks (text, JSON, console) are added here, after the files.
-  sinks_.push_back(std::make_unique<FileSink>(shared_.options, clock_, shared_.stats));
   backend_thread_.index = shared_.next_thread_index.fetch_add(1);
   backend_thread_.name = "lynx-backend";
+  if (sinks_.size() == 1) only_sink_ = sinks_[0].get();
 }
 
+namespace {
+
+// Drops the engine's reference to `ring` and to every successor it links (the engine holds one
+// reference to each ring of a chain). Rings still referenced by live threads stay alive until
+// those threads let go.
+void unref_chain(Ring* ring) {
+  while (ring != nullptr) {
+    Ring* next = ring->next();
+    unref_ring(ring);
+    ring = next;
+  }
+}
+
+void close_chain(Ring* ring) {
+  for (; ring != nullptr; ring = ring->next()) ring->close();
+}
+
+}  // namespace
+
 Backend::~Backend() {
-  // Rings still referenced by live threads stay alive until those threads let go.
-  for (ActiveRing& r : rings_) unref_ring(r.ring);
+  for (ActiveRing& r : rings_) unref_chain(r.ring);
   Ring* ring;
   while (shared_.new_rings.try_dequeue(ring)) {
-    ring->close();
-    unref_ring(ring);
+    close_chain(ring);
+    unref_chain(ring);
   }
 }
 
@@ -78,6 +102,7 @@ void Backend::adopt_new_rings() {
     r.thread.index = shared_.next_thread_index.fetch_add(1);
     r.thread.os_tid = ring->os_tid;
     r.thread.name.assign(ring->thread_name, strnlen(ring->thread_name, sizeof ring->thread_name));
+    r.shard = ring->shard;
     rings_.push_back(std::move(r));
   }
 }
@@ -97,56 +122,144 @@ const SiteEntry& Backend::site_entry(const CallSite* site, std::uint32_t logger)
   return *entry;
 }
 
-// Hands one record to the sinks; false when one is starved after it.
-bool Backend::process(ActiveRing& r, const std::byte* record) {
-  const bool open = write(SinkRecord{site_entry(record_site(record), record_logger_id(record)),
-                                     r.thread, clock_.to_ns(record_ticks(record)),
-                                     record_args(record), record_args_size(record), r.ring->shard});
-  r.ring->advance(record_size(record));
-  r.ring->publish_read();
-  return open;
+namespace {
+
+// The producer's header of the record at `record` (lynx/detail/ring.hpp), and its merge key. The
+// backend reads the header nowhere else.
+RecordHeader read_header(const std::byte* record) {
+  RecordHeader h;
+  std::memcpy(&h, record, sizeof h);
+  return h;
+}
+std::uint64_t read_ticks(const std::byte* record) {
+  std::uint64_t ticks;
+  std::memcpy(&ticks, record + offsetof(RecordHeader, ticks), sizeof ticks);
+  return ticks;
 }
 
+}  // namespace
+
+const SiteEntry& Backend::site_miss(ActiveRing& r, const CallSite* site, std::uint32_t logger) {
+  const SiteEntry& entry = site_entry(site, logger);
+  r.last_site = site;
+  r.last_logger = logger;
+  r.last_entry = &entry;
+  return entry;
+}
+
+// Takes records of one ring, from `first` (its next record, whose ticks are <= bound) while their
+// ticks stay <= `bound` and the sinks can take more, up to the ring's snapshot, and hands each to
+// the sinks. Gives the consumed bytes back to the producer at the end, and also after every
+// quarter of the ring, so that a producer blocked on a full ring gets room while a long run is
+// still being written. HOT on the backend: the loop runs once per record.
+Backend::RunEnd Backend::drain_run(ActiveRing& r, const std::byte* first, std::uint64_t bound,
+                                   std::size_t& n) {
+  Ring& ring = *r.ring;
+  const std::uint64_t publish_every = ring.capacity() / 4;
+  std::uint64_t published = ring.read_position();
+  const std::byte* p = first;
+  bool open = true;
+  for (;;) {
+    const RecordHeader h = read_header(p);
+    const SiteEntry& site = h.site == r.last_site && h.logger_id == r.last_logger
+                                ? *r.last_entry
+                                : site_miss(r, h.site, h.logger_id);
+    const SinkRecord record{site,         r.thread,          clock_.to_ns(h.ticks),
+                            p + sizeof h, h.size - sizeof h, r.shard};
+    open = only_sink_ != nullptr ? only_sink_->write(record) : write(record);
+    ring.advance(h.size);
+    ++n;
+    if (ring.read_position() - published >= publish_every) {
+      ring.publish_read();
+      published = ring.read_position();
+    }
+    p = ring.peek(r.limit);
+    if (p == nullptr || !open || read_ticks(p) > bound) break;
+  }
+  ring.publish_read();
+  // Dry, and the thread moved to a bigger ring: what it wrote there belongs to this pass too (a
+  // flush() covers it), after everything in this ring.
+  if (p == nullptr && open && ring.next() != nullptr) p = continue_on_successor(r);
+  return {open, p};
+}
+
+const std::byte* Backend::continue_on_successor(ActiveRing& r) {
+  follow_successor(r);
+  r.limit = r.ring->snapshot();
+  return r.ring->peek(r.limit);
+}
+
+// One pass: every ring up to its snapshot, merged by timestamp. With one ring holding records
+// there is nothing to merge; with several, the ring with the oldest head gives a run of records up
+// to the second-oldest head, so the heap is touched once per run, not once per record. Equal
+// timestamps stay with the ring being drained (any order of equal timestamps is a valid merge).
 std::size_t Backend::drain_once() {
   heap_.clear();
-  const auto later = std::greater<>();
   for (std::uint32_t i = 0; i < rings_.size(); ++i) {
     ActiveRing& r = rings_[i];
+    follow_successor(r);
     r.limit = r.ring->snapshot();
-    if (const std::byte* p = r.ring->peek(r.limit)) {
-      heap_.emplace_back(record_ticks(p), i);
-    }
+    if (const std::byte* p = r.ring->peek(r.limit)) heap_.emplace_back(read_ticks(p), i);
   }
-  std::make_heap(heap_.begin(), heap_.end(), later);
-  std::size_t n = 0;
   // Stops early while a sink is starved: records wait in the rings (Sink::starved).
-  bool open = !starved();
-  while (!heap_.empty() && open) {
+  if (heap_.empty() || starved()) return 0;
+  std::size_t n = 0;
+  if (heap_.size() == 1) {
+    ActiveRing& r = rings_[heap_[0].second];
+    for (RunEnd end{true, r.ring->peek(r.limit)}; end.open && end.next != nullptr;)
+      end = drain_run(r, end.next, ~std::uint64_t{0}, n);
+    return n;
+  }
+  const auto later = std::greater<>();
+  std::make_heap(heap_.begin(), heap_.end(), later);
+  for (;;) {
     std::pop_heap(heap_.begin(), heap_.end(), later);
     const std::uint32_t i = heap_.back().second;
     heap_.pop_back();
     ActiveRing& r = rings_[i];
-    open = process(r, r.ring->peek(r.limit));
-    ++n;
-    if (const std::byte* p = r.ring->peek(r.limit)) {
-      heap_.emplace_back(record_ticks(p), i);
+    // The last ring with records: no bound.
+    const std::uint64_t bound = heap_.empty() ? ~std::uint64_t{0} : heap_.front().first;
+    const RunEnd end = drain_run(r, r.ring->peek(r.limit), bound, n);
+    // (end.next may be a successor's first record, whatever its ticks: the merge goes on with it.)
+    if (!end.open || (heap_.empty() && end.next == nullptr)) break;
+    if (end.next != nullptr) {
+      heap_.emplace_back(read_ticks(end.next), i);
       std::push_heap(heap_.begin(), heap_.end(), later);
     }
   }
   return n;
 }
 
+// The thread moved on to a bigger ring (Ring::next): once the old one is drained to its end, its
+// successor takes its place under the same thread entry and the old ring is freed.
+// The successor's records all come after the old ring's in the thread's program order.
+void Backend::follow_successor(ActiveRing& r) {
+  while (Ring* next = r.ring->next()) {
+    // refs() == 1: the thread let go of the old ring after linking (acquire pairs with its release
+    // in unref_ring), so after this load every record it committed there is in the snapshot below.
+    if (r.ring->refs().load(std::memory_order_acquire) != 1 ||
+        r.ring->peek(r.ring->snapshot()) != nullptr)
+      return;
+    report_drops(r);  // its drops, before its counter goes
+    Ring* old = r.ring;
+    r.ring = next;
+    r.dropped_seen = 0;
+    shared_.pool.release(old);  // outgrown: its memory goes back (RingPool::release)
+  }
+}
+
 void Backend::retire_finished_rings() {
   for (std::size_t i = 0; i < rings_.size();) {
     Ring* ring = rings_[i].ring;
     // refs() == 1: the thread let go (acquire pairs with its release in unref_ring), so after this
-    // load every record it committed is visible to the snapshot below.
+    // load every record it committed is visible to the snapshot below, and so is a successor it
+    // linked before letting go: then the thread lives on there (follow_successor).
     if (ring->refs().load(std::memory_order_acquire) != 1 ||
-        ring->peek(ring->snapshot()) != nullptr) {
+        ring->peek(ring->snapshot()) != nullptr || ring->next() != nullptr) {
       ++i;
       continue;
     }
-    report_drops();  // account for its drops before it goes
+    report_drops(rings_[i]);  // account for its drops before it goes
     shared_.pool.recycle(ring);
     rings_[i] = std::move(rings_.back());
     rings_.pop_back();
@@ -154,20 +267,22 @@ void Backend::retire_finished_rings() {
 }
 
 void Backend::report_drops() {
-  for (ActiveRing& r : rings_) {
-    const std::uint64_t now = r.ring->dropped();
-    if (now == r.dropped_seen) continue;
-    const std::uint64_t delta = now - r.dropped_seen;
-    r.dropped_seen = now;
-    shared_.stats.add(shared_.stats.records_dropped, delta);
-    const SiteEntry& site = site_entry(&kDropNotice, LoggerRegistry::instance().get("lynx").id());
-    std::byte arg[8];
-    std::memcpy(arg, &delta, sizeof delta);
-    if (backend_thread_.os_tid == 0)
-      backend_thread_.os_tid = static_cast<std::uint64_t>(::syscall(SYS_gettid));
-    write(SinkRecord{site, backend_thread_, static_cast<std::int64_t>(wall_clock_ns()), arg,
-                     sizeof arg, r.ring->shard});
-  }
+  for (ActiveRing& r : rings_) report_drops(r);
+}
+
+void Backend::report_drops(ActiveRing& r) {
+  const std::uint64_t now = r.ring->dropped();
+  if (now == r.dropped_seen) return;
+  const std::uint64_t delta = now - r.dropped_seen;
+  r.dropped_seen = now;
+  shared_.stats.add(shared_.stats.records_dropped, delta);
+  const SiteEntry& site = site_entry(&kDropNotice, LoggerRegistry::instance().get("lynx").id());
+  std::byte arg[8];
+  std::memcpy(arg, &delta, sizeof delta);
+  if (backend_thread_.os_tid == 0)
+    backend_thread_.os_tid = static_cast<std::uint64_t>(::syscall(SYS_gettid));
+  write(SinkRecord{site, backend_thread_, static_cast<std::int64_t>(wall_clock_ns()), arg,
+                   sizeof arg, r.shard});
 }
 
 void Backend::idle_wait(std::uint32_t& idle_rounds) {
@@ -184,7 +299,9 @@ void Backend::finish() {
   // Producers see closed rings and stop writing to them (a record racing with close may still
   // land; it is drained below if it made it before the final pass).
   adopt_new_rings();
-  for (ActiveRing& r : rings_) r.ring->close();
+  // No thread links a successor any more (engine/lifecycle.cpp grows rings only while this engine
+  // is the running one), so closing every chain reaches every ring a thread may write to.
+  for (ActiveRing& r : rings_) close_chain(r.ring);
   // A sink starved by failed writes gets them a last chance, then gives them up within its own
   // deadline (Sink::begin_close), so that stopping never hangs on a full disk.
   for (auto& sink : sinks_) sink->begin_close();

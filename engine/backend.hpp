@@ -23,6 +23,8 @@ class Backend {
   // throws std::invalid_argument, std::system_error or std::runtime_error with a clear message
   // when that fails (on the Engine's constructing thread).
   explicit Backend(EngineShared& shared);
+  // Tests: the same backend with these sinks instead of the FileSink.
+  Backend(EngineShared& shared, std::vector<std::unique_ptr<Sink>> sinks);
   ~Backend();
   Backend(const Backend&) = delete;
   Backend& operator=(const Backend&) = delete;
@@ -30,11 +32,23 @@ class Backend {
   void run();  // the thread body; returns after stop and the final flush
 
  private:
+  // One producer thread as the backend sees it. `ring` is the oldest of the thread's rings that
+  // still holds records (see Ring::next()); the site cache remembers the last (call site, logger)
+  // of this thread, which in a run of records of one statement is every record's.
   struct ActiveRing {
     Ring* ring = nullptr;
-    std::uint64_t limit = 0;
+    std::uint64_t limit = 0;  // write position snapshot of this pass
     std::uint64_t dropped_seen = 0;
+    std::uint32_t shard = 0;
+    const CallSite* last_site = nullptr;
+    std::uint32_t last_logger = 0;
+    const SiteEntry* last_entry = nullptr;
     ThreadEntry thread;
+  };
+  // What drain_run() left: whether the sinks can take more, and the ring's next record, if any.
+  struct RunEnd {
+    bool open;
+    const std::byte* next;
   };
   struct SiteKey {
     const CallSite* site;
@@ -50,19 +64,24 @@ class Backend {
 
   void adopt_new_rings();
   std::size_t drain_once();
-  bool process(ActiveRing& r, const std::byte* record);
+  RunEnd drain_run(ActiveRing& r, const std::byte* first, std::uint64_t bound, std::size_t& n);
+  const SiteEntry& site_miss(ActiveRing& r, const CallSite* site, std::uint32_t logger);
   bool write(const SinkRecord& record);
   bool starved() const;
   void tick_sinks();
   const SiteEntry& site_entry(const CallSite* site, std::uint32_t logger);
+  void follow_successor(ActiveRing& r);
+  const std::byte* continue_on_successor(ActiveRing& r);
   void retire_finished_rings();
   void report_drops();
+  void report_drops(ActiveRing& r);
   void finish();
   void idle_wait(std::uint32_t& idle_rounds);
 
   EngineShared& shared_;
   ClockCalibration clock_;
   std::vector<std::unique_ptr<Sink>> sinks_;  // every record goes to each, in this order
+  Sink* only_sink_ = nullptr;                 // sinks_[0] when it is the only one: no loop
 
   std::vector<ActiveRing> rings_;
   std::vector<std::pair<std::uint64_t, std::uint32_t>> heap_;  // (ticks, index into rings_)

@@ -4,7 +4,9 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <bit>
+#include <cstring>
 #include <stdexcept>
 #include <string>
 
@@ -70,7 +72,12 @@ Options normalise(Options o) {
   constexpr std::size_t kMinRing = 4096, kMaxRing = std::size_t{1} << 30;
   if (o.buffer_bytes > kMaxRing)
     throw std::invalid_argument("lynx::Options::buffer_bytes is larger than 1 GiB");
+  if (o.initial_buffer_bytes > kMaxRing)
+    throw std::invalid_argument("lynx::Options::initial_buffer_bytes is larger than 1 GiB");
   o.buffer_bytes = std::bit_ceil(o.buffer_bytes < kMinRing ? kMinRing : o.buffer_bytes);
+  o.initial_buffer_bytes = std::min(
+      o.buffer_bytes,
+      std::bit_ceil(o.initial_buffer_bytes < kMinRing ? kMinRing : o.initial_buffer_bytes));
   return o;
 }
 
@@ -102,14 +109,32 @@ void EngineImpl::flush() {
 }
 
 Ring* EngineImpl::register_thread(ShardLease& lease) {
-  Ring* ring = shared_.pool.acquire();
+  Ring* ring = shared_.pool.acquire(shared_.pool.initial_bytes());
   ring->os_tid = static_cast<std::uint64_t>(::syscall(SYS_gettid));
   pthread_getname_np(pthread_self(), ring->thread_name, sizeof ring->thread_name);
   shared_.stats.threads_registered.fetch_add(1, std::memory_order_relaxed);
   ring->shard = lease.take(shared_.shard_load);
   ring->block_when_full = shared_.options.on_full == OnFull::block;
+  ring->max_capacity = shared_.pool.max_bytes();
+  ring->owner = this;
   shared_.new_rings.enqueue(ring);
   return ring;
+}
+
+Ring* EngineImpl::successor(Ring* ring, std::size_t size) {
+  const std::size_t capacity = shared_.pool.next_capacity(*ring, size);
+  if (capacity == 0) return nullptr;
+  Ring* next = shared_.pool.acquire(capacity);
+  next->os_tid = ring->os_tid;
+  std::memcpy(next->thread_name, ring->thread_name, sizeof next->thread_name);
+  next->shard = ring->shard;
+  next->block_when_full = ring->block_when_full;
+  next->max_capacity = ring->max_capacity;
+  next->owner = this;
+  // Pairs with the backend's acquire in Ring::next(): the fields above and every record the thread
+  // committed to `ring` are visible once the backend sees the link.
+  ring->set_next(next);
+  return next;
 }
 
 }  // namespace lynx::detail

@@ -27,6 +27,13 @@ class EngineImpl {
   // backend, on the shard with the fewest live threads; `lease` (the thread's) holds that place
   // until the thread exits or registers again.
   Ring* register_thread(ShardLease& lease);
+  // Cold, the thread of `ring` (one of this engine's, not closed), under the lifecycle mutex: a
+  // bigger ring for a record of `size` bytes, linked as `ring`'s successor (Ring::set_next), or
+  // nullptr when `ring` cannot grow for it (already the largest, or the record too large for any
+  // ring). The caller switches to it and then drops its reference to `ring`. May throw
+  // std::bad_alloc (nothing is linked then).
+  Ring* successor(Ring* ring, std::size_t size);
+  bool owns(const Ring* ring) const { return ring->owner == this; }
   void wake_backend() { shared_.wake(); }
 
  private:

@@ -38,7 +38,9 @@ struct StatCounters {
 
 struct EngineShared {
   explicit EngineShared(const Options& o)
-      : options(o), pool(o.buffer_bytes), shard_load(std::make_shared<ShardLoad>(o.shards)) {}
+      : options(o),
+        pool(o.initial_buffer_bytes, o.buffer_bytes),
+        shard_load(std::make_shared<ShardLoad>(o.shards)) {}
 
   const Options options;  // normalised by the engine before construction
   RingPool pool;

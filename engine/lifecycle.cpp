@@ -92,7 +92,40 @@ Ring* acquire_ring() noexcept {
   }
 }
 
+namespace {
+
+// The calling thread moves from `ring` (its tls_ring) to a bigger ring that takes a record of
+// `size` bytes, if its engine still runs and allows one: nullptr otherwise. Under the lifecycle
+// mutex, so an engine that links a successor cannot be stopping (stop_engine() clears g_engine
+// under the same mutex before the backend closes the rings, and the backend then closes every
+// ring of the chain). The old ring is let go only after the link: the backend must not take it
+// for the ring of an exited thread (engine/backend.cpp, retire_finished_rings).
+Ring* grow_ring(Ring* ring, std::size_t size) noexcept {
+  try {
+    std::lock_guard lock(g_lifecycle);
+    EngineImpl* engine = g_engine;
+    if (engine == nullptr || ring->closed() || !engine->owns(ring)) return nullptr;
+    Ring* next = engine->successor(ring, size);
+    if (next == nullptr) return nullptr;
+    tls_ring = next;
+    unref_ring(ring);
+    return next;
+  } catch (...) {  // std::bad_alloc: stay on the ring we have
+    return nullptr;
+  }
+}
+
+}  // namespace
+
 std::byte* reserve_slow(Ring* ring, std::size_t size) noexcept {
+  // A full ring, or a record too large for it: move to a bigger ring first (at most
+  // log2(buffer_bytes / initial_buffer_bytes) times per thread), then the OnFull policy applies.
+  if (ring->capacity() < ring->max_capacity) {
+    if (Ring* bigger = grow_ring(ring, size)) {
+      if (std::byte* p = bigger->reserve(size)) return p;  // always: it is empty and large enough
+      ring = bigger;
+    }
+  }
   if (size > ring->max_record() || !ring->block_when_full) {
     ring->count_drop();
     return nullptr;

@@ -65,6 +65,7 @@ Status ShardWriter::open() { return open_file(); }
 
 Status ShardWriter::open_file() {
   path_ = config_.directory + "/" + shard_file_name(config_.name, config_.shard, sequence_);
+  room_ = -1;  // a new file (or none): add_record() looks at the sizes again
   int fd = -1;
   Status s = io::create_file(path_, config_.file_mode, &fd);
   if (!s.ok()) {
@@ -117,56 +118,66 @@ Status ShardWriter::open_file() {
   return {};
 }
 
-void ShardWriter::add_record(const SinkRecord& record) {
-  const SiteEntry& site = record.site;
-  const ThreadEntry& thread = record.thread;
+void ShardWriter::define_site(const SiteEntry& site) {
+  if (site.id >= site_defined_.size()) site_defined_.resize(site.id + 1, 0);
+  const CallSite& cs = *site.site;
+  builder_.add_call_site(site.id, cs.level, site.logger, cs.file, cs.line, cs.function, cs.format,
+                         cs.arg_types, cs.arg_count);
+  site_defined_[site.id] = 1;
+}
+
+void ShardWriter::define_thread(const ThreadEntry& thread) {
+  if (thread.index >= thread_defined_.size()) thread_defined_.resize(thread.index + 1, 0);
+  builder_.add_thread(thread.index, thread.os_tid, thread.name);
+  thread_defined_[thread.index] = 1;
+}
+
+// The slow half of add_record(), before a record of `args_size` bytes: whatever is due now. False
+// when the record cannot be written (no file could be opened); room_ then stays negative.
+bool ShardWriter::check_room(std::size_t args_size) {
+  room_ = -1;
   if (failed_) {
     // The file could not be opened (e.g. the directory vanished): try a new one for this record.
     ++sequence_;
-    if (!open_file().ok()) {
-      stats_.add(stats_.records_dropped, 1);
-      return;
-    }
+    if (!open_file().ok()) return false;
   }
   if (rotate_at_ != 0 && now_ns_ >= rotate_at_) {
     rotate();
-    if (failed_) {
-      stats_.add(stats_.records_dropped, 1);
-      return;
-    }
+    if (failed_) return false;
   }
   // Size rotation, between blocks: before this record would take the file past rotate_bytes
   // (kRotateSlack covers the metadata block and block framing still to come), but only once the
   // file holds kMinFileRecordBytes beyond its start (header and dictionary block), so that every
   // file takes records however large its start is.
   const std::uint64_t used = file_offset_ + (buffer_ ? buffer_->size : 0) + builder_.pending_raw();
-  if (config_.rotate_bytes != 0 && used + record.args_size + kRotateSlack > config_.rotate_bytes &&
+  if (config_.rotate_bytes != 0 && used + args_size + kRotateSlack > config_.rotate_bytes &&
       used >= start_bytes_ + kMinFileRecordBytes) {
     rotate();
-    if (failed_) {
-      stats_.add(stats_.records_dropped, 1);
-      return;
-    }
+    if (failed_) return false;
   }
-  if (site.id >= site_defined_.size()) site_defined_.resize(site.id + 1, 0);
-  if (!site_defined_[site.id]) {
-    const CallSite& cs = *site.site;
-    builder_.add_call_site(site.id, cs.level, site.logger, cs.file, cs.line, cs.function, cs.format,
-                           cs.arg_types, cs.arg_count);
-    site_defined_[site.id] = 1;
-  }
-  if (thread.index >= thread_defined_.size()) thread_defined_.resize(thread.index + 1, 0);
-  if (!thread_defined_[thread.index]) {
-    builder_.add_thread(thread.index, thread.os_tid, thread.name);
-    thread_defined_[thread.index] = 1;
-  }
-  builder_.add_record(site.id, thread.index, record.ts_ns, site.site->arg_types,
-                      site.site->arg_count, record.args, record.args_size);
+  // A block is sealed before the record that would take it past kBlockBytes (a record larger than
+  // that gets a block of its own).
+  if (builder_.pending_raw() + args_size > kBlockBytes) seal();
   if (!pending_) {
     pending_ = true;
     pending_since_ = steady_clock_ns();
   }
-  if (builder_.pending_raw() >= kBlockBytes) seal();
+  // Count down again from what is exact now, this record included: to the block's end, or to where
+  // size rotation must be looked at (the earliest point where both conditions above can hold).
+  const auto pending = static_cast<std::int64_t>(builder_.pending_raw());
+  std::int64_t room = static_cast<std::int64_t>(kBlockBytes) - pending;
+  if (config_.rotate_bytes != 0) {
+    const auto base = static_cast<std::int64_t>(file_offset_ + (buffer_ ? buffer_->size : 0));
+    const std::int64_t to_rotation =
+        std::max(static_cast<std::int64_t>(config_.rotate_bytes) -
+                     static_cast<std::int64_t>(kRotateSlack) - base,
+                 static_cast<std::int64_t>(start_bytes_ + kMinFileRecordBytes) - base) -
+        pending;
+    room = std::min(room, to_rotation);
+  }
+  room_ = room - static_cast<std::int64_t>(args_size + kRecordBound);
+  if (room_ < 0) room_ = 0;  // this record goes in anyway; the next one looks again
+  return true;
 }
 
 void ShardWriter::ensure_buffer(std::size_t need) {
@@ -242,6 +253,7 @@ void ShardWriter::flush() {
   seal();
   submit();
   pending_ = false;
+  room_ = -1;  // the next record notes when it arrived (pending_since_), and sizes are new
 }
 
 void ShardWriter::flush_if_older(std::int64_t steady_now_ns, std::int64_t max_age_ns) {

@@ -45,6 +45,10 @@ std::size_t file_start_bytes(const std::string& program, const std::vector<std::
 inline constexpr std::uint64_t kMinFileRecordBytes = 4096;
 // Room kept below rotate_bytes for what a block adds to the records (metadata, framing).
 inline constexpr std::uint64_t kRotateSlack = 4096;
+// What the encoding of one record may add to its argument bytes (site, thread, timestamp),
+// counted against the block by add_record() before the exact figure is known. Only sets how soon
+// the exact figure is looked at, not what is written.
+inline constexpr std::uint64_t kRecordBound = 16;
 // The next unused sequence number of a shard in `directory` (0 when it has no files).
 std::uint64_t next_sequence(const std::string& directory, const std::string& name,
                             std::uint32_t shard);
@@ -61,12 +65,15 @@ class ShardWriter {
   // Opens the first file. Errors are reported to the caller (the Engine constructor throws them).
   Status open();
 
-  // Encodes one record into the current file (rotating first when due).
+  // Encodes one record into the current file (rotating first when due). Inline, below.
   void add_record(const SinkRecord& record);
 
   // Called once per backend pass with the file clock: time-based rotation happens at the first
   // record after a boundary.
-  void tick(std::int64_t now_ns) { now_ns_ = now_ns; }
+  void tick(std::int64_t now_ns) {
+    now_ns_ = now_ns;
+    if (rotate_at_ != 0 && now_ns_ >= rotate_at_) room_ = -1;
+  }
 
   // Seals what is pending and hands it to the writer (does not wait for completion; with
   // Sync::every_batch the write carries its own fdatasync).
@@ -99,6 +106,9 @@ class ShardWriter {
     std::string path;
   };
 
+  bool check_room(std::size_t args_size);
+  void define_site(const SiteEntry& site);
+  void define_thread(const ThreadEntry& thread);
   void seal();
   void seal_oversized();
   void submit();
@@ -123,6 +133,10 @@ class ShardWriter {
   std::uint64_t file_offset_ = 0;  // bytes handed to the writer for the current file
   std::uint64_t start_bytes_ = 0;  // of the current file: its header and dictionary block
   io::Buffer* buffer_ = nullptr;
+  // add_record()'s countdown: raw bytes the pending block may still take (less kRecordBound per
+  // record) before check_room() must run; forced negative (-1) when something is due whatever the
+  // sizes: a failed file, a time rotation, the first record after a flush.
+  std::int64_t room_ = -1;
   bool pending_ = false;                      // records not yet handed to the writer
   std::int64_t pending_since_ = 0;            // steady clock when the oldest of them arrived
   std::vector<std::uint8_t> site_defined_;    // by SiteEntry::id, for the current file
@@ -134,5 +148,26 @@ class ShardWriter {
   std::vector<io::Buffer*> stalled_;          // failed writes waiting for retry()
   std::vector<RetiredFile> retired_;          // closed by rotation, kept open for stalled_ writes
 };
+
+// HOT on the backend: once per record. Everything that happens only now and then (sealing a full
+// block, size and time rotation, reopening after a failed open, noting when the first pending
+// record arrived) hides behind one countdown: room_ is what the current block may still take, less
+// a bound of what each record adds; it goes negative before any of those is due, and
+// check_room() then does it and counts down again from exact figures.
+inline void ShardWriter::add_record(const SinkRecord& record) {
+  room_ -= static_cast<std::int64_t>(record.args_size + kRecordBound);
+  if (room_ < 0 && !check_room(record.args_size)) [[unlikely]] {
+    stats_.add(stats_.records_dropped, 1);
+    return;
+  }
+  const SiteEntry& site = record.site;
+  const ThreadEntry& thread = record.thread;
+  if (site.id >= site_defined_.size() || !site_defined_[site.id]) [[unlikely]]
+    define_site(site);
+  if (thread.index >= thread_defined_.size() || !thread_defined_[thread.index]) [[unlikely]]
+    define_thread(thread);
+  builder_.add_record(site.id, thread.index, record.ts_ns, site.site->arg_types,
+                      site.site->arg_count, record.args, record.args_size);
+}
 
 }  // namespace lynx::detail

@@ -80,9 +80,18 @@ struct Options {
   /// is embedded once at the start of every file, so each file still decodes on its own. Empty:
   /// none.
   std::string zstd_dictionary = {};
-  /// Per-thread ring buffer in bytes, rounded up to a power of two (minimum 4 KiB). A record larger
-  /// than half of it is dropped and counted.
+  /// Largest per-thread ring buffer in bytes, rounded up to a power of two (minimum 4 KiB, at most
+  /// 1 GiB). A record larger than half of it (or than 8 MiB) is dropped and counted.
   std::size_t buffer_bytes = 1u << 20;
+  /// Ring a thread starts with, rounded up to a power of two (minimum 4 KiB, at most 1 GiB; more
+  /// than buffer_bytes means buffer_bytes). It is allocated and touched whole at the thread's first
+  /// log call, so a thread that logs little costs about this much memory. A thread that fills its
+  /// ring, or logs a record larger than half of it, moves to one twice as large (or large enough
+  /// for the record) up to buffer_bytes, in order and without losing records: at most
+  /// log2(buffer_bytes / initial_buffer_bytes) times per thread, each time one slower log call (it
+  /// allocates and touches the new ring). Set it to buffer_bytes to have every ring full-size from
+  /// the start.
+  std::size_t initial_buffer_bytes = 64u << 10;
   /// What a log call does when its thread's ring is full: wait for the backend, or drop and count.
   OnFull on_full = OnFull::block;
   /// Longest time a record waits in memory before it is written to its file.

@@ -107,6 +107,34 @@ TEST_CASE("compression_level outside zstd's range is rejected when compressing w
 }
 
 TEST_CASE(
+    "ring sizes: above 1 GiB is rejected; others are rounded to powers of two, initial <= max") {
+  lynx::test::TempDir dir("options");
+  const std::size_t too_big = (std::size_t{1} << 30) + 1;
+  CHECK(rejection({.directory = dir.path(), .name = "r", .buffer_bytes = too_big})
+            .find("lynx::Options::buffer_bytes") != std::string::npos);
+  CHECK(rejection({.directory = dir.path(), .name = "r", .initial_buffer_bytes = too_big})
+            .find("lynx::Options::initial_buffer_bytes") != std::string::npos);
+  CHECK(lynx::test::lynx_files(dir.path()).empty());
+  struct Case {
+    std::size_t buffer, initial, want_buffer, want_initial;
+  };
+  for (const Case c : {Case{1u << 20, 64u << 10, 1u << 20, 64u << 10},   // the defaults
+                       Case{1u << 20, 0, 1u << 20, 4096},                // at least 4 KiB
+                       Case{100'000, 5000, 131072, 8192},                // powers of two
+                       Case{64u << 10, 1u << 20, 64u << 10, 64u << 10},  // at most buffer_bytes
+                       Case{0, 0, 4096, 4096}}) {
+    CAPTURE(c.buffer);
+    CAPTURE(c.initial);
+    lynx::Engine engine({.directory = dir.path(),
+                         .name = "r",
+                         .buffer_bytes = c.buffer,
+                         .initial_buffer_bytes = c.initial});
+    CHECK(engine.options().buffer_bytes == c.want_buffer);
+    CHECK(engine.options().initial_buffer_bytes == c.want_initial);
+  }
+}
+
+TEST_CASE(
     "a dictionary that leaves rotate_bytes no room for records is rejected, naming rotate_bytes") {
   lynx::test::TempDir dir("options");
   const std::string dict = dir / "dict.zstd";

@@ -30,8 +30,10 @@ inline constinit thread_local Ring* tls_ring = nullptr;
 // the record, which is counted.
 Ring* acquire_ring() noexcept;
 
-// Cold: the record did not fit. Applies the ring's OnFull policy: waits for space (block) or counts
-// a drop (drop, or a record larger than the ring allows). Returns space, or nullptr for a drop.
+// Cold: the record did not fit. Moves the thread to a bigger ring when its ring may still grow
+// (tls_ring changes: commit to tls_ring afterwards), then applies the ring's OnFull policy: waits
+// for space (block) or counts a drop (drop, or a record larger than the largest ring allows).
+// Returns space, or nullptr for a drop.
 std::byte* reserve_slow(Ring* ring, std::size_t size) noexcept;
 
 // How an argument of (decayed) type T reaches LogCall::log: small trivially copyable values
@@ -90,6 +92,7 @@ struct LogCall<ArgList<Ts...>> {
     if (p == nullptr) {
       p = reserve_slow(ring, size);
       if (p == nullptr) return;
+      ring = tls_ring;  // the thread may have moved to a bigger ring
     }
     write_record(p, size, logger, site, ticks, lens, args...);
     ring->commit(size);

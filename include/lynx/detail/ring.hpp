@@ -10,6 +10,10 @@
 // - read_pos_ <= write_pos_ <= read_pos_ + capacity_.
 // - Field groups are separated by 64 bytes so that producer-written, consumer-written and
 //   read-mostly fields never share a cache line.
+// - A thread's rings form a chain (next()): a thread whose ring is too small moves to a bigger
+//   one (engine/lifecycle.cpp, reserve_slow) and links it as the old ring's successor; it never
+//   writes to the old ring again. The backend drains the old ring to its end before it reads the
+//   successor, so the thread's records stay in program order.
 #pragma once
 
 #include <atomic>
@@ -89,7 +93,8 @@ inline std::size_t record_args_size(const std::byte* p) noexcept {
 
 class Ring {
  public:
-  // `storage` holds `capacity` bytes (a power of two >= 64), aligned to 64. Owned by the pool.
+  // `storage` holds `capacity` bytes (a power of two >= 64), aligned to 64. Owned by the pool
+  // (engine/ring_pool.cpp maps and unmaps it).
   Ring(std::byte* storage, std::size_t capacity) noexcept
       : data_(storage),
         capacity_(capacity),
@@ -152,6 +157,7 @@ class Ring {
   }
 
   std::size_t capacity() const noexcept { return capacity_; }
+  std::byte* storage() const noexcept { return data_; }
 
   // Bounded so that one record always fits a file block (format::kMaxBlockRawSize).
   std::size_t max_record() const noexcept { return max_record_; }
@@ -179,7 +185,10 @@ class Ring {
   // Pairs with commit(): every record committed before this load is readable.
   std::uint64_t snapshot() noexcept { return write_pos_.load(std::memory_order_acquire); }
   void advance(std::size_t n) noexcept { read_local_ += n; }
-  // Gives consumed bytes back to the producer. Pairs with the acquire in reserve().
+  // Bytes consumed so far (advance()d), published or not.
+  std::uint64_t read_position() const noexcept { return read_local_; }
+  // Gives consumed bytes back to the producer. Pairs with the acquire in reserve(). Needed only
+  // once per batch of records, but often enough that a producer waiting for room gets it.
   void publish_read() noexcept { read_pos_.store(read_local_, std::memory_order_release); }
   bool empty_up_to(std::uint64_t limit) const noexcept { return read_local_ >= limit; }
   std::uint64_t dropped() const noexcept { return dropped_.load(std::memory_order_relaxed); }
@@ -195,7 +204,7 @@ class Ring {
   // gone.
   std::atomic<int>& refs() noexcept { return refs_; }
 
-  // Reset for reuse by a new thread (engine only, when no producer holds the ring).
+  // Reset for reuse by a new thread or as a successor (engine only, when no producer holds it).
   void reset() noexcept {
     write_local_ = reserved_pos_ = cached_read_ = fast_limit_ = 0;
     write_pos_.store(0, std::memory_order_relaxed);
@@ -203,22 +212,34 @@ class Ring {
     read_pos_.store(0, std::memory_order_relaxed);
     dropped_.store(0, std::memory_order_relaxed);
     closed_.store(false, std::memory_order_relaxed);
+    next_.store(nullptr, std::memory_order_relaxed);
   }
 
-  // Set at registration (cold), read by the backend.
+  // The ring this thread moved to when this one was too small, or nullptr. Set once by the
+  // producer (release, before it lets go of this ring); read by the backend (acquire) once this
+  // ring is drained, so every record committed here is visible before the successor is read.
+  Ring* next() const noexcept { return next_.load(std::memory_order_acquire); }
+  void set_next(Ring* ring) noexcept { next_.store(ring, std::memory_order_release); }
+
+  // Set at registration (cold) or copied to a successor, read by the backend.
   std::uint64_t os_tid = 0;
   std::uint32_t shard = 0;
   bool block_when_full = true;
   char thread_name[16] = {};
+  // Cold, producer side: the largest ring this thread may move to (Options::buffer_bytes), and the
+  // engine the ring belongs to (compared, never dereferenced, by the producer's cold path).
+  std::size_t max_capacity = 0;
+  const void* owner = nullptr;
 
  private:
-  // Read-mostly: written at construction or once at close.
+  // Read-mostly: written at construction, once at close, once when the thread moves on (next_).
   std::byte* const data_;
   const std::size_t capacity_;
   const std::size_t mask_;
   const std::size_t max_record_;  // computed once: the log call compares against it
   std::atomic<bool> closed_{false};
   std::atomic<int> refs_{0};
+  std::atomic<Ring*> next_{nullptr};
 
   // Producer-written.
   alignas(64) std::atomic<std::uint64_t> write_pos_{0};
