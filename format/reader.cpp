@@ -161,7 +161,7 @@ BlockReader::Next BlockReader::next() {
     return Next::problem;
   }
   for (;;) {
-    const Step step = in_data_                  ? (packed_ ? decode_packed() : decode_record())
+    const Step step = in_data_                  ? decode_record()
                       : damage_at_ != kNoDamage ? scan_for_sync()
                                                 : read_block();
     switch (step) {
@@ -333,25 +333,12 @@ BlockReader::Step BlockReader::decode_record() {
     return Step::again;
   }
   Cursor c(payload_ + payload_pos_, payload_size_ - payload_pos_);
-  auto fail = [&] {
+  if (!(packed_ ? decode_packed(c) : decode_v1(c))) {
     in_data_ = false;
     const std::uint64_t lost = block_.record_count - records_done_;
     return report(block_at_, block_size_, lost,
                   "malformed data block (" + num(lost) + " records lost)");
-  };
-  std::uint64_t site_id, thread_id, delta;
-  if (!c.varint(&site_id) || !c.varint(&thread_id) || !c.varint(&delta)) return fail();
-  const auto site = sites_.find(static_cast<std::uint32_t>(site_id));
-  const auto thread = threads_.find(static_cast<std::uint32_t>(thread_id));
-  if (site == sites_.end() || thread == threads_.end()) return fail();
-  // Wrapping arithmetic: a crafted delta must not be undefined behaviour.
-  ts_ = static_cast<std::int64_t>(static_cast<std::uint64_t>(ts_) +
-                                  static_cast<std::uint64_t>(unzigzag(delta)));
-  record_.ts_ns = ts_;
-  record_.site = site->second.get();
-  record_.thread = thread->second.get();
-  record_.args.resize(record_.site->types.size());
-  if (!record::args_from_disk(record_.site->types, c, record_.args.data())) return fail();
+  }
   payload_pos_ = static_cast<std::size_t>(c.pos() - payload_);
   --records_left_;
   ++records_done_;
@@ -359,61 +346,60 @@ BlockReader::Step BlockReader::decode_record() {
   return Step::record;
 }
 
-BlockReader::Step BlockReader::decode_packed() {
-  if (records_left_ == 0) {
-    in_data_ = false;
-    if (payload_pos_ != payload_size_) {
-      return report(block_at_, block_size_, 0, "malformed data block (0 records lost)");
-    }
-    return Step::again;
-  }
-  Cursor c(payload_ + payload_pos_, payload_size_ - payload_pos_);
-  auto fail = [&] {
-    in_data_ = false;
-    const std::uint64_t lost = block_.record_count - records_done_;
-    return report(block_at_, block_size_, lost,
-                  "malformed data block (" + num(lost) + " records lost)");
-  };
+bool BlockReader::decode_v1(Cursor& c) {
+  std::uint64_t site_id, thread_id, delta;
+  if (!c.varint(&site_id) || !c.varint(&thread_id) || !c.varint(&delta)) return false;
+  const auto site = sites_.find(static_cast<std::uint32_t>(site_id));
+  const auto thread = threads_.find(static_cast<std::uint32_t>(thread_id));
+  if (site == sites_.end() || thread == threads_.end()) return false;
+  // Wrapping arithmetic: a crafted delta must not be undefined behaviour.
+  ts_ = static_cast<std::int64_t>(static_cast<std::uint64_t>(ts_) +
+                                  static_cast<std::uint64_t>(unzigzag(delta)));
+  record_.ts_ns = ts_;
+  record_.site = site->second.get();
+  record_.thread = thread->second.get();
+  record_.args.resize(record_.site->types.size());
+  if (!record::args_from_disk(record_.site->types, c, record_.args.data())) return false;
+  return true;
+}
+
+bool BlockReader::decode_packed(Cursor& c) {
   std::uint8_t control;
-  if (!c.bytes(&control, 1)) return fail();
+  if (!c.bytes(&control, 1)) return false;
   if (control & record::kNewSite) {
     std::uint64_t id;
-    if (!c.varint(&id)) return fail();
+    if (!c.varint(&id)) return false;
     const auto site = sites_.find(static_cast<std::uint32_t>(id));
-    if (site == sites_.end()) return fail();
+    if (site == sites_.end()) return false;
     packed_site_ = site->second.get();
   }
   if (control & record::kNewThread) {
     std::uint64_t id;
-    if (!c.varint(&id)) return fail();
+    if (!c.varint(&id)) return false;
     const auto thread = threads_.find(static_cast<std::uint32_t>(id));
-    if (thread == threads_.end()) return fail();
+    if (thread == threads_.end()) return false;
     packed_thread_ = thread->second.get();
   }
-  if (packed_site_ == nullptr || packed_thread_ == nullptr) return fail();
+  if (packed_site_ == nullptr || packed_thread_ == nullptr) return false;
   CallSiteInfo& site = *packed_site_;
   const std::size_t n = site.types.size();
   std::uint64_t zero = control >> 2;
   for (std::size_t i = 0; i < record::extra_flag_bytes(n); ++i) {
     std::uint8_t b;
-    if (!c.bytes(&b, 1)) return fail();
+    if (!c.bytes(&b, 1)) return false;
     zero |= std::uint64_t{b} << (record::kControlArgs + 8 * i);
   }
   std::uint64_t delta;
-  if (!c.varint(&delta)) return fail();
+  if (!c.varint(&delta)) return false;
   ts_ = static_cast<std::int64_t>(static_cast<std::uint64_t>(ts_) +
                                   static_cast<std::uint64_t>(unzigzag(delta)));
   site.packed.enter_block(block_number_);
   record_.args.resize(n);
-  if (!site.packed.decode(c, zero, record_.args.data())) return fail();
+  if (!site.packed.decode(c, zero, record_.args.data())) return false;
   record_.ts_ns = ts_;
   record_.site = &site;
   record_.thread = packed_thread_;
-  payload_pos_ = static_cast<std::size_t>(c.pos() - payload_);
-  --records_left_;
-  ++records_done_;
-  ++summary_.records;
-  return Step::record;
+  return true;
 }
 
 namespace {

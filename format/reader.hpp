@@ -152,8 +152,9 @@ class BlockReader {
   enum class Step { again, record, problem, not_yet, end, error };
   Step read_block();
   Step scan_for_sync();
-  Step decode_record();
-  Step decode_packed();
+  Step decode_record();           // the next record of the current block, in either encoding
+  bool decode_v1(Cursor& c);      // a format 1 record (BlockKind::data) into record_
+  bool decode_packed(Cursor& c);  // a packed record (BlockKind::packed) into record_
   // The offset of the first intact block header in [from, end of the buffered bytes), or 0.
   std::uint64_t find_block(std::uint64_t from) const;
   Step report(std::uint64_t at, std::uint64_t bytes, std::uint64_t lost, std::string message);
