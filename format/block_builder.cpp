@@ -113,8 +113,9 @@ void BlockBuilder::add_thread(std::uint32_t id, std::uint64_t os_tid, std::strin
   add_entry(e.finish(EntryType::thread));
 }
 
-record::PackedSite& BlockBuilder::site_state(std::uint32_t site, const ArgType* types,
-                                             std::size_t arg_count) {
+// A site not defined with add_call_site (or redefined with other types) gets its plan here.
+record::PackedSite& BlockBuilder::replan(std::uint32_t site, const ArgType* types,
+                                         std::size_t arg_count) {
   if (site >= sites_.size()) sites_.resize(std::size_t{site} + 1);
   record::PackedSite& s = sites_[site];
   if (s.arg_count() != arg_count) s.plan({types, arg_count});  // a site defined elsewhere

@@ -75,7 +75,14 @@ class BlockBuilder {
   std::size_t meta_payload_size() const { return checkpoint_due() ? defs_.size() : meta_.size(); }
   void add_entry(const std::vector<std::byte>& entry);
   record::PackedSite& site_state(std::uint32_t site, const detail::ArgType* types,
-                                 std::size_t arg_count);
+                                 std::size_t arg_count) {
+    if (site < sites_.size() && sites_[site].arg_count() == arg_count) [[likely]] {
+      return sites_[site];
+    }
+    return replan(site, types, arg_count);
+  }
+  record::PackedSite& replan(std::uint32_t site, const detail::ArgType* types,
+                             std::size_t arg_count);
   std::size_t seal_one(BlockKind kind, std::span<const std::byte> payload, std::uint32_t count,
                        std::int64_t first_ts, std::int64_t last_ts, std::byte* dst);
 

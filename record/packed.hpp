@@ -189,10 +189,11 @@ class PackedSite {
         }
       }
       const std::uint64_t residual = v - predict(a);
-      learn(a, v);
       if (residual == 0) {
         flags |= std::uint64_t{1} << i;
+        step(a, v);
       } else {
+        learn(a, v);
         out = format::put_varint(out, format::zigzag(static_cast<std::int64_t>(residual)));
       }
     }
@@ -241,7 +242,11 @@ class PackedSite {
         v += static_cast<std::uint64_t>(format::unzigzag(z));
       }
       if (!is_float || a.scale == 0) v = canonical(a.op, v);
-      learn(a, v);
+      if (same) {
+        step(a, v);
+      } else {
+        learn(a, v);
+      }
       out[i] = value_of(a.kind, is_float ? float_bits(a, v) : v);
     }
     return true;
@@ -259,9 +264,11 @@ class PackedSite {
     std::string text;  // strings: the previous value
   };
 
-  // Three predictions, each scored by the bits its residuals took lately (decayed by 1/16 per
-  // value); the best so far is used: previous value plus the last step (counters, linear
-  // series), the previous value (random walks, constants), or zero (random values).
+  // Three predictions, each scored by the bits its residuals took lately (decayed by 1/16 at
+  // every miss of the prediction in use; a hit changes no score, so a series that keeps being
+  // predicted costs nothing to keep predicting); the best so far is used: previous value plus the
+  // last step (counters, linear series), the previous value (random walks, constants), or zero
+  // (random values).
   static std::uint64_t predict(const Arg& a) noexcept {
     if (a.cost[0] <= a.cost[1] && a.cost[0] <= a.cost[2]) return a.prev + a.stride;
     return a.cost[1] <= a.cost[2] ? a.prev : 0;
@@ -273,6 +280,9 @@ class PackedSite {
           std::bit_width(format::zigzag(static_cast<std::int64_t>(v - guess[p]))));
       a.cost[p] = static_cast<std::uint16_t>(a.cost[p] - (a.cost[p] >> 4) + bits);
     }
+    step(a, v);
+  }
+  static void step(Arg& a, std::uint64_t v) noexcept {
     a.stride = v - a.prev;
     a.prev = v;
   }
@@ -285,14 +295,18 @@ class PackedSite {
                                       1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
                                       1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
 
-  // The float of scale `a.scale` whose decimal mantissa (or bit pattern) is `v`, as bits.
-  static std::uint64_t float_bits(const Arg& a, std::uint64_t v) noexcept {
-    if (a.scale == 0) return v;
+  // The float of `scale` whose decimal mantissa (or, at scale 0, bit pattern) is `v`, as bits.
+  static std::uint64_t float_bits(PackOp op, unsigned scale, std::uint64_t v) noexcept {
+    if (scale == 0) return v;
     const auto d = static_cast<std::int64_t>(v);
-    if (a.op == PackOp::f64)
-      return std::bit_cast<std::uint64_t>(static_cast<double>(d) / kPow10[a.scale - 1]);
+    if (op == PackOp::f64) {
+      return std::bit_cast<std::uint64_t>(static_cast<double>(d) / kPow10[scale - 1]);
+    }
     return std::bit_cast<std::uint32_t>(static_cast<float>(d) /
-                                        static_cast<float>(kPow10[a.scale - 1]));
+                                        static_cast<float>(kPow10[scale - 1]));
+  }
+  static std::uint64_t float_bits(const Arg& a, std::uint64_t v) noexcept {
+    return float_bits(a.op, a.scale, v);
   }
   // The decimal mantissa of the float `bits` at scale k, when the float is exactly that decimal.
   static bool decimal_at(PackOp op, std::uint64_t bits, unsigned k, std::uint64_t* d) noexcept {
@@ -302,10 +316,7 @@ class PackedSite {
     const double limit = op == PackOp::f64 ? 0x1p53 : 0x1p24;
     if (!(x > -limit && x < limit)) return false;  // NaN too
     const auto m = static_cast<std::int64_t>(x < 0 ? x - 0.5 : x + 0.5);
-    Arg probe;
-    probe.op = op;
-    probe.scale = static_cast<std::uint8_t>(k + 1);
-    if (float_bits(probe, static_cast<std::uint64_t>(m)) != bits) return false;  // -0.0 too
+    if (float_bits(op, k + 1, static_cast<std::uint64_t>(m)) != bits) return false;  // -0.0 too
     *d = static_cast<std::uint64_t>(m);
     return true;
   }
