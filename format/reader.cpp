@@ -102,8 +102,14 @@ Status BlockReader::open() {
                                 "): its magic or version bytes are wrong, the rest is intact"};
     has_open_problem_ = true;
   } else if (!s.ok() && s.code() != Status::Code::unsupported) {
-    // Not repairable: look for the blocks that follow where a header can end.
-    fill(0, kMaxFileHeaderSize + kBlockHeaderSize);
+    // Not repairable: look for the blocks that follow where a header can end. A growing file is
+    // searched only once all of that range is there (or it stopped growing), so that the block
+    // found is the one a reader of the whole file finds.
+    const std::size_t range = kMaxFileHeaderSize + kBlockHeaderSize;
+    if (fill(0, range) < range && growing_ && error_.ok()) {
+      return Status::error(Status::Code::unavailable,
+                           path_ + ": damaged file header; waiting for the first block");
+    }
     if (!error_.ok()) return error_;
     const std::uint64_t first = find_block(kFileHeaderFixedSize + 4);
     if (first == 0) return Status::error(s.code(), path_ + ": " + s.message());

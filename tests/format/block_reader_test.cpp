@@ -225,6 +225,25 @@ TEST_CASE("a growing file appended in pieces: partial blocks are not yet there, 
   }
 }
 
+TEST_CASE("a growing file with a damaged header waits for its first block, then reads it whole") {
+  SegmentedFile sf = make_segmented_file(true);
+  Bytes bytes = sf.file.bytes();
+  std::fill_n(bytes.begin() + 12, 4, std::byte{0xFF});  // header_size: not repairable
+  auto source = std::make_unique<format::MemorySource>();
+  format::MemorySource* feed = source.get();
+  BlockReader r("growing.lynx", std::move(source));
+  r.set_growing(true);
+  feed->append(bytes.data(), bytes.size());  // all of it, but less than the range a header spans
+  CHECK(r.open().code() == Status::Code::unavailable);
+  r.set_growing(false);  // the writer is gone: what is there is all there will be
+  REQUIRE(r.open().ok());
+  Pulled got;
+  CHECK(pull(r, got) == BlockReader::Next::end);
+  REQUIRE(got.problems.size() == 1);
+  CHECK(got.problems[0].offset == 0);
+  CHECK(got.values == sf.all_values());
+}
+
 TEST_CASE("a growing file on disk: a cut-off block waits, then is damage once it stops growing") {
   TempDir dir;
   SegmentedFile sf = make_segmented_file(true);
