@@ -141,6 +141,7 @@ class PackedSite {
       a.cost[0] = a.cost[1] = a.cost[2] = 0;
       a.scale = a.retry = 0;
       a.text.clear();
+      a.seen = {};
     }
   }
 
@@ -202,8 +203,9 @@ class PackedSite {
   }
 
   // Reads one record's residuals from `in` (bit i of `zero`: argument i's prediction held) into
-  // out[0, arg_count()). String values point into this site's state: valid until the site's next
-  // record is decoded. False when the bytes are malformed.
+  // out[0, arg_count()). String values point into the block's bytes (which must stay where they
+  // are for the whole block, as the reader's do) or into this site's state: valid until the
+  // site's next record is decoded. False when the bytes are malformed.
   bool decode(format::Cursor& in, std::uint64_t zero, Value* out) {
     for (std::size_t i = 0; i < args_.size(); ++i) {
       Arg& a = args_[i];
@@ -212,14 +214,22 @@ class PackedSite {
         if (!same) {
           std::uint64_t shared, rest;
           const std::byte* p;
-          if (!in.varint(&shared) || !in.varint(&rest) || shared > a.text.size() ||
+          if (!in.varint(&shared) || !in.varint(&rest) || shared > a.seen.size() ||
               !in.view(&p, rest)) {
             return false;
           }
-          a.text.resize(shared);
-          a.text.append(reinterpret_cast<const char*>(p), rest);
+          const std::string_view tail(reinterpret_cast<const char*>(p), rest);
+          if (shared == 0) {
+            a.seen = tail;  // all of it in the block: no copy
+          } else {
+            // The shared prefix may be in a.text itself: build aside, then take it.
+            spare_.assign(a.seen.data(), shared);
+            spare_.append(tail);
+            a.text.swap(spare_);
+            a.seen = a.text;
+          }
         }
-        out[i] = Value::string(a.text);
+        out[i] = Value::string(a.seen);
         continue;
       }
       const bool is_float = a.op == PackOp::f32 || a.op == PackOp::f64;
@@ -261,7 +271,8 @@ class PackedSite {
     std::uint16_t cost[3] = {0, 0, 0};  // recent residual bits of each predictor (predict())
     std::uint64_t prev = 0;
     std::uint64_t stride = 0;
-    std::string text;  // strings: the previous value
+    std::string text;       // strings: the previous value (writer), or its bytes (reader)
+    std::string_view seen;  // reader: the previous value, in the block or in `text`
   };
 
   // Three predictions, each scored by the bits its residuals took lately (decayed by 1/16 at
@@ -359,6 +370,7 @@ class PackedSite {
   }
 
   std::vector<Arg> args_;
+  std::string spare_;  // reader: where a string sharing a prefix is put together
   std::uint64_t block_ = ~std::uint64_t{0};
 };
 
