@@ -290,9 +290,26 @@ void Backend::idle_wait(std::uint32_t& idle_rounds) {
   const auto wait = std::chrono::microseconds(
       std::min<std::uint64_t>(50ull << std::min(idle_rounds, 8u), 10'000));
   ++idle_rounds;
-  std::unique_lock lock(shared_.wake_mutex);
-  shared_.wake_cv.wait_for(lock, wait, [&] { return shared_.wake_pending; });
-  shared_.wake_pending = false;
+  shared_.backend_idle.store(true, std::memory_order_release);
+  {
+    std::unique_lock lock(shared_.wake_mutex);
+    shared_.wake_cv.wait_for(lock, wait, [&] {
+      return shared_.wake_pending || shared_.crash_requested.load(std::memory_order_relaxed) >
+                                         shared_.crash_done.load(std::memory_order_relaxed);
+    });
+    shared_.wake_pending = false;
+  }
+  shared_.backend_idle.store(false, std::memory_order_release);
+}
+
+void Backend::crash_drain() {
+  // A few passes: producers that did not crash may keep logging, the drain must end.
+  for (int pass = 0; pass < 4; ++pass) {
+    adopt_new_rings();
+    if (drain_once() == 0) break;
+  }
+  report_drops();
+  for (auto& sink : sinks_) sink->flush();
 }
 
 void Backend::finish() {
@@ -322,6 +339,7 @@ void Backend::finish() {
 
 void Backend::run() {
   backend_thread_.os_tid = static_cast<std::uint64_t>(::syscall(SYS_gettid));
+  shared_.backend_tid.store(static_cast<std::int32_t>(backend_thread_.os_tid));
   std::uint32_t idle_rounds = 0;
   std::uint64_t iterations = 0;
   for (;;) {
@@ -340,6 +358,12 @@ void Backend::run() {
     report_drops();
     if ((++iterations & 63) == 0 || n == 0) clock_.maybe_refresh();
     tick_sinks();
+    // A thread is in a fatal signal's handler, waiting for its record and everything before it.
+    if (const std::uint64_t crash = shared_.crash_requested.load(std::memory_order_acquire);
+        crash > shared_.crash_done.load(std::memory_order_relaxed)) {
+      crash_drain();
+      shared_.crash_done.store(crash, std::memory_order_release);
+    }
     if (stopping) {
       finish();
       shared_.flush_done.store(flush_request, std::memory_order_release);

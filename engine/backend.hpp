@@ -30,6 +30,9 @@ class Backend {
   Backend& operator=(const Backend&) = delete;
 
   void run();  // the thread body; returns after stop and the final flush
+  // A crash (engine/crash_handler.hpp): drains every ring and writes it out now. On the backend
+  // thread, or on the crash watcher while the backend thread is stopped at a safe point.
+  void crash_drain();
 
  private:
   // One producer thread as the backend sees it. `ring` is the oldest of the thread's rings that

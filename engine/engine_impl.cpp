@@ -85,13 +85,21 @@ EngineImpl::EngineImpl(const Options& options)
     : shared_(normalise(options)), backend_(shared_), thread_([this] {
         pthread_setname_np(pthread_self(), "lynx-backend");
         backend_.run();
-      }) {}
+      }) {
+  try {
+    crash_ = std::make_unique<CrashHandler>(shared_, backend_);
+  } catch (...) {
+    stop();
+    throw;
+  }
+}
 
 EngineImpl::~EngineImpl() { stop(); }
 
 void EngineImpl::stop() {
   if (stopped_) return;
   stopped_ = true;
+  crash_.reset();  // a crash during the final drain is not waited for
   shared_.stop.store(true, std::memory_order_release);
   shared_.wake();
   thread_.join();

@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "engine/backend.hpp"
+#include "engine/crash_handler.hpp"
 #include "engine/engine_shared.hpp"
 #include "lynx/options.hpp"
 #include "lynx/stats.hpp"
@@ -42,6 +43,7 @@ class EngineImpl {
   EngineShared shared_;
   Backend backend_;
   std::thread thread_;
+  std::unique_ptr<CrashHandler> crash_;  // after the backend thread, gone before it stops
   bool stopped_ = false;
 };
 

@@ -58,6 +58,13 @@ struct EngineShared {
   // Backend -> API side: the highest flush request fully written.
   std::atomic<std::uint64_t> flush_done{0};
 
+  // Fatal signals (engine/crash_handler.hpp): tickets taken by signal handlers, served by the
+  // backend (or, when the backend itself crashed while idle, by the crash watcher).
+  std::atomic<std::uint64_t> crash_requested{0};
+  std::atomic<std::uint64_t> crash_done{0};
+  std::atomic<std::int32_t> backend_tid{0};  // backend, at start
+  std::atomic<bool> backend_idle{false};     // backend: in idle_wait, its state whole
+
   // Wakes an idle backend early (flush, stop, a producer blocked on a full ring).
   std::mutex wake_mutex;
   std::condition_variable wake_cv;

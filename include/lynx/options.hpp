@@ -104,6 +104,12 @@ struct Options {
   /// with other bits (setuid 04000, setgid 02000, sticky 01000) makes the Engine throw
   /// std::invalid_argument; it is rejected, not masked.
   unsigned file_mode = 0640;
+  /// On a fatal signal (SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT) write a last record naming the
+  /// signal and the thread and everything still in memory, then let the signal do what it would
+  /// have done (the previous handler, or the default: core dump, exit status). docs/reliability.md.
+  bool crash_handler = true;
+  /// With crash_handler: SIGTERM and SIGINT too (the process still ends as it would have).
+  bool crash_on_terminate = false;
 };
 
 }  // namespace lynx
