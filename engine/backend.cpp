@@ -63,6 +63,12 @@ void close_chain(Ring* ring) {
   for (; ring != nullptr; ring = ring->next()) ring->close();
 }
 
+// The backend is done with every ring of the chain: what a producer commits or drops there from
+// now on, it counts itself (Ring::finish).
+void finish_chain(Ring* ring, std::uint64_t drops_reported) {
+  for (; ring != nullptr; ring = ring->next(), drops_reported = 0) ring->finish(drops_reported);
+}
+
 }  // namespace
 
 Backend::~Backend() {
@@ -70,6 +76,7 @@ Backend::~Backend() {
   Ring* ring;
   while (shared_.new_rings.try_dequeue(ring)) {
     close_chain(ring);
+    finish_chain(ring, 0);
     unref_chain(ring);
   }
 }
@@ -334,6 +341,7 @@ void Backend::finish() {
     quiet = n == 0 ? quiet + 1 : 0;
   }
   report_drops();
+  for (ActiveRing& r : rings_) finish_chain(r.ring, r.dropped_seen);
   for (auto& sink : sinks_) sink->close();
 }
 

@@ -157,6 +157,12 @@ void uninstall(int sig) {
 
 }  // namespace
 
+void crash_handler_after_fork() noexcept {
+  g_channel.store(nullptr, std::memory_order_release);
+  for (int sig : kFatalSignals) uninstall(sig);
+  for (int sig : kTerminateSignals) uninstall(sig);
+}
+
 CrashHandler::CrashHandler(EngineShared& shared, Backend& backend)
     : shared_(shared), backend_(backend) {
   if (!shared_.options.crash_handler) return;

@@ -29,6 +29,10 @@ namespace lynx::detail {
 
 class Backend;
 
+// pthread_atfork child (engine/lifecycle.cpp): the parent's engine does not run in the child;
+// the previous actions go back (async-signal-safe).
+void crash_handler_after_fork() noexcept;
+
 class CrashHandler {
  public:
   // Reserves the crash ring, starts the watcher and installs the handlers (SIGSEGV, SIGBUS,

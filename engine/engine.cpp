@@ -10,9 +10,15 @@ Engine::Engine(Options options) : impl_(detail::start_engine(options)) {}
 
 Engine::~Engine() { detail::stop_engine(impl_); }
 
-void Engine::flush() { impl_->flush(); }
+// In a forked child these act on the child's engine (docs/reliability.md).
+void Engine::flush() {
+  if (detail::EngineImpl* e = detail::engine_in_this_process(impl_)) e->flush();
+}
 
-Stats Engine::stats() const { return impl_->stats(); }
+Stats Engine::stats() const {
+  detail::EngineImpl* e = detail::engine_in_this_process(impl_);
+  return e != nullptr ? e->stats() : Stats{};
+}
 
 const Options& Engine::options() const noexcept { return impl_->options(); }
 

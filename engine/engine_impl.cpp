@@ -82,10 +82,13 @@ Options normalise(Options o) {
 }
 
 EngineImpl::EngineImpl(const Options& options)
-    : shared_(normalise(options)), backend_(shared_), thread_([this] {
+    : shared_(normalise(options)),
+      backend_(shared_),
+      thread_([this] {
         pthread_setname_np(pthread_self(), "lynx-backend");
         backend_.run();
-      }) {
+      }),
+      pid_(::getpid()) {
   try {
     crash_ = std::make_unique<CrashHandler>(shared_, backend_);
   } catch (...) {
@@ -128,6 +131,14 @@ Ring* EngineImpl::register_thread(ShardLease& lease) {
   shared_.new_rings.enqueue(ring);
   return ring;
 }
+
+void EngineImpl::adopt_early(Ring* ring) {
+  shared_.stats.threads_registered.fetch_add(1, std::memory_order_relaxed);
+  ring->shard = 0;
+  shared_.new_rings.enqueue(ring);
+}
+
+bool EngineImpl::in_this_process() const { return pid_ == ::getpid(); }
 
 Ring* EngineImpl::successor(Ring* ring, std::size_t size) {
   const std::size_t capacity = shared_.pool.next_capacity(*ring, size);

@@ -35,6 +35,11 @@ class EngineImpl {
   // std::bad_alloc (nothing is linked then).
   Ring* successor(Ring* ring, std::size_t size);
   bool owns(const Ring* ring) const { return ring->owner == this; }
+  // Under the lifecycle mutex: an early ring (engine/lifecycle.cpp) whose records this engine
+  // writes; the engine takes over the early list's reference.
+  void adopt_early(Ring* ring);
+  // False in a forked child for its parent's engine, whose threads do not exist there.
+  bool in_this_process() const;
   void wake_backend() { shared_.wake(); }
 
  private:
@@ -45,6 +50,7 @@ class EngineImpl {
   std::thread thread_;
   std::unique_ptr<CrashHandler> crash_;  // after the backend thread, gone before it stops
   bool stopped_ = false;
+  const int pid_;
 };
 
 // Options with sizes rounded and limits applied; throws std::invalid_argument for nonsense.

@@ -1,6 +1,9 @@
 #include "engine/lifecycle.hpp"
 
 #include <emmintrin.h>
+#include <pthread.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <chrono>
@@ -9,8 +12,11 @@
 #include <exception>
 #include <mutex>
 #include <stdexcept>
+#include <string>
 #include <thread>
+#include <vector>
 
+#include "engine/crash_handler.hpp"
 #include "engine/engine_impl.hpp"
 #include "engine/logger_registry.hpp"
 #include "engine/ring_pool.hpp"
@@ -22,24 +28,89 @@ namespace lynx::detail {
 
 namespace {
 
-constinit std::mutex g_lifecycle;            // guards the three below
-constinit EngineImpl* g_engine = nullptr;    // the running engine, if any
-constinit bool g_engine_is_default = false;  // g_engine was started lazily by a log call
+constinit std::mutex g_lifecycle;          // guards everything below but the counter
+constinit EngineImpl* g_engine = nullptr;  // the running engine, if any
+// g_engine was started by lynx, not by a lynx::Engine (for records before any Engine, or in a
+// forked child): an Engine constructed later replaces it, exit stops it.
+constinit bool g_engine_is_default = false;
 constinit bool g_any_engine_started = false;
 constinit std::atomic<std::uint64_t> g_dropped_without_engine{0};
 
-// Gives the thread's ring and its place on a shard back when the thread exits (thread_local
-// destructor; `lease` is destroyed right after the body).
-struct ThreadExit {
-  ~ThreadExit() {
-    if (Ring* ring = tls_ring) {
-      tls_ring = nullptr;
-      unref_ring(ring);
-    }
-  }
+// Early records (docs/reliability.md): threads that log before any engine started write into
+// early rings, which the first engine to start takes over (and writes in its directory). Never
+// destroyed: static destructors may log.
+constexpr std::size_t kEarlyRingBytes = 64u << 10;
+constexpr char kEarlyOwner = 0;  // Ring::owner of early rings
+constinit std::vector<Ring*>* g_early = nullptr;
+constinit bool g_early_exit_pending = false;  // flush_early_records_at_exit is registered
+// A default engine was stopped at exit: records logged later (atexit handlers, static destructors)
+// are early records again, for another default engine that runs after them.
+constinit bool g_exit_stopped_default = false;
+
+// fork(): the engine that ran in the parent. A child's first log call starts an engine with its
+// options and the pid in the file name (docs/reliability.md); the parent's object is never touched.
+constinit const EngineImpl* g_forked_from = nullptr;
+
+// Per thread: its place on a shard, and whether its exit hook ran. The hook is a pthread key
+// destructor, which runs after every thread_local destructor of the thread (glibc), so records
+// logged from those destructors are written, whenever the object was created.
+struct ThreadState {
   ShardLease lease;
 };
-thread_local ThreadExit t_thread_exit;
+constinit thread_local ThreadState* t_state = nullptr;
+constinit thread_local bool t_exited = false;
+pthread_key_t g_exit_key;
+pthread_once_t g_key_once = PTHREAD_ONCE_INIT;
+
+// The backend is done with `ring` (closed at stop): what this thread committed or dropped after
+// its last pass is counted here, so that at every stop records logged = records written + counted.
+void account_after_stop(Ring* ring) noexcept {
+  // The engine closes a ring and finishes it within its stop (a bounded time).
+  for (int waited = 0; !ring->finished(); ++waited) {
+    if (waited > 20'000) return;  // 10 s: an engine that never finishes
+    std::this_thread::sleep_for(std::chrono::microseconds(500));
+  }
+  const std::uint64_t lost = ring->records_unread() + (ring->dropped() - ring->final_drops());
+  if (lost != 0) g_dropped_without_engine.fetch_add(lost, std::memory_order_relaxed);
+}
+
+// The calling thread stops using `ring` (its former tls_ring).
+void let_go(Ring* ring) noexcept {
+  if (ring->closed() && ring->owner != &kEarlyOwner) account_after_stop(ring);
+  unref_ring(ring);
+}
+
+void on_thread_exit(void* state) {
+  t_exited = true;  // a later key destructor that logs is counted, not given a ring
+  if (Ring* ring = tls_ring) {
+    tls_ring = nullptr;
+    let_go(ring);
+  }
+  t_state = nullptr;
+  delete static_cast<ThreadState*>(state);
+}
+
+// Under the lifecycle mutex. Throws std::bad_alloc or std::system_error.
+ThreadState& thread_state() {
+  if (t_state != nullptr) return *t_state;
+  pthread_once(&g_key_once, [] { pthread_key_create(&g_exit_key, on_thread_exit); });
+  auto* state = new ThreadState();
+  if (pthread_setspecific(g_exit_key, state) != 0) {
+    delete state;
+    throw std::bad_alloc();
+  }
+  t_state = state;
+  return *state;
+}
+
+void take_early_rings_locked(EngineImpl* engine) {
+  if (g_early == nullptr) return;
+  for (Ring* ring : *g_early) {
+    engine->adopt_early(ring);
+    ring->close();  // its thread moves to a ring of the engine at its next log call
+  }
+  g_early->clear();
+}
 
 void stop_default_engine_at_exit() {
   EngineImpl* engine = nullptr;
@@ -48,18 +119,20 @@ void stop_default_engine_at_exit() {
     if (g_engine != nullptr && g_engine_is_default) {
       engine = g_engine;
       g_engine = nullptr;
+      g_exit_stopped_default = true;
       LoggerRegistry::instance().set_default_level(Level::info);
     }
   }
   delete engine;
 }
 
-EngineImpl* start_default_engine_locked() {
+EngineImpl* start_default_engine_locked(Options options) {
   g_any_engine_started = true;
   try {
-    g_engine = new EngineImpl(Options{});
+    g_engine = new EngineImpl(options);
     g_engine_is_default = true;
     LoggerRegistry::instance().set_default_level(g_engine->options().level);
+    take_early_rings_locked(g_engine);
     std::atexit(stop_default_engine_at_exit);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "lynx: cannot start the default engine: %s\n", e.what());
@@ -68,23 +141,106 @@ EngineImpl* start_default_engine_locked() {
   return g_engine;
 }
 
+// At exit, when threads logged and no engine took their records: the default engine writes
+// them to ./logs and stops.
+void flush_early_records_at_exit() {
+  EngineImpl* engine = nullptr;
+  {
+    std::lock_guard lock(g_lifecycle);
+    g_early_exit_pending = false;
+    if (g_engine != nullptr || g_early == nullptr || g_early->empty()) return;
+    try {
+      engine = new EngineImpl(Options{});
+      take_early_rings_locked(engine);
+      g_any_engine_started = true;
+      g_exit_stopped_default = true;  // later records (exit handlers) wait for another one
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "lynx: cannot start the default engine: %s\n", e.what());
+      return;
+    }
+  }
+  delete engine;
+}
+
+Ring* make_early_ring_locked() {
+  if (g_early == nullptr) g_early = new std::vector<Ring*>();
+  g_early->reserve(g_early->size() + 1);  // push_back below cannot throw
+  if (!g_early_exit_pending) {
+    std::atexit(flush_early_records_at_exit);
+    g_early_exit_pending = true;
+  }
+  Ring* ring = make_ring(kEarlyRingBytes);
+  ring->refs().store(2, std::memory_order_release);  // the thread's and the early list's
+  ring->os_tid = static_cast<std::uint64_t>(::syscall(SYS_gettid));
+  pthread_getname_np(pthread_self(), ring->thread_name, sizeof ring->thread_name);
+  ring->block_when_full = false;  // nobody drains it yet (reserve_slow hands it over when full)
+  ring->max_capacity = ring->capacity();
+  ring->owner = &kEarlyOwner;
+  g_early->push_back(ring);
+  return ring;
+}
+
+// Under the lifecycle mutex: a forked child's engine, like its parent's but with the pid in the
+// file names, so that parent and child never write the same file.
+EngineImpl* start_fork_engine_locked() {
+  Options o = g_forked_from->options();
+  g_forked_from = nullptr;  // once: after the child stops it, the child has no engine
+  o.name += "-" + std::to_string(::getpid());
+  return start_default_engine_locked(std::move(o));
+}
+
+// pthread_atfork: no lock of ours is held across fork(), so the child can lock it; the child
+// forgets the parent's engine (its threads do not exist there) and its rings.
+void before_fork() {
+  g_lifecycle.lock();
+  LoggerRegistry::instance().fork_mutex().lock();
+}
+void after_fork_parent() {
+  LoggerRegistry::instance().fork_mutex().unlock();
+  g_lifecycle.unlock();
+}
+void after_fork_child() {
+  LoggerRegistry::instance().fork_mutex().unlock();
+  g_lifecycle.unlock();
+  crash_handler_after_fork();
+  if (g_engine != nullptr) {
+    g_forked_from = g_engine;
+    g_engine = nullptr;
+    g_engine_is_default = false;
+  }
+  if (g_early != nullptr) g_early->clear();  // the parent's: the parent writes them
+  tls_ring = nullptr;  // a copy of a parent's ring, read by nobody here (left, never freed)
+  if (t_state != nullptr) t_state->lease.reset();
+}
+[[maybe_unused]] const int g_atfork =
+    pthread_atfork(before_fork, after_fork_parent, after_fork_child);
+
 }  // namespace
 
 Ring* acquire_ring() noexcept {
-  if (Ring* old = tls_ring) {  // closed by an engine that stopped
+  if (Ring* old = tls_ring) {  // closed: by an engine that stopped, or handed over
     tls_ring = nullptr;
-    unref_ring(old);
-    t_thread_exit.lease.reset();
+    let_go(old);
+    if (t_state != nullptr) t_state->lease.reset();
+  }
+  if (t_exited) {  // after the thread's exit hook: nothing would give the ring back
+    g_dropped_without_engine.fetch_add(1, std::memory_order_relaxed);
+    return nullptr;
   }
   try {
     std::lock_guard lock(g_lifecycle);
+    ThreadState& state = thread_state();
     EngineImpl* engine = g_engine;
-    if (engine == nullptr && !g_any_engine_started) engine = start_default_engine_locked();
+    if (engine == nullptr && g_forked_from != nullptr) engine = start_fork_engine_locked();
+    if (engine == nullptr && (!g_any_engine_started || g_exit_stopped_default)) {
+      tls_ring = make_early_ring_locked();
+      return tls_ring;
+    }
     if (engine == nullptr) {
       g_dropped_without_engine.fetch_add(1, std::memory_order_relaxed);
       return nullptr;
     }
-    tls_ring = engine->register_thread(t_thread_exit.lease);  // constructs the exit hook
+    tls_ring = engine->register_thread(state.lease);
     return tls_ring;
   } catch (...) {
     g_dropped_without_engine.fetch_add(1, std::memory_order_relaxed);
@@ -115,9 +271,31 @@ Ring* grow_ring(Ring* ring, std::size_t size) noexcept {
   }
 }
 
+// The thread's early ring is full and no engine started yet: the default engine takes every early
+// ring over (records wait in memory only as long as they fit), and the thread moves to a ring of
+// the engine that runs. nullptr when there is none.
+Ring* leave_early_ring() noexcept {
+  {
+    std::lock_guard lock(g_lifecycle);
+    if (g_engine == nullptr && (!g_any_engine_started || g_exit_stopped_default))
+      start_default_engine_locked(Options{});
+  }
+  return acquire_ring();
+}
+
 }  // namespace
 
 std::byte* reserve_slow(Ring* ring, std::size_t size) noexcept {
+  if (ring->owner == &kEarlyOwner) {
+    if (Ring* next = leave_early_ring()) {
+      if (size <= next->max_record()) {
+        if (std::byte* p = next->reserve(size)) return p;
+      }
+      ring = next;
+    } else {
+      return nullptr;  // counted by acquire_ring()
+    }
+  }
   // A full ring, or a record too large for it: move to a bigger ring first (at most
   // log2(buffer_bytes / initial_buffer_bytes) times per thread), then the OnFull policy applies.
   if (ring->capacity() < ring->max_capacity) {
@@ -162,15 +340,31 @@ EngineImpl* start_engine(const Options& options) {
     delete g_engine;
     g_engine = nullptr;
   }
-  g_any_engine_started = true;
+  g_forked_from = nullptr;
   auto* engine = new EngineImpl(options);
+  g_any_engine_started = true;
   g_engine = engine;
   g_engine_is_default = false;
   LoggerRegistry::instance().set_default_level(engine->options().level);
+  take_early_rings_locked(engine);
   return engine;
 }
 
 void stop_engine(EngineImpl* engine) {
+  if (!engine->in_this_process()) {
+    // A forked child destroying the Engine its parent constructed: it stops the child's engine.
+    EngineImpl* mine = nullptr;
+    {
+      std::lock_guard lock(g_lifecycle);
+      g_forked_from = nullptr;
+      if (g_engine != nullptr && g_engine_is_default) {
+        mine = g_engine;
+        g_engine = nullptr;
+      }
+    }
+    delete mine;
+    return;
+  }
   {
     std::lock_guard lock(g_lifecycle);
     if (g_engine == engine) g_engine = nullptr;
@@ -178,6 +372,12 @@ void stop_engine(EngineImpl* engine) {
     LoggerRegistry::instance().set_default_level(Level::info);
   }
   delete engine;
+}
+
+EngineImpl* engine_in_this_process(EngineImpl* engine) {
+  if (engine->in_this_process()) return engine;
+  std::lock_guard lock(g_lifecycle);
+  return g_engine_is_default ? g_engine : nullptr;
 }
 
 }  // namespace lynx::detail

@@ -12,6 +12,10 @@ class EngineImpl;
 // std::logic_error when another explicit engine runs.
 EngineImpl* start_engine(const Options& options);
 // Stops and destroys an engine started by start_engine().
+// In a forked child `engine` (its parent's) is stopped for good: this stops the child's own engine
+// (started by its first log call) instead.
 void stop_engine(EngineImpl* engine);
+// `engine`, or in a forked child the child's own engine (nullptr when none runs).
+EngineImpl* engine_in_this_process(EngineImpl* engine);
 
 }  // namespace lynx::detail

@@ -21,6 +21,8 @@ class LoggerRegistry {
   // Name of logger `id`, copied (cold: the backend calls it once per new call site and logger).
   std::string name_of(std::uint32_t id);
   void set_default_level(Level level);
+  // Held across fork() (engine/lifecycle.cpp, pthread_atfork) so a child never inherits it locked.
+  std::mutex& fork_mutex() { return mutex_; }
 
  private:
   std::mutex mutex_;

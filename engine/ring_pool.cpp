@@ -75,7 +75,9 @@ Ring* RingPool::acquire(std::size_t capacity) {
 }
 
 void RingPool::recycle(Ring* ring) {
-  if (!free_list(ring->capacity()).enqueue(ring)) unref_ring(ring);
+  // A ring not from this pool (an early ring, engine/lifecycle.cpp, of another size) is freed.
+  const std::size_t c = ring->capacity();
+  if (c < initial_bytes_ || c > max_bytes_ || !free_list(c).enqueue(ring)) unref_ring(ring);
 }
 
 void RingPool::release(Ring* ring) { unref_ring(ring); }

@@ -212,7 +212,36 @@ class Ring {
     read_pos_.store(0, std::memory_order_relaxed);
     dropped_.store(0, std::memory_order_relaxed);
     closed_.store(false, std::memory_order_relaxed);
+    finished_.store(false, std::memory_order_relaxed);
+    final_drops_ = 0;
     next_.store(nullptr, std::memory_order_relaxed);
+  }
+
+  // Exact accounting at stop (engine/lifecycle.cpp). The backend, after its last pass over this
+  // closed ring, says how many of its drops it reported (release; pairs with finished()). The
+  // producer then counts what it committed or dropped after that pass: records_unread() and
+  // dropped() - final_drops().
+  void finish(std::uint64_t drops_reported) noexcept {
+    final_drops_ = drops_reported;
+    finished_.store(true, std::memory_order_release);
+  }
+  bool finished() const noexcept { return finished_.load(std::memory_order_acquire); }
+  std::uint64_t final_drops() const noexcept { return final_drops_; }
+  // Producer, once finished(): records committed that the backend never took.
+  std::uint64_t records_unread() const noexcept {
+    std::uint64_t n = 0;
+    for (std::uint64_t pos = read_pos_.load(std::memory_order_acquire); pos < write_local_;) {
+      const std::size_t offset = pos & mask_;
+      std::uint32_t size;
+      std::memcpy(&size, data_ + offset, sizeof size);
+      if (size == kPadding) {
+        pos += capacity_ - offset;
+      } else {
+        pos += size;
+        ++n;
+      }
+    }
+    return n;
   }
 
   // The ring this thread moved to when this one was too small, or nullptr. Set once by the
@@ -238,6 +267,8 @@ class Ring {
   const std::size_t mask_;
   const std::size_t max_record_;  // computed once: the log call compares against it
   std::atomic<bool> closed_{false};
+  std::atomic<bool> finished_{false};
+  std::uint64_t final_drops_ = 0;  // written before finished_ (release)
   std::atomic<int> refs_{0};
   std::atomic<Ring*> next_{nullptr};
 
