@@ -1,6 +1,9 @@
 #include "engine/shard_writer.hpp"
 
+#include <sys/stat.h>
 #include <unistd.h>
+
+#include <cerrno>
 
 #include <algorithm>
 #include <cinttypes>
@@ -17,6 +20,7 @@ namespace lynx::detail {
 
 namespace {
 constexpr std::size_t kBlockBytes = 64 * 1024;  // raw bytes per data block
+constexpr int kMaxNameAttempts = 1000;          // names skipped before opening fails
 }  // namespace
 
 std::string shard_file_name(const std::string& name, std::uint32_t shard, std::uint64_t sequence) {
@@ -63,11 +67,43 @@ ShardWriter::~ShardWriter() {
 
 Status ShardWriter::open() { return open_file(); }
 
+// Creates the file of the current sequence number. A name that exists (a file or a symlink someone
+// put there: O_EXCL | O_NOFOLLOW never follows it) is skipped for the next free number, said once;
+// a directory that was removed is created again, said once. Neither is fatal.
+Status ShardWriter::create_next_file(int* fd) {
+  Status s;
+  for (int attempt = 0; attempt < kMaxNameAttempts; ++attempt) {
+    path_ = config_.directory + "/" + shard_file_name(config_.name, config_.shard, sequence_);
+    s = io::create_file(path_, config_.file_mode, fd);
+    if (s.ok()) return s;
+    if (s.sys_errno() == EEXIST) {
+      if (!warned_exists_) {
+        warned_exists_ = true;
+        std::fprintf(stderr,
+                     "lynx: %s exists and was not written by this engine (not followed); "
+                     "skipped to the next sequence number\n",
+                     path_.c_str());
+      }
+      ++sequence_;
+      continue;
+    }
+    if (s.sys_errno() == ENOENT && io::create_directories(config_.directory).ok()) {
+      if (!warned_recreated_) {
+        warned_recreated_ = true;
+        std::fprintf(stderr, "lynx: the log directory %s was removed; created it again\n",
+                     config_.directory.c_str());
+      }
+      continue;
+    }
+    return s;
+  }
+  return s;
+}
+
 Status ShardWriter::open_file() {
-  path_ = config_.directory + "/" + shard_file_name(config_.name, config_.shard, sequence_);
   room_ = -1;  // a new file (or none): add_record() looks at the sizes again
   int fd = -1;
-  Status s = io::create_file(path_, config_.file_mode, &fd);
+  Status s = create_next_file(&fd);
   if (!s.ok()) {
     failed_ = true;
     if (buffer_ != nullptr) {  // belonged to no file
@@ -254,6 +290,18 @@ void ShardWriter::flush() {
   submit();
   pending_ = false;
   room_ = -1;  // the next record notes when it arrived (pending_since_), and sizes are new
+}
+
+void ShardWriter::check_still_linked() {
+  struct stat st {};
+  if (fd_ < 0 || ::fstat(fd_, &st) != 0 || st.st_nlink != 0) return;
+  // Removed (with its directory, or alone): what is written there is lost with it. A new file
+  // (and directory) takes the next records.
+  if (!warned_recreated_) {
+    warned_recreated_ = true;
+    std::fprintf(stderr, "lynx: %s was removed; going on in a new file\n", path_.c_str());
+  }
+  rotate();
 }
 
 void ShardWriter::flush_if_older(std::int64_t steady_now_ns, std::int64_t max_age_ns) {

@@ -73,7 +73,13 @@ class ShardWriter {
   void tick(std::int64_t now_ns) {
     now_ns_ = now_ns;
     if (rotate_at_ != 0 && now_ns_ >= rotate_at_) room_ = -1;
+    if (now_ns_ >= next_link_check_) {
+      next_link_check_ = now_ns_ + kLinkCheckNs;
+      check_still_linked();
+    }
   }
+  // How often the current file is checked for removal (a removed log directory).
+  static constexpr std::int64_t kLinkCheckNs = 250'000'000;
 
   // Seals what is pending and hands it to the writer (does not wait for completion; with
   // Sync::every_batch the write carries its own fdatasync).
@@ -115,6 +121,8 @@ class ShardWriter {
   void ensure_buffer(std::size_t need);
   void rotate();
   Status open_file();
+  Status create_next_file(int* fd);
+  void check_still_linked();
   void report(const Status& status);
   void finish_file(int fd, const std::string& path);
   bool has_failed_write(int fd) const;
@@ -145,6 +153,9 @@ class ShardWriter {
   bool reported_ = false;                     // an error was printed (once per shard)
   std::int64_t now_ns_ = 0;                   // file clock at the last tick()
   std::int64_t rotate_at_ = 0;                // next time-based rotation, 0: none
+  std::int64_t next_link_check_ = 0;          // file clock of the next check_still_linked()
+  bool warned_exists_ = false;                // a name was skipped (said once per shard)
+  bool warned_recreated_ = false;             // the directory or file was removed (said once)
   std::vector<io::Buffer*> stalled_;          // failed writes waiting for retry()
   std::vector<RetiredFile> retired_;          // closed by rotation, kept open for stalled_ writes
 };
