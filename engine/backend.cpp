@@ -21,9 +21,45 @@ namespace lynx::detail {
 namespace {
 
 // Engine notices are ordinary records of logger "lynx", so they decode like everything else.
+// A drop notice names the level, logger and call site of the records dropped (those of the first
+// Ring::kDropSlots pairs that drop on a ring; the rest are counted without a name), in the
+// singular for one record.
 constexpr ArgType kCountType[] = {ArgType::u64};
 constexpr CallSite kDropNotice{
     "{count} records dropped", "lynx", "backend", 0, Level::warn, 1, kCountType};
+constexpr CallSite kDropNoticeOne{
+    "{count} record dropped", "lynx", "backend", 0, Level::warn, 1, kCountType};
+constexpr ArgType kDropSiteTypes[] = {ArgType::u64, ArgType::string, ArgType::string,
+                                      ArgType::string, ArgType::u32};
+constexpr CallSite kDropSiteNotice{
+    "{count} records dropped: {level} of logger {logger} at {file}:{line}",
+    "lynx",
+    "backend",
+    0,
+    Level::warn,
+    5,
+    kDropSiteTypes};
+constexpr CallSite kDropSiteNoticeOne{
+    "{count} record dropped: {level} of logger {logger} at {file}:{line}",
+    "lynx",
+    "backend",
+    0,
+    Level::warn,
+    5,
+    kDropSiteTypes};
+
+void append_string(std::vector<std::byte>& out, std::string_view s) {
+  const auto n = static_cast<std::uint32_t>(s.size());
+  const auto* b = reinterpret_cast<const std::byte*>(&n);
+  out.insert(out.end(), b, b + sizeof n);
+  const auto* c = reinterpret_cast<const std::byte*>(s.data());
+  out.insert(out.end(), c, c + s.size());
+}
+template <class T>
+void append_value(std::vector<std::byte>& out, T v) {
+  const auto* b = reinterpret_cast<const std::byte*>(&v);
+  out.insert(out.end(), b, b + sizeof v);
+}
 
 }  // namespace
 
@@ -251,6 +287,7 @@ void Backend::follow_successor(ActiveRing& r) {
     Ring* old = r.ring;
     r.ring = next;
     r.dropped_seen = 0;
+    r.drop_slot_seen = {};
     shared_.pool.release(old);  // outgrown: its memory goes back (RingPool::release)
   }
 }
@@ -278,18 +315,42 @@ void Backend::report_drops() {
 }
 
 void Backend::report_drops(ActiveRing& r) {
+  // Acquire (Ring::count_drop): every slot count behind this total is visible.
   const std::uint64_t now = r.ring->dropped();
   if (now == r.dropped_seen) return;
-  const std::uint64_t delta = now - r.dropped_seen;
+  std::uint64_t remaining = now - r.dropped_seen;
   r.dropped_seen = now;
-  shared_.stats.add(shared_.stats.records_dropped, delta);
-  const SiteEntry& site = site_entry(&kDropNotice, LoggerRegistry::instance().get("lynx").id());
-  std::byte arg[8];
-  std::memcpy(arg, &delta, sizeof delta);
+  shared_.stats.add(shared_.stats.records_dropped, remaining);
+  for (int i = 0; i < Ring::kDropSlots && remaining != 0; ++i) {
+    const CallSite* site = r.ring->drop_site(i);
+    if (site == nullptr) break;
+    const std::uint64_t n = std::min(r.ring->drop_count(i) - r.drop_slot_seen[i], remaining);
+    if (n == 0) continue;
+    r.drop_slot_seen[i] += n;
+    remaining -= n;
+    write_drop_notice(r.shard, site, r.ring->drop_logger(i), n);
+  }
+  if (remaining != 0) write_drop_notice(r.shard, nullptr, 0, remaining);
+}
+
+void Backend::write_drop_notice(std::uint32_t shard, const CallSite* dropped, std::uint32_t logger,
+                                std::uint64_t count) {
+  const CallSite* notice = dropped == nullptr
+                               ? (count == 1 ? &kDropNoticeOne : &kDropNotice)
+                               : (count == 1 ? &kDropSiteNoticeOne : &kDropSiteNotice);
+  const SiteEntry& site = site_entry(notice, LoggerRegistry::instance().get("lynx").id());
+  std::vector<std::byte> args;
+  append_value(args, count);
+  if (dropped != nullptr) {
+    append_string(args, to_string(dropped->level));
+    append_string(args, LoggerRegistry::instance().name_of(logger));
+    append_string(args, dropped->file != nullptr ? dropped->file : "");
+    append_value(args, dropped->line);
+  }
   if (backend_thread_.os_tid == 0)
     backend_thread_.os_tid = static_cast<std::uint64_t>(::syscall(SYS_gettid));
-  write(SinkRecord{site, backend_thread_, static_cast<std::int64_t>(wall_clock_ns()), arg,
-                   sizeof arg, r.shard});
+  write(SinkRecord{site, backend_thread_, static_cast<std::int64_t>(wall_clock_ns()), args.data(),
+                   args.size(), shard});
 }
 
 void Backend::idle_wait(std::uint32_t& idle_rounds) {

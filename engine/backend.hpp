@@ -42,6 +42,7 @@ class Backend {
     Ring* ring = nullptr;
     std::uint64_t limit = 0;  // write position snapshot of this pass
     std::uint64_t dropped_seen = 0;
+    std::array<std::uint64_t, Ring::kDropSlots> drop_slot_seen{};  // per Ring drop slot
     std::uint32_t shard = 0;
     const CallSite* last_site = nullptr;
     std::uint32_t last_logger = 0;
@@ -78,6 +79,8 @@ class Backend {
   void retire_finished_rings();
   void report_drops();
   void report_drops(ActiveRing& r);
+  void write_drop_notice(std::uint32_t shard, const CallSite* dropped, std::uint32_t logger,
+                         std::uint64_t count);
   void finish();
   void idle_wait(std::uint32_t& idle_rounds);
 

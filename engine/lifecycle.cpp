@@ -285,7 +285,8 @@ Ring* leave_early_ring() noexcept {
 
 }  // namespace
 
-std::byte* reserve_slow(Ring* ring, std::size_t size) noexcept {
+std::byte* reserve_slow(Ring* ring, std::size_t size, const CallSite* site,
+                        std::uint32_t logger_id) noexcept {
   if (ring->owner == &kEarlyOwner) {
     if (Ring* next = leave_early_ring()) {
       if (size <= next->max_record()) {
@@ -305,7 +306,7 @@ std::byte* reserve_slow(Ring* ring, std::size_t size) noexcept {
     }
   }
   if (size > ring->max_record() || !ring->block_when_full) {
-    ring->count_drop();
+    ring->count_drop(site, logger_id);
     return nullptr;
   }
   bool woke_backend = false;

@@ -33,11 +33,18 @@ void check_accounting(const lynx::Stats& stats, const lynx::test::Decoded& decod
   CHECK(stats.records_written + stats.records_dropped == attempted + decoded.notice_count());
   for (const lynx::test::DecodedRecord& r : decoded.records) {
     if (r.logger != "lynx") continue;
-    CHECK(r.format == "{count} records dropped");
+    // "{count} record dropped: {level} of logger {logger} at {file}:{line}", singular for one.
+    const std::uint64_t count = std::stoull(r.values.at(0));
+    CHECK(count > 0);
+    CHECK(r.format.starts_with(count == 1 ? "{count} record dropped" : "{count} records dropped"));
     CHECK(r.level == lynx::Level::warn);
-    CHECK(r.names == std::vector<std::string>{"count"});
-    CHECK(r.types == std::vector<ArgType>{ArgType::u64});
-    CHECK(std::stoull(r.values.at(0)) > 0);
+    REQUIRE(r.names.size() == 5);  // every drop here comes from a named site
+    CHECK(r.names == std::vector<std::string>{"count", "level", "logger", "file", "line"});
+    CHECK(r.types == std::vector<ArgType>{ArgType::u64, ArgType::string, ArgType::string,
+                                          ArgType::string, ArgType::u32});
+    CHECK(r.value("level") == "info");
+    CHECK(r.value("logger").starts_with("drop."));
+    CHECK(r.value("file").ends_with("drop_test.cpp"));
   }
 }
 
@@ -162,4 +169,33 @@ TEST_CASE("drops of a thread that has exited are still counted and reported") {
   const auto decoded = lynx::test::decode_dir(dir.path());
   CHECK(stats.records_dropped > 0);
   check_accounting(stats, decoded, attempted);
+}
+
+TEST_CASE("a drop notice names the level, logger and call site, in the singular for one record") {
+  lynx::test::TempDir dir("drop");
+  lynx::Engine engine(lynx::Options{.directory = dir.path(), .name = "t", .buffer_bytes = 4096});
+  lynx::Logger& log = lynx::logger("drop.named");
+  const std::string too_big(3000, 'x');
+  LYNX_ERROR(log, "too big {s}", too_big);
+  const std::uint32_t line = __LINE__ - 1;
+  LYNX_INFO(log, "fits {i}", 1);
+  for (int i = 0; i < 3; ++i) LYNX_WARN(log, "too big again {s}", too_big);
+  const std::uint32_t line_again = __LINE__ - 1;
+  engine.flush();
+  const auto decoded = lynx::test::decode_dir(dir.path());
+  std::vector<const lynx::test::DecodedRecord*> notices;
+  for (const auto& r : decoded.records) {
+    if (r.logger == "lynx") notices.push_back(&r);
+  }
+  REQUIRE(notices.size() == 2);
+  CHECK(notices[0]->format ==
+        "{count} record dropped: {level} of logger {logger} at {file}:{line}");
+  CHECK(notices[0]->value("count") == "1");
+  CHECK(notices[0]->value("level") == "error");
+  CHECK(notices[0]->value("logger") == "drop.named");
+  CHECK(notices[0]->value("line") == std::to_string(line));
+  CHECK(notices[1]->format.starts_with("{count} records dropped: "));
+  CHECK(notices[1]->value("count") == "3");
+  CHECK(notices[1]->value("level") == "warn");
+  CHECK(notices[1]->value("line") == std::to_string(line_again));
 }

@@ -37,7 +37,7 @@ std::vector<const DecodedRecord*> Decoded::user_records() const& {
 std::uint64_t Decoded::dropped_in_notices() const {
   std::uint64_t sum = 0;
   for (const DecodedRecord& r : records) {
-    if (r.logger == "lynx" && r.format == "{count} records dropped" && !r.values.empty()) {
+    if (r.logger == "lynx" && r.format.starts_with("{count} record") && !r.values.empty()) {
       sum += std::stoull(r.values[0]);
     }
   }

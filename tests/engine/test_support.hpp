@@ -64,7 +64,7 @@ struct Decoded {
   // callable on a temporary, whose records would be gone before the pointers are used.
   std::vector<const DecodedRecord*> user_records() const&;
   std::vector<const DecodedRecord*> user_records() const&& = delete;
-  // Sum of the counts carried by drop notices ("{count} records dropped" from logger "lynx").
+  // Sum of the counts carried by drop notices ("{count} record(s) dropped..." of logger "lynx").
   std::uint64_t dropped_in_notices() const;
   std::uint64_t notice_count() const;
 };

@@ -34,7 +34,9 @@ Ring* acquire_ring() noexcept;
 // (tls_ring changes: commit to tls_ring afterwards), then applies the ring's OnFull policy: waits
 // for space (block) or counts a drop (drop, or a record larger than the largest ring allows).
 // Returns space, or nullptr for a drop.
-std::byte* reserve_slow(Ring* ring, std::size_t size) noexcept;
+// `site` and `logger_id` name the record in a drop notice.
+std::byte* reserve_slow(Ring* ring, std::size_t size, const CallSite* site,
+                        std::uint32_t logger_id) noexcept;
 
 // How an argument of (decayed) type T reaches LogCall::log: small trivially copyable values
 // (numbers, pointers, enums, std::string_view) by value, in registers; the rest (std::string, long
@@ -90,7 +92,7 @@ struct LogCall<ArgList<Ts...>> {
     }
     std::byte* p = size <= ring->max_record() ? ring->reserve(size) : nullptr;
     if (p == nullptr) {
-      p = reserve_slow(ring, size);
+      p = reserve_slow(ring, size, &site, logger.id());
       if (p == nullptr) return;
       ring = tls_ring;  // the thread may have moved to a bigger ring
     }

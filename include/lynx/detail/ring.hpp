@@ -165,7 +165,36 @@ class Ring {
   // Records this thread dropped (OnFull::drop or a record too big for the ring). Producer-written,
   // backend-read; relaxed is enough for a counter that is reported, not synchronised on.
   void count_drop() noexcept {
-    dropped_.store(dropped_.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+    dropped_.store(dropped_.load(std::memory_order_relaxed) + 1, std::memory_order_release);
+  }
+  // The same, for a record of `site` and logger `logger_id`: counted per (site, logger) in the
+  // first kDropSlots pairs that drop, so the backend's notice names them (engine/backend.cpp).
+  // The slot first, then the total (release): a backend that sees the total sees the slot.
+  void count_drop(const CallSite* site, std::uint32_t logger_id) noexcept {
+    for (DropSlot& slot : drop_slots_) {
+      const CallSite* s = slot.site.load(std::memory_order_relaxed);
+      if (s == nullptr) {
+        slot.logger.store(logger_id, std::memory_order_relaxed);
+        slot.site.store(site, std::memory_order_release);
+        s = site;
+      }
+      if (s == site && slot.logger.load(std::memory_order_relaxed) == logger_id) {
+        slot.count.store(slot.count.load(std::memory_order_relaxed) + 1, std::memory_order_release);
+        break;
+      }
+    }
+    count_drop();
+  }
+  static constexpr int kDropSlots = 4;
+  // Consumer: slot `i`'s pair and count (site nullptr: unused yet).
+  const CallSite* drop_site(int i) const noexcept {
+    return drop_slots_[i].site.load(std::memory_order_acquire);
+  }
+  std::uint32_t drop_logger(int i) const noexcept {
+    return drop_slots_[i].logger.load(std::memory_order_relaxed);
+  }
+  std::uint64_t drop_count(int i) const noexcept {
+    return drop_slots_[i].count.load(std::memory_order_acquire);
   }
 
   // ---- consumer side (backend thread only) ----
@@ -191,7 +220,7 @@ class Ring {
   // once per batch of records, but often enough that a producer waiting for room gets it.
   void publish_read() noexcept { read_pos_.store(read_local_, std::memory_order_release); }
   bool empty_up_to(std::uint64_t limit) const noexcept { return read_local_ >= limit; }
-  std::uint64_t dropped() const noexcept { return dropped_.load(std::memory_order_relaxed); }
+  std::uint64_t dropped() const noexcept { return dropped_.load(std::memory_order_acquire); }
 
   // ---- lifecycle (cold) ----
 
@@ -211,6 +240,10 @@ class Ring {
     read_local_ = 0;
     read_pos_.store(0, std::memory_order_relaxed);
     dropped_.store(0, std::memory_order_relaxed);
+    for (DropSlot& slot : drop_slots_) {
+      slot.site.store(nullptr, std::memory_order_relaxed);
+      slot.count.store(0, std::memory_order_relaxed);
+    }
     closed_.store(false, std::memory_order_relaxed);
     finished_.store(false, std::memory_order_relaxed);
     final_drops_ = 0;
@@ -279,6 +312,12 @@ class Ring {
   std::uint64_t cached_read_ = 0;
   std::uint64_t fast_limit_ = 0;  // try_write() bound, set by reserve(); 0 = "call reserve()"
   std::atomic<std::uint64_t> dropped_{0};
+  struct DropSlot {
+    std::atomic<const CallSite*> site{nullptr};
+    std::atomic<std::uint32_t> logger{0};
+    std::atomic<std::uint64_t> count{0};
+  };
+  DropSlot drop_slots_[kDropSlots];
 
   // Consumer-written.
   alignas(64) std::atomic<std::uint64_t> read_pos_{0};
