@@ -2,7 +2,7 @@
 // <name>-<pid>), stop it through the Engine object it inherited, or start an Engine of its own;
 // nothing deadlocks whatever a producer held at the fork (one logs without pause in the parent);
 // fork+exec leaks no descriptor.
-#define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
+#define DOCTEST_CONFIG_IMPLEMENT
 #include <doctest/doctest.h>
 #include <lynx/lynx.hpp>
 
@@ -15,6 +15,7 @@
 
 #include "child_process.hpp"
 #include "test_support.hpp"
+#include "tests/support/skip.hpp"
 
 namespace {
 
@@ -139,4 +140,14 @@ TEST_CASE("fork while a producer logs: parent and children each write their own 
       CHECK(children.count(static_cast<pid_t>(f.pid)) == 1);
     }
   }
+}
+
+int main(int argc, char** argv) {
+#if defined(__SANITIZE_THREAD__)
+  // ThreadSanitizer does not support starting threads in the child of a multi-threaded fork.
+  return lynx::test::run_or_skip(argc, argv,
+                                 "ThreadSanitizer: threads after a multi-threaded fork");
+#else
+  return lynx::test::run_or_skip(argc, argv, "");
+#endif
 }
