@@ -50,7 +50,9 @@ class Engine {
   detail::EngineImpl* impl_;
 };
 
-/// Records logged while no engine was running (after the last one stopped). They are dropped.
+/// Records dropped without an engine to count them: logged while no engine was running (after the
+/// last one stopped), committed to a ring after the engine's last pass over it at stop, or logged
+/// after the thread's exit hook (docs/reliability.md, "Exact accounting").
 std::uint64_t dropped_without_engine() noexcept;
 
 }  // namespace lynx
