@@ -76,7 +76,9 @@ void account_after_stop(Ring* ring) noexcept {
 
 // The calling thread stops using `ring` (its former tls_ring).
 void let_go(Ring* ring) noexcept {
-  if (ring->closed() && ring->owner != &kEarlyOwner) account_after_stop(ring);
+  // An early ring closed by its hand-over is still drained by the engine that took it, unless that
+  // engine already stopped (finished it).
+  if (ring->finished() || (ring->closed() && ring->owner != &kEarlyOwner)) account_after_stop(ring);
   unref_ring(ring);
 }
 
