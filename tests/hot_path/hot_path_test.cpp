@@ -57,7 +57,13 @@ struct Result {
   int warmup_calls = 0;  // log_everything() calls before the measured ones
   lynx::test::Counts control_counts, counts;
   std::uint64_t control_syscalls = 0, syscalls = 0;
+  // Records too large for the largest ring: dropped and counted by (site, logger) for the drop
+  // notice (docs/reliability.md), on the same rules.
+  lynx::test::Counts drop_counts;
+  std::uint64_t drop_syscalls = 0;
 };
+
+constexpr int kDropped = 100;
 
 // The measured calls run on a ring whose write position is just before the end of its lap, all
 // of it drained: they cross the end (the wrap, through the log call's cold path) without ever
@@ -109,6 +115,13 @@ Result measure(lynx::Engine& engine, lynx::Logger& log) {
   r.counts = lynx::test::counts_on_this_thread();
   r.syscalls = lynx::test::syscalls_on_this_thread();
   r.wrapped = lynx::detail::tls_ring == ring && ring->snapshot() / capacity > lap;
+
+  const std::string too_big(kLargestRing / 2 + 1, 'd');
+  lynx::test::reset_counts_on_this_thread();
+  lynx::test::reset_this_thread();
+  for (int i = 0; i < kDropped; ++i) LYNX_ERROR(log, "too big {s}", too_big);
+  r.drop_counts = lynx::test::counts_on_this_thread();
+  r.drop_syscalls = lynx::test::syscalls_on_this_thread();
   return r;
 }
 
@@ -129,9 +142,12 @@ TEST_CASE("a log call allocates nothing, takes no lock and makes no syscall") {
     t.join();
     engine.flush();
     const lynx::Stats st = engine.stats();
-    CHECK(st.records_dropped == 0);
-    // 9 statements in log_everything(), and the warm-up record
-    CHECK(st.records_written == static_cast<std::uint64_t>(r.warmup_calls + 2000) * 9 + 1);
+    CHECK(st.records_dropped == kDropped);
+    // 9 statements in log_everything(), the warm-up record, and the drop notices (at least one,
+    // at most one per dropped record: one per backend pass that saw drops)
+    const auto logged = static_cast<std::uint64_t>(r.warmup_calls + 2000) * 9 + 1;
+    CHECK(st.records_written >= logged + 1);
+    CHECK(st.records_written <= logged + kDropped);
   }
   CHECK(r.ring_capacity == kLargestRing);  // the ring grew before the measured calls
   std::filesystem::remove_all(dir);
@@ -141,9 +157,12 @@ TEST_CASE("a log call allocates nothing, takes no lock and makes no syscall") {
   CHECK(r.control_counts.locks >= 1);
   CHECK(r.counts.allocations == 0);
   CHECK(r.counts.locks == 0);
+  CHECK(r.drop_counts.allocations == 0);
+  CHECK(r.drop_counts.locks == 0);
   if (r.seccomp) {
     CHECK(r.control_syscalls >= 1);
     CHECK(r.syscalls == 0);
+    CHECK(r.drop_syscalls == 0);
   } else {
     MESSAGE("seccomp is unavailable here: syscalls were not counted");
   }
