@@ -15,6 +15,7 @@
 #include "engine/logger_registry.hpp"
 #include "engine/steady_clock.hpp"
 #include "lynx/detail/clock.hpp"
+#include "lynx/detail/control.hpp"
 
 namespace lynx::detail {
 
@@ -72,6 +73,7 @@ Backend::Backend(EngineShared& shared) : Backend(shared, {}) {
 Backend::Backend(EngineShared& shared, std::vector<std::unique_ptr<Sink>> sinks)
     : shared_(shared), sinks_(std::move(sinks)) {
   clock_.start();
+  set_ns_per_tick(clock_.ns_per_tick());
   if (!clock_.reliable()) {
     std::fprintf(stderr,
                  "lynx: the TSC is not invariant on this CPU; timestamps may drift by up to "
@@ -180,14 +182,101 @@ std::uint64_t read_ticks(const std::byte* record) {
   return ticks;
 }
 
+bool is_control(const CallSite* site) {
+  const auto a = reinterpret_cast<std::uintptr_t>(site);
+  const auto first = reinterpret_cast<std::uintptr_t>(&kControlSites[0]);
+  return a >= first && a < first + sizeof kControlSites;
+}
+
 }  // namespace
 
-const SiteEntry& Backend::site_miss(ActiveRing& r, const CallSite* site, std::uint32_t logger) {
-  const SiteEntry& entry = site_entry(site, logger);
-  r.last_site = site;
-  r.last_logger = logger;
-  r.last_entry = &entry;
-  return entry;
+ThreadState& Backend::state_of(ActiveRing& r) {
+  if (!r.state) r.state = std::make_unique<ThreadState>();
+  return *r.state;
+}
+
+const SiteEntry* Backend::site_miss(ActiveRing& r, const RecordHeader& h, const std::byte* p,
+                                    bool& open) {
+  if (is_control(h.site)) [[unlikely]] {
+    apply_control(r, h, p, open);
+    return nullptr;
+  }
+  const std::uint32_t logger = h.logger_id & kLoggerIdMask;
+  const SiteEntry& entry = site_entry(h.site, logger);
+  const std::uint32_t marks = h.logger_id & ~kLoggerIdMask;
+  const bool suppressed = r.state && r.state->pending_suppressed != 0;
+  if (marks == 0 && !suppressed) [[likely]] {
+    r.last_site = h.site;
+    r.last_logger = logger;
+    r.last_entry = &entry;
+    return &entry;
+  }
+  ThreadState& state = state_of(r);
+  const std::int64_t ts = clock_.to_ns(h.ticks);
+  const std::byte* args = p + sizeof h;
+  const std::size_t args_size = h.size - sizeof h;
+  if ((marks & kKeepForBacktrace) != 0) {
+    state.backtrace_for(logger).keep(entry, ts, args, args_size, state.context.current());
+    return nullptr;
+  }
+  if ((marks & kFlushBacktrace) != 0) flush_backtraces(r, logger, false, open);
+  RecordExtras extras = r.extras != nullptr ? *r.extras : RecordExtras{};
+  extras.suppressed = state.pending_suppressed;
+  state.pending_suppressed = 0;
+  const SinkRecord record{entry, r.thread, ts, args, args_size, r.shard, &extras};
+  open = only_sink_ != nullptr ? only_sink_->write(record) : write(record);
+  return nullptr;
+}
+
+void Backend::apply_control(ActiveRing& r, const RecordHeader& h, const std::byte* p, bool& open) {
+  ThreadState& state = state_of(r);
+  const auto kind = static_cast<Control>(h.site - &kControlSites[0]);
+  // u32 payload size, then the payload (lynx/detail/control.hpp).
+  const std::byte* payload = p + sizeof h + 4;
+  std::uint32_t size;
+  std::memcpy(&size, p + sizeof h, 4);
+  if (size > h.size - sizeof h - 4) size = 0;  // never for what a producer wrote
+  switch (kind) {
+    case Control::context_push:
+    case Control::context_pop:
+      if (kind == Control::context_push)
+        state.context.push(h.logger_id, payload, size, next_context_id_++);
+      else
+        state.context.pop(h.logger_id, next_context_id_++);
+      state.extras.context = state.context.current().get();
+      r.extras = &state.extras;
+      break;
+    case Control::suppressed: {
+      std::uint64_t n = 0;
+      if (size >= sizeof n) std::memcpy(&n, payload, sizeof n);
+      state.pending_suppressed += n;
+      r.last_site = nullptr;  // the next record takes site_miss(), which attaches the count
+      break;
+    }
+    case Control::backtrace_flush: flush_backtraces(r, h.logger_id, true, open); break;
+  }
+}
+
+void Backend::flush_backtraces(ActiveRing& r, std::uint32_t logger, bool all_threads, bool& open) {
+  auto flush = [&](ActiveRing& t) {
+    if (!t.state) return;
+    for (BacktraceRing& b : t.state->backtraces) {
+      if (b.logger() != logger) continue;
+      b.drain([&](const BacktraceRing::Kept& k) {
+        RecordExtras extras;
+        extras.context = k.context.get();
+        extras.backtrace = true;
+        const SinkRecord record{*k.site,       t.thread, k.ts_ns, k.args.data(),
+                                k.args.size(), t.shard,  &extras};
+        open = only_sink_ != nullptr ? only_sink_->write(record) : write(record);
+      });
+    }
+  };
+  flush(r);
+  if (!all_threads) return;
+  for (ActiveRing& t : rings_) {
+    if (&t != &r) flush(t);
+  }
 }
 
 // Takes records of one ring, from `first` (its next record, whose ticks are <= bound) while their
@@ -204,12 +293,15 @@ Backend::RunEnd Backend::drain_run(ActiveRing& r, const std::byte* first, std::u
   bool open = true;
   for (;;) {
     const RecordHeader h = read_header(p);
-    const SiteEntry& site = h.site == r.last_site && h.logger_id == r.last_logger
-                                ? *r.last_entry
-                                : site_miss(r, h.site, h.logger_id);
-    const SinkRecord record{site,         r.thread,          clock_.to_ns(h.ticks),
-                            p + sizeof h, h.size - sizeof h, r.shard};
-    open = only_sink_ != nullptr ? only_sink_->write(record) : write(record);
+    const SiteEntry* site = h.site == r.last_site && h.logger_id == r.last_logger
+                                ? r.last_entry
+                                : site_miss(r, h, p, open);
+    if (site != nullptr) [[likely]] {
+      const SinkRecord record{*site,        r.thread,          clock_.to_ns(h.ticks),
+                              p + sizeof h, h.size - sizeof h, r.shard,
+                              r.extras};
+      open = only_sink_ != nullptr ? only_sink_->write(record) : write(record);
+    }
     ring.advance(h.size);
     ++n;
     if (ring.read_position() - published >= publish_every) {
@@ -288,6 +380,7 @@ void Backend::follow_successor(ActiveRing& r) {
     r.ring = next;
     r.dropped_seen = 0;
     r.drop_slot_seen = {};
+    r.suppressed_seen = {};
     shared_.pool.release(old);  // outgrown: its memory goes back (RingPool::release)
   }
 }
@@ -314,7 +407,17 @@ void Backend::report_drops() {
   for (ActiveRing& r : rings_) report_drops(r);
 }
 
+void Backend::report_suppressed(ActiveRing& r) {
+  for (unsigned level = 0; level < Ring::kLevels; ++level) {
+    const std::uint64_t now = r.ring->suppressed(level);
+    if (now == r.suppressed_seen[level]) continue;
+    shared_.stats.add(shared_.stats.records_suppressed[level], now - r.suppressed_seen[level]);
+    r.suppressed_seen[level] = now;
+  }
+}
+
 void Backend::report_drops(ActiveRing& r) {
+  report_suppressed(r);
   // Acquire (Ring::count_drop): every slot count behind this total is visible.
   const std::uint64_t now = r.ring->dropped();
   if (now == r.dropped_seen) return;
@@ -425,7 +528,10 @@ void Backend::run() {
     const std::size_t n = drain_once();
     retire_finished_rings();
     report_drops();
-    if ((++iterations & 63) == 0 || n == 0) clock_.maybe_refresh();
+    if ((++iterations & 63) == 0 || n == 0) {
+      clock_.maybe_refresh();
+      set_ns_per_tick(clock_.ns_per_tick());
+    }
     tick_sinks();
     // A thread is in a fatal signal's handler, waiting for its record and everything before it.
     if (const std::uint64_t crash = shared_.crash_requested.load(std::memory_order_acquire);

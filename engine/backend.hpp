@@ -14,6 +14,7 @@
 #include "engine/clock_calibration.hpp"
 #include "engine/engine_shared.hpp"
 #include "engine/sink.hpp"
+#include "engine/thread_context.hpp"
 
 namespace lynx::detail {
 
@@ -48,6 +49,11 @@ class Backend {
     std::uint32_t last_logger = 0;
     const SiteEntry* last_entry = nullptr;
     ThreadEntry thread;
+    // Context, suppressed counts and backtraces (engine/thread_context.hpp): null until the
+    // thread's first control event or kept record. `extras` is what its records carry.
+    std::unique_ptr<ThreadState> state;
+    const RecordExtras* extras = nullptr;
+    std::array<std::uint64_t, Ring::kLevels> suppressed_seen{};
   };
   // What drain_run() left: whether the sinks can take more, and the ring's next record, if any.
   struct RunEnd {
@@ -69,7 +75,15 @@ class Backend {
   void adopt_new_rings();
   std::size_t drain_once();
   RunEnd drain_run(ActiveRing& r, const std::byte* first, std::uint64_t bound, std::size_t& n);
-  const SiteEntry& site_miss(ActiveRing& r, const CallSite* site, std::uint32_t logger);
+  // A record whose (site, logger) is not the ring's cached one: the entry to write it with, or
+  // nullptr when it was a control event or a record handled here (kept for a backtrace, or one
+  // that carries a suppressed count or flushes a backtrace; `open` then says what the sinks said).
+  const SiteEntry* site_miss(ActiveRing& r, const RecordHeader& h, const std::byte* p, bool& open);
+  void apply_control(ActiveRing& r, const RecordHeader& h, const std::byte* p, bool& open);
+  ThreadState& state_of(ActiveRing& r);
+  // Writes the records every thread kept for `logger`'s backtrace (r's first).
+  void flush_backtraces(ActiveRing& r, std::uint32_t logger, bool all_threads, bool& open);
+  void report_suppressed(ActiveRing& r);
   bool write(const SinkRecord& record);
   bool starved() const;
   void tick_sinks();
@@ -100,6 +114,7 @@ class Backend {
   std::array<CacheSlot, 512> site_cache_{};
   ThreadEntry backend_thread_;
   std::uint64_t flushed_ = 0;
+  std::uint64_t next_context_id_ = 1;
 };
 
 }  // namespace lynx::detail

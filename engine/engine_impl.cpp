@@ -24,6 +24,8 @@ Stats StatCounters::snapshot() const {
   s.files_opened = files_opened.load(std::memory_order_relaxed);
   s.write_errors = write_errors.load(std::memory_order_relaxed);
   s.threads_registered = threads_registered.load(std::memory_order_relaxed);
+  for (std::size_t i = 0; i < s.records_suppressed.size(); ++i)
+    s.records_suppressed[i] = records_suppressed[i].load(std::memory_order_relaxed);
   return s;
 }
 

@@ -29,6 +29,7 @@ struct StatCounters {
   std::atomic<std::uint64_t> files_opened{0};
   std::atomic<std::uint64_t> write_errors{0};
   std::atomic<std::uint64_t> threads_registered{0};
+  std::atomic<std::uint64_t> records_suppressed[6] = {};  // by Level
 
   void add(std::atomic<std::uint64_t>& c, std::uint64_t n) {
     c.store(c.load(std::memory_order_relaxed) + n, std::memory_order_relaxed);

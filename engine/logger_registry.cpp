@@ -23,6 +23,11 @@ std::string LoggerRegistry::name_of(std::uint32_t id) {
   return id < loggers_.size() ? std::string(loggers_[id]->name()) : std::string("?");
 }
 
+Logger* LoggerRegistry::find(std::uint32_t id) {
+  std::lock_guard lock(mutex_);
+  return id < loggers_.size() ? loggers_[id].get() : nullptr;
+}
+
 void LoggerRegistry::set_default_level(Level level) {
   std::lock_guard lock(mutex_);
   default_level_ = level;

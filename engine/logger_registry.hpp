@@ -20,6 +20,9 @@ class LoggerRegistry {
   Logger& get(std::string_view name);
   // Name of logger `id`, copied (cold: the backend calls it once per new call site and logger).
   std::string name_of(std::uint32_t id);
+  // Logger `id`, or nullptr (cold: the backend calls it once per thread and logger it keeps a
+  // backtrace for).
+  Logger* find(std::uint32_t id);
   void set_default_level(Level level);
   // Held across fork() (engine/lifecycle.cpp, pthread_atfork) so a child never inherits it locked.
   std::mutex& fork_mutex() { return mutex_; }

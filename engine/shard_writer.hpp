@@ -67,6 +67,7 @@ class ShardWriter {
 
   // Encodes one record into the current file (rotating first when due). Inline, below.
   void add_record(const SinkRecord& record);
+  void add_extras(std::uint32_t thread, const RecordExtras& extras);
 
   // Called once per backend pass with the file clock: time-based rotation happens at the first
   // record after a boundary.
@@ -177,8 +178,20 @@ inline void ShardWriter::add_record(const SinkRecord& record) {
     define_site(site);
   if (thread.index >= thread_defined_.size() || !thread_defined_[thread.index]) [[unlikely]]
     define_thread(thread);
+  if (record.extras != nullptr) [[unlikely]]
+    add_extras(thread.index, *record.extras);
   builder_.add_record(site.id, thread.index, record.ts_ns, site.site->arg_types,
                       site.site->arg_count, record.args, record.args_size);
+}
+
+// Format 2.1 record extras (context, suppressed count, backtrace mark), counted against the block.
+inline void ShardWriter::add_extras(std::uint32_t thread, const RecordExtras& extras) {
+  const RecordContext* ctx = extras.context;
+  room_ -= static_cast<std::int64_t>(
+      builder_.add_extras(thread, ctx != nullptr ? ctx->id : 0,
+                          ctx != nullptr ? std::span<const record::RingField>(ctx->fields)
+                                         : std::span<const record::RingField>(),
+                          extras.suppressed, extras.backtrace));
 }
 
 }  // namespace lynx::detail

@@ -18,8 +18,10 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "lynx/detail/call_site.hpp"
+#include "record/context.hpp"
 
 namespace lynx::detail {
 
@@ -39,6 +41,26 @@ struct ThreadEntry {
   std::string name;
 };
 
+// A thread's context (lynx::Context) as the backend applied it: its effective fields (an inner
+// field shadows an outer one of the same name, which keeps its place), in ring form and decoded.
+// Immutable once built; every change makes a new one with a new `id` (engine-wide, from 1), so a
+// sink can tell whether a thread's context changed by comparing ids.
+struct RecordContext {
+  std::uint64_t id = 0;
+  std::vector<std::byte> bytes;               // owns what `fields` and `entries` point into
+  std::vector<record::RingField> fields;      // ring form (what a file stores)
+  std::vector<record::ContextEntry> entries;  // decoded (what a renderer shows)
+};
+
+// What a record may carry besides its arguments. Records of threads that never had a context
+// carry none (SinkRecord::extras == nullptr); once a thread had one, each of its records carries
+// its context, possibly empty.
+struct RecordExtras {
+  const RecordContext* context = nullptr;
+  std::uint64_t suppressed = 0;  // records suppressed before it at its site (or rate limit)
+  bool backtrace = false;        // kept for a backtrace, written now (Logger::enable_backtrace)
+};
+
 // One record as handed to the sinks. Valid only during the write() call: `args` points into the
 // producer's ring, which is advanced right after.
 struct SinkRecord {
@@ -48,6 +70,7 @@ struct SinkRecord {
   const std::byte* args;  // raw argument bytes in ring layout (lynx/detail/producer.hpp),
   std::size_t args_size;  //   typed by site.site->arg_types[0, arg_count)
   std::uint32_t shard;    // the producer thread's shard, < Options::shards
+  const RecordExtras* extras = nullptr;  // context, suppressed count, backtrace mark; or none
 };
 
 class Sink {

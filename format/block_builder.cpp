@@ -157,6 +157,44 @@ void BlockBuilder::add_record(std::uint32_t site, std::uint32_t thread, std::int
   ++data_count_;
 }
 
+std::size_t BlockBuilder::add_extras(std::uint32_t thread, std::uint64_t context_id,
+                                     std::span<const record::RingField> context,
+                                     std::uint64_t suppressed, bool backtrace) {
+  if (thread >= stated_.size()) stated_.resize(std::size_t{thread} + 1);
+  StatedContext& stated = stated_[thread];
+  const bool state_context =
+      stated.block == block_number_ ? stated.context != context_id : !context.empty();
+  if (!state_context && suppressed == 0 && !backtrace) return 0;
+  const std::size_t before = extras_.size();
+  std::size_t bound = 1 + 2 * kMaxVarintSize + kMaxVarintSize;
+  if (state_context) {
+    for (const record::RingField& f : context)
+      bound += kMaxVarintSize + f.name.size() + 1 + f.value_size + record::kMaxDiskGrowth;
+  }
+  extras_.resize(before + bound);
+  std::byte* const start = extras_.data() + before;
+  std::byte* p = put_varint(start, data_count_ - (before == 0 ? 0 : extras_last_));
+  extras_last_ = data_count_;
+  *p++ = static_cast<std::byte>((state_context ? kExtraContext : 0) |
+                                (suppressed != 0 ? kExtraSuppressed : 0) |
+                                (backtrace ? kExtraBacktrace : 0));
+  if (state_context) {
+    stated = StatedContext{block_number_, context_id};
+    p = put_varint(p, context.size());
+    for (const record::RingField& f : context) {
+      p = put_varint(p, f.name.size());
+      std::memcpy(p, f.name.data(), f.name.size());
+      p += f.name.size();
+      *p++ = static_cast<std::byte>(f.type);
+      const std::byte* ring = f.value;
+      p = record::visit(f.type, [&](auto codec) { return codec.to_disk(ring, p); });
+    }
+  }
+  if (suppressed != 0) p = put_varint(p, suppressed);
+  extras_.resize(before + static_cast<std::size_t>(p - start));
+  return extras_.size() - before;
+}
+
 bool BlockBuilder::checkpoint_due() const {
   return data_count_ != 0 && blocks_since_checkpoint_ >= kCheckpointBlocks &&
          stored_since_checkpoint_ >= std::uint64_t{kCheckpointRatio} * defs_.size();
@@ -167,7 +205,7 @@ std::size_t BlockBuilder::seal_bound() const {
     return raw == 0 ? 0
                     : kBlockHeaderSize + (compressor_ ? compress::ZstdCompressor::bound(raw) : raw);
   };
-  return one(meta_payload_size()) + one(data_.size());
+  return one(meta_payload_size()) + one(data_.size() + extras_bytes());
 }
 
 std::size_t BlockBuilder::seal(std::byte* dst, SealStats* stats) {
@@ -185,10 +223,22 @@ std::size_t BlockBuilder::seal(std::byte* dst, SealStats* stats) {
     meta_count_ = 0;
   }
   if (data_count_ != 0) {
+    BlockKind kind = BlockKind::packed;
+    std::span<const std::byte> payload{data_.data(), data_.size()};
+    if (!extras_.empty()) {  // 2.1: varint extras size, the extras, the records
+      kind = BlockKind::packed_extras;
+      payload_.resize(kMaxVarintSize + extras_.size() + data_.size());
+      std::byte* p = put_varint(payload_.data(), extras_.size());
+      std::memcpy(p, extras_.data(), extras_.size());
+      p += extras_.size();
+      std::memcpy(p, data_.data(), data_.size());
+      payload_.resize(static_cast<std::size_t>(p + data_.size() - payload_.data()));
+      payload = payload_;
+      extras_.clear();
+    }
     stats->records += data_count_;
-    stats->raw_bytes += data_.size();
-    const std::size_t block = seal_one(BlockKind::packed, {data_.data(), data_.size()}, data_count_,
-                                       first_ts_, prev_ts_, dst + n);
+    stats->raw_bytes += payload.size();
+    const std::size_t block = seal_one(kind, payload, data_count_, first_ts_, prev_ts_, dst + n);
     n += block;
     ++blocks_since_checkpoint_;
     stored_since_checkpoint_ += block;

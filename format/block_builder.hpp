@@ -18,6 +18,7 @@
 #include "format/format.hpp"
 #include "lynx/detail/arg_types.hpp"
 #include "lynx/level.hpp"
+#include "record/context.hpp"
 #include "record/packed.hpp"
 
 namespace lynx::format {
@@ -59,9 +60,18 @@ class BlockBuilder {
                   const detail::ArgType* types, std::size_t arg_count, const std::byte* args,
                   std::size_t args_size);
 
-  bool data_full() const { return data_.size() >= block_bytes_; }
+  // Format 2.1, called right before add_record() of a record that carries extras: its thread's
+  // context (`context_id` names it: the same id, the same fields; an empty context is stated only
+  // to end one stated before in the block), the records suppressed before it, whether it comes
+  // from a backtrace. A block holding any becomes a packed_extras block (format.hpp). Returns the
+  // bytes added.
+  std::size_t add_extras(std::uint32_t thread, std::uint64_t context_id,
+                         std::span<const record::RingField> context, std::uint64_t suppressed,
+                         bool backtrace);
+
+  bool data_full() const { return data_.size() + extras_.size() >= block_bytes_; }
   bool empty() const { return data_count_ == 0 && meta_count_ == 0; }
-  std::size_t pending_raw() const { return data_.size() + meta_payload_size(); }
+  std::size_t pending_raw() const { return data_.size() + extras_bytes() + meta_payload_size(); }
 
   // Upper bound of what seal() writes now.
   std::size_t seal_bound() const;
@@ -72,6 +82,7 @@ class BlockBuilder {
  private:
   // The metadata payload seal() writes now: the pending entries, or a whole checkpoint.
   bool checkpoint_due() const;
+  std::size_t extras_bytes() const { return extras_.empty() ? 0 : extras_.size() + kMaxVarintSize; }
   std::size_t meta_payload_size() const { return checkpoint_due() ? defs_.size() : meta_.size(); }
   void add_entry(const std::vector<std::byte>& entry);
   record::PackedSite& site_state(std::uint32_t site, const detail::ArgType* types,
@@ -102,6 +113,18 @@ class BlockBuilder {
   std::uint32_t prev_site_ = 0;
   std::uint32_t prev_thread_ = 0;
   std::uint64_t block_number_ = 0;
+
+  // Record extras of the pending block (format.hpp, "Extras table"): the table, the index of its
+  // last entry, and per thread id the context id stated in block `block` (the current one, or
+  // not stated yet). `payload_` puts the table and the records together at seal().
+  std::vector<std::byte> extras_;
+  std::uint32_t extras_last_ = 0;
+  struct StatedContext {
+    std::uint64_t block = ~std::uint64_t{0};
+    std::uint64_t context = 0;
+  };
+  std::vector<StatedContext> stated_;
+  std::vector<std::byte> payload_;
 
   // Every definition of the current file (file_info first), for checkpoints.
   std::vector<std::byte> defs_;

@@ -15,7 +15,7 @@ inline constexpr std::array<unsigned char, 8> kFileMagic = {'L', 'Y', 'N', 'X',
 inline constexpr std::uint16_t kVersionMajor = 2;
 // The oldest major version this reader still reads (golden files of every release stay readable).
 inline constexpr std::uint16_t kOldestVersionMajor = 1;
-inline constexpr std::uint16_t kVersionMinor = 0;
+inline constexpr std::uint16_t kVersionMinor = 1;  // 2.1: packed blocks with record extras
 inline constexpr const char* kFileExtension = ".lynx";
 
 // File header: fixed part, then the program name, then a 4-byte XXH32 of everything before it.
@@ -67,10 +67,34 @@ inline constexpr std::uint32_t kMaxBlockRawSize = 16u << 20;  // readers refuse 
 // zstd block of the file with that dictionary_id needs. Written right after the file header.
 // data: records in the format 1 encoding (written by 1.x, read by every version).
 // packed: records in the packed encoding of format 2 (record/packed.hpp).
-enum class BlockKind : std::uint8_t { metadata = 1, data = 2, dictionary = 3, packed = 4 };
+// packed_extras (2.1): a packed block whose records carry extras (context, suppressed counts,
+// backtrace marks): varint extras_size, the extras table, then the records as in `packed`.
+enum class BlockKind : std::uint8_t {
+  metadata = 1,
+  data = 2,
+  dictionary = 3,
+  packed = 4,
+  packed_extras = 5
+};
 constexpr bool holds_records(BlockKind kind) noexcept {
-  return kind == BlockKind::data || kind == BlockKind::packed;
+  return kind == BlockKind::data || kind == BlockKind::packed || kind == BlockKind::packed_extras;
 }
+constexpr bool holds_packed(BlockKind kind) noexcept {
+  return kind == BlockKind::packed || kind == BlockKind::packed_extras;
+}
+// Extras table (2.1) of a packed_extras block: entries, by increasing record index, of
+//   varint record_delta   the record's index in the block minus the previous entry's (the
+//                         first: the index itself); 0 only for the first entry
+//   u8 flags              kExtraContext | kExtraSuppressed | kExtraBacktrace, others 0
+//   [context]             varint field_count, then per field: str name, u8 arg_type, the value
+//                         in the data block (1.0) encoding of that arg_type. From this record
+//                         on, until the next context entry of the same thread, the records of
+//                         the record's thread in this block carry this context (none before
+//                         the first such entry: a block restates what it needs)
+//   [suppressed]          varint N: the record had N suppressed records before it
+inline constexpr std::uint8_t kExtraContext = 1;
+inline constexpr std::uint8_t kExtraSuppressed = 2;
+inline constexpr std::uint8_t kExtraBacktrace = 4;
 enum class Codec : std::uint8_t { raw = 0, zstd = 1 };
 
 // Metadata block payload: entries of  u8 type, varint body_size, body.  Unknown types are skipped,

@@ -270,8 +270,7 @@ BlockReader::Step BlockReader::read_block() {
   }
   if (raw > kMaxBlockRawSize)
     return report(block_at, block_size, lost, "block claims an impossible size");
-  const std::uint32_t min_record =
-      h.kind == BlockKind::packed ? kMinPackedRecordSize : kMinRecordSize;
+  const std::uint32_t min_record = holds_packed(h.kind) ? kMinPackedRecordSize : kMinRecordSize;
   if (holds_records(h.kind) && h.record_count > raw / min_record) {
     return report(block_at, block_size, lost,
                   "malformed data block (" + num(h.record_count) + " records cannot fit in " +
@@ -314,7 +313,7 @@ BlockReader::Step BlockReader::read_block() {
     // The records are delivered one per next(); no fill() runs until they are done, so the
     // payload stays where it is.
     in_data_ = true;
-    packed_ = h.kind == BlockKind::packed;
+    packed_ = holds_packed(h.kind);
     ++block_number_;
     packed_site_ = nullptr;
     packed_thread_ = nullptr;
@@ -323,6 +322,16 @@ BlockReader::Step BlockReader::read_block() {
     payload_ = payload;
     payload_size_ = raw;
     payload_pos_ = 0;
+    has_extras_ = h.kind == BlockKind::packed_extras;
+    if (has_extras_) {
+      Cursor c(payload, raw);
+      if (!decode_extras(c, h.record_count)) {
+        in_data_ = false;
+        return report(block_at, block_size, lost,
+                      "malformed data block (bad record extras; " + num(lost) + " records lost)");
+      }
+      payload_pos_ = static_cast<std::size_t>(c.pos() - payload);
+    }
     records_left_ = h.record_count;
     records_done_ = 0;
     ts_ = h.first_ts;
@@ -346,6 +355,10 @@ BlockReader::Step BlockReader::decode_record() {
                   "malformed data block (" + num(lost) + " records lost)");
   }
   payload_pos_ = static_cast<std::size_t>(c.pos() - payload_);
+  record_.context = {};
+  record_.suppressed = 0;
+  record_.backtrace = false;
+  if (has_extras_) apply_extras();
   --records_left_;
   ++records_done_;
   ++summary_.records;
@@ -406,6 +419,66 @@ bool BlockReader::decode_packed(Cursor& c) {
   record_.site = &site;
   record_.thread = packed_thread_;
   return true;
+}
+
+bool BlockReader::decode_extras(Cursor& c, std::uint32_t record_count) {
+  extras_.clear();
+  next_extras_ = 0;
+  context_fields_.clear();
+  thread_context_.clear();
+  std::uint64_t size;
+  const std::byte* table;
+  if (!c.varint(&size) || size > c.remaining() || !c.view(&table, size)) return false;
+  Cursor t(table, size);
+  std::uint64_t index = 0;
+  while (t.remaining() != 0) {
+    ExtrasEntry e;
+    std::uint64_t delta;
+    if (!t.varint(&delta) || !t.bytes(&e.flags, 1)) return false;
+    if (!extras_.empty() && delta == 0) return false;  // strictly increasing record indexes
+    index += delta;
+    if (index >= record_count ||
+        (e.flags & ~(kExtraContext | kExtraSuppressed | kExtraBacktrace)) != 0)
+      return false;
+    e.record = static_cast<std::uint32_t>(index);
+    if (e.flags & kExtraContext) {
+      std::uint64_t n;
+      // Each field takes at least 3 bytes (an empty name, the type, a 1-byte value).
+      if (!t.varint(&n) || n > t.remaining() / 3) return false;
+      e.context_begin = static_cast<std::uint32_t>(context_fields_.size());
+      e.context_size = static_cast<std::uint32_t>(n);
+      for (std::uint64_t i = 0; i < n; ++i) {
+        std::uint64_t name_size;
+        const std::byte* name;
+        std::uint8_t type;
+        if (!t.varint(&name_size) || !t.view(&name, name_size) || !t.bytes(&type, 1) ||
+            !record::known_arg_type(type))
+          return false;
+        record::ContextEntry field;
+        field.name = std::string_view(reinterpret_cast<const char*>(name), name_size);
+        if (!record::visit(static_cast<detail::ArgType>(type),
+                           [&](auto codec) { return codec.from_disk(t, &field.value); }))
+          return false;
+        context_fields_.push_back(field);
+      }
+    }
+    if ((e.flags & kExtraSuppressed) && !t.varint(&e.suppressed)) return false;
+    extras_.push_back(e);
+  }
+  return true;
+}
+
+void BlockReader::apply_extras() {
+  if (next_extras_ < extras_.size() && extras_[next_extras_].record == records_done_) {
+    const ExtrasEntry& e = extras_[next_extras_++];
+    if (e.flags & kExtraContext)
+      thread_context_[record_.thread] = {e.context_begin, e.context_size};
+    record_.suppressed = e.suppressed;
+    record_.backtrace = (e.flags & kExtraBacktrace) != 0;
+  }
+  const auto it = thread_context_.find(record_.thread);
+  if (it != thread_context_.end())
+    record_.context = {context_fields_.data() + it->second.first, it->second.second};
 }
 
 namespace {

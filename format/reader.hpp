@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -69,6 +70,10 @@ struct Record {
   const CallSiteInfo* site = nullptr;
   const ThreadInfo* thread = nullptr;
   std::vector<Value> args;
+  // Format 2.1 record extras (empty / 0 / false for older blocks); valid like args' strings.
+  std::span<const record::ContextEntry> context;  // the thread's context (lynx::Context)
+  std::uint64_t suppressed = 0;                   // records suppressed before it at its site
+  bool backtrace = false;                         // written from a backtrace
 };
 
 struct Problem {
@@ -155,6 +160,9 @@ class BlockReader {
   Step decode_record();           // the next record of the current block, in either encoding
   bool decode_v1(Cursor& c);      // a format 1 record (BlockKind::data) into record_
   bool decode_packed(Cursor& c);  // a packed record (BlockKind::packed) into record_
+  // Format 2.1: the extras table at the start of a packed_extras payload; false when malformed.
+  bool decode_extras(Cursor& c, std::uint32_t record_count);
+  void apply_extras();  // the extras of the record just decoded (the records_done_-th)
   // The offset of the first intact block header in [from, end of the buffered bytes), or 0.
   std::uint64_t find_block(std::uint64_t from) const;
   Step report(std::uint64_t at, std::uint64_t bytes, std::uint64_t lost, std::string message);
@@ -198,6 +206,20 @@ class BlockReader {
   std::uint64_t block_number_ = 0;       // resets the packed predictions of every site
   CallSiteInfo* packed_site_ = nullptr;  // the previous record's, within the block
   const ThreadInfo* packed_thread_ = nullptr;
+  // Extras of the current packed_extras block: entries by record index, their context fields,
+  // and each thread's context from its last context entry so far in the block.
+  struct ExtrasEntry {
+    std::uint32_t record = 0;
+    std::uint8_t flags = 0;
+    std::uint32_t context_begin = 0;
+    std::uint32_t context_size = 0;
+    std::uint64_t suppressed = 0;
+  };
+  bool has_extras_ = false;
+  std::vector<ExtrasEntry> extras_;
+  std::size_t next_extras_ = 0;
+  std::vector<record::ContextEntry> context_fields_;
+  std::unordered_map<const ThreadInfo*, std::pair<std::uint32_t, std::uint32_t>> thread_context_;
 
   bool header_from_metadata_ = false;  // the header was damaged: take it from EntryType::file_info
   bool has_open_problem_ = false;      // open() found damage, reported by the first next()

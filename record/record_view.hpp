@@ -16,6 +16,7 @@
 #include "lynx/detail/arg_types.hpp"
 #include "lynx/detail/call_site.hpp"
 #include "lynx/level.hpp"
+#include "record/context.hpp"
 #include "record/value.hpp"
 
 namespace lynx::record {
@@ -62,6 +63,10 @@ struct RecordView {
   const Site* site = nullptr;
   Thread thread;
   std::span<const Value> values;  // one per site->types entry
+  // The thread's context when the record was logged (lynx::Context), shadowing resolved.
+  std::span<const ContextEntry> context = {};
+  std::uint64_t suppressed = 0;  // records its site (or rate limit) suppressed before it
+  bool backtrace = false;        // written from a backtrace (Logger::enable_backtrace)
 };
 
 }  // namespace lynx::record

@@ -71,6 +71,62 @@ void append_fallback(fmt::memory_buffer& out, std::string_view t, std::span<cons
   }
 }
 
+bool is_trace_field(std::string_view name) { return name == "trace_id" || name == "span_id"; }
+
+// Text: the record's context and extras after the message, ` name=value ...`, then
+// ` [suppressed N]` and ` [backtrace]`.
+void append_text_extras(fmt::memory_buffer& out, const record::RecordView& r,
+                        fmt::memory_buffer& scratch) {
+  for (const record::ContextEntry& e : r.context) {
+    out.push_back(' ');
+    append_text_escaped(out, e.name);
+    out.push_back('=');
+    scratch.clear();
+    append_plain_value(scratch, e.value);
+    append_text_escaped(out, {scratch.data(), scratch.size()});
+  }
+  if (r.suppressed != 0) {
+    append(out, " [suppressed ");
+    append_int(out, r.suppressed);
+    out.push_back(']');
+  }
+  if (r.backtrace) append(out, " [backtrace]");
+}
+
+// JSON: `"trace_id"`/`"span_id"` from the context at the top level (OpenTelemetry), the rest of
+// the context under "ctx", then "suppressed" and "backtrace" when they apply.
+void append_json_extras(fmt::memory_buffer& out, const record::RecordView& r) {
+  bool any_ctx = false;
+  for (const record::ContextEntry& e : r.context) {
+    if (is_trace_field(e.name)) {
+      out.push_back(',');
+      append_json_string(out, e.name);
+      out.push_back(':');
+      append_json_value(out, e.value);
+    } else {
+      any_ctx = true;
+    }
+  }
+  if (any_ctx) {
+    append(out, ",\"ctx\":{");
+    bool first = true;
+    for (const record::ContextEntry& e : r.context) {
+      if (is_trace_field(e.name)) continue;
+      if (!first) out.push_back(',');
+      first = false;
+      append_json_string(out, e.name);
+      out.push_back(':');
+      append_json_value(out, e.value);
+    }
+    out.push_back('}');
+  }
+  if (r.suppressed != 0) {
+    append(out, ",\"suppressed\":");
+    append_int(out, r.suppressed);
+  }
+  if (r.backtrace) append(out, ",\"backtrace\":true");
+}
+
 }  // namespace
 
 void Renderer::message(fmt::memory_buffer& out, const record::Site& site,
@@ -117,6 +173,7 @@ void Renderer::text(fmt::memory_buffer& out, const record::RecordView& r) {
     out.resize(mark + safe);
     append_text_escaped(out, {scratch_.data(), scratch_.size()});
   }
+  if (!r.context.empty() || r.suppressed != 0 || r.backtrace) append_text_extras(out, r, scratch_);
   out.push_back('\n');
 }
 
@@ -144,7 +201,9 @@ void Renderer::json(fmt::memory_buffer& out, const record::RecordView& r) {
     out.push_back(':');
     append_json_value(out, r.values[i]);
   }
-  append(out, "}}\n");
+  out.push_back('}');
+  if (!r.context.empty() || r.suppressed != 0 || r.backtrace) append_json_extras(out, r);
+  append(out, "}\n");
 }
 
 }  // namespace lynx::render

@@ -57,7 +57,8 @@ int run_cat(const CatOptions& options, std::FILE* out, std::FILE* err) {
   bool ok = true;
   while (const MergedRecord* r = logs.next()) {
     const record::Site site = r->site->view();
-    const record::RecordView view{r->ts_ns, &site, {0, r->os_tid, {}}, r->values};
+    const record::RecordView view{r->ts_ns,   &site,         {0, r->os_tid, {}}, r->values,
+                                  r->context, r->suppressed, r->backtrace};
     renderer.line(buf, options.format, view);
     if (buf.size() >= kFlushBytes) {
       ok = write_all(out, buf);

@@ -152,6 +152,35 @@ bool points_outside(const Value& v) { return v.has_bytes(); }
 std::string_view outside_bytes(const Value& v) { return v.s; }
 void repoint(Value& v, std::string_view bytes) { v.s = bytes; }
 
+}  // namespace
+
+// A record's format 2.1 context copied into its entry (names and values that point outside);
+// returns the bytes it holds.
+template <class Entry>
+std::size_t copy_context(Entry& e, const format::Record& r) {
+  e.suppressed = r.suppressed;
+  e.backtrace = r.backtrace;
+  e.context.assign(r.context.begin(), r.context.end());
+  std::size_t need = 0;
+  for (const record::ContextEntry& c : e.context)
+    need += c.name.size() + (points_outside(c.value) ? outside_bytes(c.value).size() : 0);
+  e.context_strings.resize(need);
+  char* at = e.context_strings.data();
+  auto copy = [&](std::string_view s) {
+    if (!s.empty()) std::memcpy(at, s.data(), s.size());
+    const std::string_view copied(at, s.size());
+    at += s.size();
+    return copied;
+  };
+  for (record::ContextEntry& c : e.context) {
+    c.name = copy(c.name);
+    if (points_outside(c.value)) repoint(c.value, copy(outside_bytes(c.value)));
+  }
+  return need + e.context.size() * sizeof(record::ContextEntry);
+}
+
+namespace {
+
 struct FileToRead {
   std::string path;
   std::uint32_t shard = 0;
@@ -174,6 +203,11 @@ class LogMerge::Stream {
     std::size_t bytes = 0;   // what it counts against the window's bytes
     std::vector<Value> values;
     std::vector<char> strings;  // the bytes of its string values
+    // Format 2.1 extras: the context (names and string values in context_strings).
+    std::vector<record::ContextEntry> context;
+    std::vector<char> context_strings;
+    std::uint64_t suppressed = 0;
+    bool backtrace = false;
   };
 
   explicit Stream(LogMerge& merge) : merge_(merge) {}
@@ -329,7 +363,7 @@ class LogMerge::Stream {
       repoint(v, std::string_view(e.strings.data() + at, s.size()));
       at += s.size();
     }
-    e.bytes = sizeof(Entry) + e.values.size() * sizeof(Value) + outside;
+    e.bytes = sizeof(Entry) + e.values.size() * sizeof(Value) + outside + copy_context(e, r);
     bytes_ += e.bytes;
     ++f.in_window;
     const HeapKey key{e.order_ns, e.arrival, index};
@@ -414,6 +448,9 @@ const MergedRecord* LogMerge::next() {
   out_.site = e.site;
   out_.os_tid = e.os_tid;
   out_.values = e.values;
+  out_.context = e.context;
+  out_.suppressed = e.suppressed;
+  out_.backtrace = e.backtrace;
   return &out_;
 }
 

@@ -93,7 +93,10 @@ struct MergedRecord {
   std::int64_t order_ns = 0;  // effective timestamp (see the merge rule)
   const format::CallSiteInfo* site = nullptr;
   std::uint64_t os_tid = 0;
-  std::span<const format::Value> values;  // string values point into the merge's storage
+  std::span<const format::Value> values;          // string values point into the merge's storage
+  std::span<const record::ContextEntry> context;  // format 2.1 extras, likewise
+  std::uint64_t suppressed = 0;
+  bool backtrace = false;
 };
 
 // The reorder windows' limits, for all streams together (see the file comment): each stream gets

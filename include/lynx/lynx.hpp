@@ -10,12 +10,15 @@
 /// \mainpage LynxLogger API reference
 /// The public API of lynx: include `<lynx/lynx.hpp>` (it includes the rest). Start with
 /// lynx::Engine and lynx::Options (engine.hpp, options.hpp), the LYNX_INFO() family of macros
-/// (macros.hpp), lynx::logger() and lynx::Logger (logger.hpp), lynx::Level and lynx::Stats.
+/// (macros.hpp, with the sampled LYNX_INFO_EVERY_N() forms), lynx::logger() and lynx::Logger
+/// (logger.hpp: levels, backtraces, rate limits), lynx::Context (context.hpp), lynx::Level and
+/// lynx::Stats.
 /// The README shows a two-minute tour and how to build against lynx (meson, CMake, pkg-config).
 #pragma once
 
 #include "lynx/cxx20.hpp"
 
+#include "lynx/context.hpp"
 #include "lynx/engine.hpp"
 #include "lynx/level.hpp"
 #include "lynx/logger.hpp"

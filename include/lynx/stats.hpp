@@ -4,6 +4,7 @@
 
 #include "lynx/cxx20.hpp"
 
+#include <array>
 #include <cstdint>
 
 namespace lynx {
@@ -24,6 +25,11 @@ struct Stats {
   /// of failures is reported on stderr, and so is the recovery.
   std::uint64_t write_errors = 0;
   std::uint64_t threads_registered = 0;  ///< threads that logged and so got a ring of their own
+  /// Records not logged because a sampled statement (LYNX_INFO_EVERY_N() and friends) or a
+  /// Logger::set_rate_limit() suppressed them, by level: `records_suppressed[int(Level::info)]`.
+  /// Exact for the threads of this engine (counted as they happen, whether or not a later record
+  /// of their site reported them with `"suppressed": N`).
+  std::array<std::uint64_t, 6> records_suppressed{};
 };
 
 }  // namespace lynx

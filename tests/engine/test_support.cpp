@@ -134,6 +134,10 @@ void decode_file(const std::string& path, Decoded& out) {
         r.types = rec.site->types;
         r.values.reserve(rec.args.size());
         for (const record::Value& v : rec.args) r.values.push_back(render(v));
+        for (const record::ContextEntry& c : rec.context)
+          r.context.emplace_back(std::string(c.name), render(c.value));
+        r.suppressed = rec.suppressed;
+        r.backtrace = rec.backtrace;
         out.records.push_back(std::move(r));
       },
       [&](const format::Problem& p) {

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "lynx/detail/arg_types.hpp"
@@ -35,6 +36,11 @@ struct DecodedRecord {
   std::vector<std::string> names;
   std::vector<detail::ArgType> types;
   std::vector<std::string> values;
+  // Format 2.1 extras: the context as "name=value" pairs in order, the suppressed count, the
+  // backtrace mark.
+  std::vector<std::pair<std::string, std::string>> context;
+  std::uint64_t suppressed = 0;
+  bool backtrace = false;
 
   // values[i] of the field called `name`; an empty string when there is none.
   std::string value(std::string_view name) const;

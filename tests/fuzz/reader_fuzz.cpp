@@ -4,7 +4,8 @@
 // and again with its checksums repaired (fix_checksums.hpp), so mutations reach the decoders.
 // Every input is read twice more by format::BlockReader: whole, and as a growing file fed in
 // pieces (sizes taken from the input), which must deliver exactly the same records and problems
-// once it is told the file stopped growing.
+// once it is told the file stopped growing. Format 2.1 record extras (context, suppressed counts,
+// backtrace marks; seeds extras-v2.1-*.lynx) are read and compared the same way.
 // Built only with -Dfuzzing=true and clang; run it with scripts/fuzz.sh [SECONDS] (see
 // docs/testing.md).
 #include <cstddef>
@@ -27,6 +28,7 @@ void check(bool ok) {
 // What a reader delivered, to compare two ways of reading one input.
 struct Trace {
   std::vector<std::int64_t> ts;
+  std::vector<std::uint64_t> extras;  // format 2.1: context size, suppressed, backtrace
   std::vector<std::string> problems;  // "offset bytes lost message"
   bool opened = false;
 };
@@ -37,6 +39,16 @@ void note_problem(Trace& t, const format::Problem& p, std::size_t size) {
   check(!p.message.empty());
   t.problems.push_back(std::to_string(p.offset) + " " + std::to_string(p.bytes) + " " +
                        std::to_string(p.records_lost) + " " + p.message);
+}
+
+// A record's format 2.1 extras, touched (every context name and string read) and summed.
+std::uint64_t extras_of(const format::Record& r) {
+  std::uint64_t sum = r.context.size() * 1000003 + r.suppressed * 31 + (r.backtrace ? 7 : 0);
+  for (const auto& e : r.context) {
+    for (const char c : e.name) sum += static_cast<unsigned char>(c);
+    for (const char c : e.value.s) sum += static_cast<unsigned char>(c);
+  }
+  return sum;
 }
 
 Trace read_all(std::vector<std::byte> bytes) {
@@ -59,6 +71,7 @@ Trace read_all(std::vector<std::byte> bytes) {
         check(r.args.size() <= format::kMaxCallSiteArgs);
         for (const auto& v : r.args) payload_bytes += v.s.size();
         t.ts.push_back(r.ts_ns);
+        t.extras.push_back(extras_of(r));
       },
       [&](const format::Problem& p) { note_problem(t, p, size); });
   check(sum.records == records);
@@ -79,7 +92,10 @@ Trace read_growing(const std::vector<std::byte>& bytes) {
   auto pull = [&] {
     for (;;) {
       switch (reader.next()) {
-        case format::BlockReader::Next::record: t.ts.push_back(reader.record().ts_ns); continue;
+        case format::BlockReader::Next::record:
+          t.ts.push_back(reader.record().ts_ns);
+          t.extras.push_back(extras_of(reader.record()));
+          continue;
         case format::BlockReader::Next::problem:
           note_problem(t, reader.problem(), bytes.size());
           continue;
@@ -119,6 +135,7 @@ void read_both(std::vector<std::byte> bytes) {
   const Trace whole = read_all(std::move(bytes));
   check(whole.opened == growing.opened);
   check(whole.ts == growing.ts);
+  check(whole.extras == growing.extras);
   check(whole.problems == growing.problems);
 }
 

@@ -1,7 +1,9 @@
 // Proves the hot-path rule: after a thread's first log calls (registration, and the moves to bigger
 // rings that happen at most log2(buffer_bytes / initial_buffer_bytes) times per thread, both cold),
 // a log call performs zero heap allocations, zero lock acquisitions and zero syscalls, for every
-// supported argument type.
+// supported argument type, with a live context (and contexts and restores made and left in the
+// measured loop), on sampled statements (written and suppressed), on a rate-limited logger
+// (admitted and suppressed) and on a logger that keeps a backtrace (kept and flushed).
 // Each counter is first shown to work (a control allocation, lock and syscall are seen), so the
 // zero cannot come from a counter that counts nothing.
 #define DOCTEST_CONFIG_IMPLEMENT
@@ -9,6 +11,7 @@
 #include <unistd.h>
 #include <lynx/lynx.hpp>
 
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -47,6 +50,31 @@ void log_everything(lynx::Logger& log, int i, const std::string& s, std::string_
   LYNX_CRITICAL(log, "{} {} {} {} {} {} {} {}", i, 2u, 3.0, 'c', true, s, sv, &local);
 }
 
+// The features of docs/api.md, one call each. A context and a restore are made and left; the
+// sampled statements write some records and suppress the others; the rate-limited logger lets 2
+// through and suppresses the rest; the backtrace logger keeps a debug record and writes it with
+// the error that follows.
+struct Features {
+  lynx::Logger& rated;
+  lynx::Logger& traced;
+  const lynx::Context::Snapshot& snapshot;
+};
+void log_features(lynx::Logger& log, const Features& f, int i, const std::string& s) {
+  lynx::Context ctx("i", i, "s", s);
+  lynx::Context::Restore restore(f.snapshot);
+  LYNX_INFO_EVERY_N(log, 3, "every third {i}", i);
+  LYNX_INFO_FIRST_N(log, 1, "first {i} {s}", i, s);
+  LYNX_INFO_EVERY(log, std::chrono::hours(1), "hourly {i}", i);
+  LYNX_INFO(f.rated, "rated {i}", i);
+  LYNX_DEBUG(f.traced, "kept {i}", i);
+  LYNX_ERROR(f.traced, "flushes {i}", i);
+}
+// Records log_features() writes in `n` calls, and those it suppresses (all at Level::info).
+std::uint64_t feature_records(std::uint64_t n) { return (n + 2) / 3 + 1 + 1 + 2 + 2 * n; }
+std::uint64_t feature_suppressed(std::uint64_t n) {
+  return (n - (n + 2) / 3) + (n - 1) + (n - 1) + (n - 2);
+}
+
 // Options::buffer_bytes of the test's engine.
 constexpr std::size_t kLargestRing = 16u << 20;
 
@@ -70,13 +98,18 @@ constexpr int kDropped = 100;
 // waiting for space.
 constexpr std::size_t kLapMargin = 256u << 10;  // the measured calls write ~1 MiB
 
-Result measure(lynx::Engine& engine, lynx::Logger& log) {
+Result measure(lynx::Engine& engine, lynx::Logger& log, const Features& f) {
   Result r;
   const std::string s(40, 's');
   const std::string_view sv = "a string view";
   const char* cs = "a C string";
-  log_everything(log, 0, s, sv,
-                 cs);  // the thread's first calls: registration may allocate and lock
+  // A context live through every measured call, whatever its number of fields.
+  lynx::Context live("request_id", 42, "tenant", s, "ratio", 0.5, "flag", true);
+  auto log_all = [&](int i) {
+    log_everything(log, i, s, sv, cs);
+    log_features(log, f, i, s);
+  };
+  log_all(0);  // the thread's first calls: registration may allocate and lock
   // Rings start small (Options::initial_buffer_bytes) and a thread moves to a bigger one, in the
   // cold path, when its ring is full or a record needs more than half of it. One record larger
   // than a quarter of the largest ring moves this thread straight to the largest, which no call
@@ -89,7 +122,7 @@ Result measure(lynx::Engine& engine, lynx::Logger& log) {
   r.ring_capacity = ring->capacity();
   const std::size_t capacity = ring->capacity();
   while (ring->snapshot() % capacity < capacity - kLapMargin) {
-    log_everything(log, 0, s, sv, cs);
+    log_all(0);
     ++r.warmup_calls;
   }
   engine.flush();
@@ -111,7 +144,7 @@ Result measure(lynx::Engine& engine, lynx::Logger& log) {
 
   lynx::test::reset_counts_on_this_thread();
   lynx::test::reset_this_thread();
-  for (int i = 1; i <= 2000; ++i) log_everything(log, i, s, sv, cs);
+  for (int i = 1; i <= 2000; ++i) log_all(i);
   r.counts = lynx::test::counts_on_this_thread();
   r.syscalls = lynx::test::syscalls_on_this_thread();
   r.wrapped = lynx::detail::tls_ring == ring && ring->snapshot() / capacity > lap;
@@ -138,16 +171,29 @@ TEST_CASE("a log call allocates nothing, takes no lock and makes no syscall") {
     // to sleep.
     lynx::Engine engine({.directory = dir.string(), .name = "hot", .buffer_bytes = kLargestRing});
     lynx::Logger& log = lynx::logger("hot");
-    std::thread t([&] { r = measure(engine, log); });
+    lynx::Logger& rated = lynx::logger("hot.rated");
+    rated.set_rate_limit(1e-6, 2);  // 2, then one per ~11 days
+    lynx::Logger& traced = lynx::logger("hot.traced");
+    traced.enable_backtrace(4, lynx::Level::error);
+    lynx::Context::Snapshot snapshot;
+    {
+      lynx::Context carried("trace_id", "4bf92f3577b34da6a3ce929d0e0e4736");
+      snapshot = lynx::Context::capture();  // allocates: outside the measured thread
+    }
+    const Features features{rated, traced, snapshot};
+    std::thread t([&] { r = measure(engine, log, features); });
     t.join();
     engine.flush();
     const lynx::Stats st = engine.stats();
     CHECK(st.records_dropped == kDropped);
-    // 9 statements in log_everything(), the warm-up record, and the drop notices (at least one,
-    // at most one per dropped record: one per backend pass that saw drops)
-    const auto logged = static_cast<std::uint64_t>(r.warmup_calls + 2000) * 9 + 1;
+    // 9 statements in log_everything(), the warm-up record, what log_features() writes, and the
+    // drop notices (at least one, at most one per dropped record: one per backend pass that saw
+    // drops)
+    const auto calls = static_cast<std::uint64_t>(r.warmup_calls + 2000);
+    const std::uint64_t logged = calls * 9 + 1 + feature_records(calls);
     CHECK(st.records_written >= logged + 1);
     CHECK(st.records_written <= logged + kDropped);
+    CHECK(st.records_suppressed[static_cast<int>(lynx::Level::info)] == feature_suppressed(calls));
   }
   CHECK(r.ring_capacity == kLargestRing);  // the ring grew before the measured calls
   std::filesystem::remove_all(dir);

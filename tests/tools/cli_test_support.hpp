@@ -151,6 +151,7 @@ class TestFile {
   void relabel(std::uint16_t major) {
     seal();
     format::put<std::uint16_t>(bytes_.data() + 8, major);
+    format::put<std::uint16_t>(bytes_.data() + 10, 0);  // "<major>.0", whatever this minor is
     format::put<std::uint32_t>(bytes_.data() + header_size_ - 4,
                                XXH32(bytes_.data(), header_size_ - 4, 0));
   }

@@ -16,6 +16,7 @@
 #include "lynx/detail/arg_types.hpp"
 #include "lynx/detail/call_site.hpp"
 #include "lynx/detail/clock.hpp"
+#include "lynx/detail/control.hpp"
 #include "lynx/detail/ring.hpp"
 #include "lynx/logger.hpp"
 
@@ -30,6 +31,16 @@ inline constinit thread_local Ring* tls_ring = nullptr;
 // the record, which is counted.
 Ring* acquire_ring() noexcept;
 
+// Cold: acquire_ring(), then the thread's live context (lynx::Context) is stated again on the new
+// ring, whose backend has not seen it (engine/context.cpp).
+Ring* acquire_ring_with_context() noexcept;
+
+// Set when a context event could not be written (a full ring under OnFull::drop): the thread's
+// next log call (forced onto its cold path, Ring::force_slow_path) states its context again first.
+inline constinit thread_local bool tls_context_stale = false;
+// Cold: states the thread's whole context again on `ring`; clears tls_context_stale on success.
+void resync_context(Ring* ring) noexcept;
+
 // Cold: the record did not fit. Moves the thread to a bigger ring when its ring may still grow
 // (tls_ring changes: commit to tls_ring afterwards), then applies the ring's OnFull policy: waits
 // for space (block) or counts a drop (drop, or a record larger than the largest ring allows).
@@ -37,6 +48,16 @@ Ring* acquire_ring() noexcept;
 // `site` and `logger_id` name the record in a drop notice.
 std::byte* reserve_slow(Ring* ring, std::size_t size, const CallSite* site,
                         std::uint32_t logger_id) noexcept;
+
+// A record of `level` that a sampled statement or a rate limit suppressed, for Stats.
+inline void count_suppressed(Level level) noexcept {
+  Ring* const ring = tls_ring;
+  if (ring != nullptr && !ring->closed()) [[likely]] {
+    ring->count_suppressed(static_cast<unsigned>(level));
+  } else {
+    count_suppressed_slow(level);
+  }
+}
 
 // How an argument of (decayed) type T reaches LogCall::log: small trivially copyable values
 // (numbers, pointers, enums, std::string_view) by value, in registers; the rest (std::string, long
@@ -62,33 +83,44 @@ struct LogCall<ArgList<Ts...>> {
   // purpose: a call costs a few cycles, inlining the body into every statement cost ~300 bytes
   // each. The common case (a ring, not closed, with room) runs here without a stack frame; every
   // other case is a tail call into log_slow(), so this function saves no registers.
+  //
+  // A logger with a rate limit or a backtrace (Logger::special()) costs this path one load and a
+  // branch more; what those features need happens in log_special().
   [[gnu::noinline]] static void log(const Logger& logger, const CallSite& site,
                                     pass_t<Ts>... args) noexcept {
     const std::uint64_t ticks = now_ticks();
+    if (logger.special() != 0) [[unlikely]] {
+      return log_special(logger, site, ticks, args...);
+    }
     const std::size_t lens[sizeof...(Ts) + 1] = {ArgCodec<Ts>::measure(args)...};
     const std::size_t size = record_bytes(lens);
     Ring* const ring = tls_ring;
     if (ring != nullptr && !ring->closed() && (kFixedRecord<Ts...> || size <= ring->max_record()))
         [[likely]] {
       if (ring->try_write(size, [&](std::byte* p) {
-            write_record(p, size, logger, site, ticks, lens, args...);
+            write_record(p, size, logger.id(), site, ticks, lens, args...);
           })) [[likely]] {
         return;
       }
     }
-    log_slow(logger, site, ticks, args...);
+    log_slow(logger.id(), site, ticks, args...);
   }
 
-  // Cold: the thread has no ring yet (or a closed one), or the record does not fit right now.
-  [[gnu::noinline, gnu::cold]] static void log_slow(const Logger& logger, const CallSite& site,
+  // Cold: the thread has no ring yet (or a closed one), or the record does not fit right now, or
+  // its context must be stated again first. `logger_id` may carry the backtrace bits
+  // (lynx/detail/control.hpp).
+  [[gnu::noinline, gnu::cold]] static void log_slow(std::uint32_t logger_id, const CallSite& site,
                                                     std::uint64_t ticks,
                                                     pass_t<Ts>... args) noexcept {
     const std::size_t lens[sizeof...(Ts) + 1] = {ArgCodec<Ts>::measure(args)...};
     const std::size_t size = record_bytes(lens);
     Ring* ring = tls_ring;
     if (ring == nullptr || ring->closed()) {
-      ring = acquire_ring();
+      ring = acquire_ring_with_context();
       if (ring == nullptr) return;
+    } else if (tls_context_stale) [[unlikely]] {
+      resync_context(ring);
+      ring = tls_ring;
     }
     std::byte* p = size <= ring->max_record() ? ring->reserve(size) : nullptr;
     if (p == nullptr) {
@@ -96,8 +128,36 @@ struct LogCall<ArgList<Ts...>> {
       if (p == nullptr) return;
       ring = tls_ring;  // the thread may have moved to a bigger ring
     }
-    write_record(p, size, logger, site, ticks, lens, args...);
+    write_record(p, size, logger_id, site, ticks, lens, args...);
     ring->commit(size);
+    if (tls_context_stale) [[unlikely]]
+      ring->force_slow_path();  // try again next call
+  }
+
+  // Cold: the logger has a rate limit or keeps a backtrace. A record below the logger's level is
+  // kept for the backtrace (or, without one, dropped as the level says); one at the flush level
+  // or above asks for the kept ones first; a rate-limited record takes a token or is suppressed
+  // (counted), and the first record after suppressed ones says how many there were.
+  [[gnu::noinline, gnu::cold]] static void log_special(const Logger& logger, const CallSite& site,
+                                                       std::uint64_t ticks,
+                                                       pass_t<Ts>... args) noexcept {
+    const std::uint8_t special = logger.special();
+    std::uint32_t id = logger.id();
+    if (!logger.enabled(site.level)) {
+      if ((special & Logger::kBacktrace) == 0 || logger.backtrace_capacity() == 0) return;
+      return log_slow(id | kKeepForBacktrace, site, ticks, args...);
+    }
+    if ((special & Logger::kRateLimited) != 0) {
+      if (!logger.admit(ticks)) {
+        logger.note_suppressed();
+        count_suppressed(site.level);
+        return;
+      }
+      if (const std::uint64_t n = logger.take_suppressed()) note_suppressed(n);
+    }
+    if ((special & Logger::kBacktrace) != 0 && site.level >= logger.backtrace_flush_level())
+      id |= kFlushBacktrace;
+    log_slow(id, site, ticks, args...);
   }
 
  private:
@@ -117,11 +177,11 @@ struct LogCall<ArgList<Ts...>> {
   }
 
   [[gnu::always_inline]] static void write_record(std::byte* p, std::size_t size,
-                                                  const Logger& logger, const CallSite& site,
+                                                  std::uint32_t logger_id, const CallSite& site,
                                                   std::uint64_t ticks,
                                                   const std::size_t (&lens)[sizeof...(Ts) + 1],
                                                   pass_t<Ts>... args) noexcept {
-    write_record_header(p, static_cast<std::uint32_t>(size), logger.id(), &site, ticks);
+    write_record_header(p, static_cast<std::uint32_t>(size), logger_id, &site, ticks);
     std::byte* q = p + sizeof(RecordHeader);
     std::size_t i = 0;
     ((q = ArgCodec<Ts>::encode(q, args, lens[i++])), ...);

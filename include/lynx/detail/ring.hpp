@@ -196,6 +196,15 @@ class Ring {
   std::uint64_t drop_count(int i) const noexcept {
     return drop_slots_[i].count.load(std::memory_order_acquire);
   }
+  // Records this thread did not log because a sampled site or a rate limit suppressed them, per
+  // level (Stats::records_suppressed). Producer-written, backend-read, like dropped_.
+  void count_suppressed(unsigned level) noexcept {
+    std::atomic<std::uint64_t>& c = suppressed_[level < kLevels ? level : kLevels - 1];
+    c.store(c.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+  }
+  // The next try_write() fails, so the next log call takes its cold path (LogCall::log_slow),
+  // where the thread resynchronises its context after a context event could not be written.
+  void force_slow_path() noexcept { fast_limit_ = 0; }
 
   // ---- consumer side (backend thread only) ----
 
@@ -221,6 +230,10 @@ class Ring {
   void publish_read() noexcept { read_pos_.store(read_local_, std::memory_order_release); }
   bool empty_up_to(std::uint64_t limit) const noexcept { return read_local_ >= limit; }
   std::uint64_t dropped() const noexcept { return dropped_.load(std::memory_order_acquire); }
+  std::uint64_t suppressed(unsigned level) const noexcept {
+    return suppressed_[level].load(std::memory_order_relaxed);
+  }
+  static constexpr unsigned kLevels = 6;  // trace .. critical
 
   // ---- lifecycle (cold) ----
 
@@ -244,6 +257,7 @@ class Ring {
       slot.site.store(nullptr, std::memory_order_relaxed);
       slot.count.store(0, std::memory_order_relaxed);
     }
+    for (auto& c : suppressed_) c.store(0, std::memory_order_relaxed);
     closed_.store(false, std::memory_order_relaxed);
     finished_.store(false, std::memory_order_relaxed);
     final_drops_ = 0;
@@ -318,6 +332,7 @@ class Ring {
     std::atomic<std::uint64_t> count{0};
   };
   DropSlot drop_slots_[kDropSlots];
+  std::atomic<std::uint64_t> suppressed_[kLevels] = {};
 
   // Consumer-written.
   alignas(64) std::atomic<std::uint64_t> read_pos_{0};
