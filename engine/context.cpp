@@ -43,7 +43,7 @@ bool write_control_to(Ring* ring, Control kind, std::uint32_t param, const void*
   const std::size_t bytes = align_record(sizeof(RecordHeader) + 4 + size);
   std::byte* p = bytes <= ring->max_record() ? ring->reserve(bytes) : nullptr;
   if (p == nullptr) {
-    p = reserve_slow(ring, bytes);
+    p = reserve_slow(ring, bytes, nullptr, 0);
     if (p == nullptr) return false;
     ring = tls_ring;  // the thread may have moved to a bigger ring
   }

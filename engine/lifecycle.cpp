@@ -54,10 +54,10 @@ constinit const EngineImpl* g_forked_from = nullptr;
 // Per thread: its place on a shard, and whether its exit hook ran. The hook is a pthread key
 // destructor, which runs after every thread_local destructor of the thread (glibc), so records
 // logged from those destructors are written, whenever the object was created.
-struct ThreadState {
+struct ThreadHook {
   ShardLease lease;
 };
-constinit thread_local ThreadState* t_state = nullptr;
+constinit thread_local ThreadHook* t_state = nullptr;
 constinit thread_local bool t_exited = false;
 pthread_key_t g_exit_key;
 pthread_once_t g_key_once = PTHREAD_ONCE_INIT;
@@ -89,14 +89,14 @@ void on_thread_exit(void* state) {
     let_go(ring);
   }
   t_state = nullptr;
-  delete static_cast<ThreadState*>(state);
+  delete static_cast<ThreadHook*>(state);
 }
 
 // Under the lifecycle mutex. Throws std::bad_alloc or std::system_error.
-ThreadState& thread_state() {
+ThreadHook& thread_state() {
   if (t_state != nullptr) return *t_state;
   pthread_once(&g_key_once, [] { pthread_key_create(&g_exit_key, on_thread_exit); });
-  auto* state = new ThreadState();
+  auto* state = new ThreadHook();
   if (pthread_setspecific(g_exit_key, state) != 0) {
     delete state;
     throw std::bad_alloc();
@@ -231,7 +231,7 @@ Ring* acquire_ring() noexcept {
   }
   try {
     std::lock_guard lock(g_lifecycle);
-    ThreadState& state = thread_state();
+    ThreadHook& state = thread_state();
     EngineImpl* engine = g_engine;
     if (engine == nullptr && g_forked_from != nullptr) engine = start_fork_engine_locked();
     if (engine == nullptr && (!g_any_engine_started || g_exit_stopped_default)) {
@@ -308,13 +308,13 @@ std::byte* reserve_slow(Ring* ring, std::size_t size, const CallSite* site,
     }
   }
   if (size > ring->max_record() || !ring->block_when_full) {
-    ring->count_drop(site, logger_id);
+    if (site != nullptr) ring->count_drop(site, logger_id);
     return nullptr;
   }
   bool woke_backend = false;
   for (unsigned spin = 0;; ++spin) {
     if (ring->closed()) {  // the engine stopped while we waited
-      g_dropped_without_engine.fetch_add(1, std::memory_order_relaxed);
+      if (site != nullptr) g_dropped_without_engine.fetch_add(1, std::memory_order_relaxed);
       return nullptr;
     }
     if (std::byte* p = ring->reserve(size)) return p;

@@ -45,7 +45,8 @@ void resync_context(Ring* ring) noexcept;
 // (tls_ring changes: commit to tls_ring afterwards), then applies the ring's OnFull policy: waits
 // for space (block) or counts a drop (drop, or a record larger than the largest ring allows).
 // Returns space, or nullptr for a drop.
-// `site` and `logger_id` name the record in a drop notice.
+// `site` and `logger_id` name the record in a drop notice; a null `site` is a control event
+// (lynx/detail/control.hpp), not a record: its loss is not counted (the sender restates it).
 std::byte* reserve_slow(Ring* ring, std::size_t size, const CallSite* site,
                         std::uint32_t logger_id) noexcept;
 
@@ -124,7 +125,7 @@ struct LogCall<ArgList<Ts...>> {
     }
     std::byte* p = size <= ring->max_record() ? ring->reserve(size) : nullptr;
     if (p == nullptr) {
-      p = reserve_slow(ring, size, &site, logger.id());
+      p = reserve_slow(ring, size, &site, logger_id & kLoggerIdMask);
       if (p == nullptr) return;
       ring = tls_ring;  // the thread may have moved to a bigger ring
     }
