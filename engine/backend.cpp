@@ -23,7 +23,7 @@ namespace {
 // Engine notices are ordinary records of logger "lynx", so they decode like everything else.
 constexpr ArgType kCountType[] = {ArgType::u64};
 constexpr CallSite kDropNotice{
-    "{count} records dropped", "lynx", "backend", 0, Level::warn, 1, kCountType};
+    "{count} records dropped", "lynx", "backend", 0, Level::warn, 1, kCountType, {}};
 
 }  // namespace
 

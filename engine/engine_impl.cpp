@@ -78,6 +78,8 @@ Options normalise(Options o) {
   o.initial_buffer_bytes = std::min(
       o.buffer_bytes,
       std::bit_ceil(o.initial_buffer_bytes < kMinRing ? kMinRing : o.initial_buffer_bytes));
+  if (o.max_string_bytes == 0) o.max_string_bytes = o.buffer_bytes / 4;
+  o.max_string_bytes = std::min<std::size_t>(o.max_string_bytes, kMaxRing);
   return o;
 }
 
@@ -85,7 +87,10 @@ EngineImpl::EngineImpl(const Options& options)
     : shared_(normalise(options)), backend_(shared_), thread_([this] {
         pthread_setname_np(pthread_self(), "lynx-backend");
         backend_.run();
-      }) {}
+      }) {
+  detail::max_string_bytes.store(static_cast<std::uint32_t>(shared_.options.max_string_bytes),
+                                 std::memory_order_relaxed);
+}
 
 EngineImpl::~EngineImpl() { stop(); }
 

@@ -9,13 +9,20 @@
 #include <unistd.h>
 #include <lynx/lynx.hpp>
 
+#include <array>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <mutex>
+#include <optional>
+#include <span>
 #include <string>
 #include <string_view>
+#include <system_error>
 #include <thread>
+#include <tuple>
+#include <vector>
 
 #include "alloc_lock_counter.hpp"
 #include "syscall_counter.hpp"
@@ -24,6 +31,39 @@ namespace {
 
 enum class Side : std::int16_t { buy = 1, sell = -1 };
 enum Plain { kPlainA = 7 };
+enum class Named : std::uint8_t { one = 1, two = 2 };
+struct Point {
+  int x;
+  double y;
+  std::string tag;
+  std::vector<int> ids;
+};
+
+}  // namespace
+
+template <>
+struct lynx::Fields<Point> {
+  static constexpr auto fields =
+      lynx::fields(lynx::field("x", &Point::x), lynx::field("y", &Point::y),
+                   lynx::field("tag", &Point::tag), lynx::field("ids", &Point::ids));
+};
+template <>
+struct lynx::EnumNames<Named> {
+  static constexpr std::pair<Named, std::string_view> names[] = {{Named::one, "one"},
+                                                                 {Named::two, "two"}};
+};
+
+namespace {
+
+// Arguments of the structured types, built once (building them may allocate; logging them not).
+struct Structured {
+  std::vector<int> ints{1, 2, 3, 4};
+  std::vector<std::string> strings{"a", std::string(40, 'b'), ""};
+  Point point{1, 2.5, "tag", {7, 8, 9}};
+  std::vector<Point> points{point, point};
+  std::filesystem::path path{"/var/log/some/where.log"};
+  std::string long_string = std::string(300, 'L');  // cut once max_string_bytes is lowered
+};
 
 // Every supported argument type, several shapes of call. The same statements run for warm-up and
 // for the measured iterations, so their call sites are the same.
@@ -47,6 +87,22 @@ void log_everything(lynx::Logger& log, int i, const std::string& s, std::string_
   LYNX_CRITICAL(log, "{} {} {} {} {} {} {} {}", i, 2u, 3.0, 'c', true, s, sv, &local);
 }
 
+// Every structured type (lynx/types.hpp): containers, optionals, tuples, chrono, error_code,
+// named enums, a lynx::Fields type, and a string above max_string_bytes (cut by the call).
+void log_structured(lynx::Logger& log, int i, const Structured& a, std::string_view sv) {
+  using namespace std::chrono;
+  LYNX_INFO(log, "containers {v} {vs} {arr} {sp}", a.ints, a.strings,
+            std::array<double, 3>{0.5, 1.5 * i, 2.5}, std::span<const int>(a.ints));
+  LYNX_INFO(log, "optional {a} {b} {pair} {tup}", std::optional<int>(i),
+            std::optional<std::string>(), std::pair<int, char>(i, 'x'),
+            std::tuple<int, double, std::string_view>(i, 2.5, sv));
+  LYNX_INFO(log, "time {d} {f} {tp} {ec}", milliseconds(i), duration<double>(0.5 * i),
+            system_clock::time_point(nanoseconds(i)), std::error_code(i, std::generic_category()));
+  LYNX_INFO(log, "user {p} {ps} {e} {path} {b} {u8}", a.point, a.points,
+            i % 2 ? Named::one : Named::two, a.path, std::byte{7}, u8"text");
+  LYNX_INFO(log, "cut {s}", a.long_string);
+}
+
 // Options::buffer_bytes of the test's engine.
 constexpr std::size_t kLargestRing = 16u << 20;
 
@@ -62,15 +118,17 @@ struct Result {
 // The measured calls run on a ring whose write position is just before the end of its lap, all
 // of it drained: they cross the end (the wrap, through the log call's cold path) without ever
 // waiting for space.
-constexpr std::size_t kLapMargin = 256u << 10;  // the measured calls write ~1 MiB
+constexpr std::size_t kLapMargin = 256u << 10;  // the measured calls write ~3 MiB
 
 Result measure(lynx::Engine& engine, lynx::Logger& log) {
   Result r;
   const std::string s(40, 's');
   const std::string_view sv = "a string view";
   const char* cs = "a C string";
-  log_everything(log, 0, s, sv,
-                 cs);  // the thread's first calls: registration may allocate and lock
+  const Structured structured;
+  // the thread's first calls: registration may allocate and lock
+  log_everything(log, 0, s, sv, cs);
+  log_structured(log, 0, structured, sv);
   // Rings start small (Options::initial_buffer_bytes) and a thread moves to a bigger one, in the
   // cold path, when its ring is full or a record needs more than half of it. One record larger
   // than a quarter of the largest ring moves this thread straight to the largest, which no call
@@ -84,8 +142,11 @@ Result measure(lynx::Engine& engine, lynx::Logger& log) {
   const std::size_t capacity = ring->capacity();
   while (ring->snapshot() % capacity < capacity - kLapMargin) {
     log_everything(log, 0, s, sv, cs);
+    log_structured(log, 0, structured, sv);
     ++r.warmup_calls;
   }
+  // From here on the 300-byte string is cut by every call (the cut's own path is measured too).
+  lynx::detail::max_string_bytes.store(100, std::memory_order_relaxed);
   engine.flush();
   const std::uint64_t lap = ring->snapshot() / capacity;
 
@@ -105,7 +166,10 @@ Result measure(lynx::Engine& engine, lynx::Logger& log) {
 
   lynx::test::reset_counts_on_this_thread();
   lynx::test::reset_this_thread();
-  for (int i = 1; i <= 2000; ++i) log_everything(log, i, s, sv, cs);
+  for (int i = 1; i <= 2000; ++i) {
+    log_everything(log, i, s, sv, cs);
+    log_structured(log, i, structured, sv);
+  }
   r.counts = lynx::test::counts_on_this_thread();
   r.syscalls = lynx::test::syscalls_on_this_thread();
   r.wrapped = lynx::detail::tls_ring == ring && ring->snapshot() / capacity > lap;
@@ -130,8 +194,8 @@ TEST_CASE("a log call allocates nothing, takes no lock and makes no syscall") {
     engine.flush();
     const lynx::Stats st = engine.stats();
     CHECK(st.records_dropped == 0);
-    // 9 statements in log_everything(), and the warm-up record
-    CHECK(st.records_written == static_cast<std::uint64_t>(r.warmup_calls + 2000) * 9 + 1);
+    // 9 statements in log_everything(), 5 in log_structured(), and the warm-up record
+    CHECK(st.records_written == static_cast<std::uint64_t>(r.warmup_calls + 2000) * 14 + 1);
   }
   CHECK(r.ring_capacity == kLargestRing);  // the ring grew before the measured calls
   std::filesystem::remove_all(dir);
