@@ -8,6 +8,7 @@
 #include <array>
 #include <chrono>
 #include <cstdint>
+#include <cstdlib>
 #include <filesystem>
 #include <future>
 #include <optional>
@@ -60,6 +61,8 @@ namespace {
 
 using lynx::test::run_lynx;
 
+int kept_files = 0;
+
 struct Output {
   std::string json, text;
 };
@@ -70,6 +73,8 @@ Output log_and_cat(F&& f, lynx::Options options = {}) {
   lynx::test::TempDir dir("types");
   options.directory = dir.path();
   options.name = "t";
+  if (std::getenv("LYNX_KEEP_TYPES_FILES") != nullptr)
+    options.compression = lynx::Compression::none;
   {
     lynx::Engine engine(options);
     f(lynx::logger("types"));
@@ -78,6 +83,11 @@ Output log_and_cat(F&& f, lynx::Options options = {}) {
   for (const auto& e : std::filesystem::directory_iterator(dir.path()))
     files.push_back(e.path().string());
   REQUIRE(files.size() == 1);
+  // LYNX_KEEP_TYPES_FILES=DIR keeps a copy of each file (how tests/fuzz/corpus got its seeds).
+  if (const char* keep = std::getenv("LYNX_KEEP_TYPES_FILES")) {
+    std::filesystem::copy_file(
+        files[0], std::string(keep) + "/types-" + std::to_string(kept_files++) + ".lynx");
+  }
   const auto json = run_lynx({"cat", "--format", "json", files[0]});
   const auto text = run_lynx({"cat", files[0]});
   CHECK(json.exit_code == 0);
