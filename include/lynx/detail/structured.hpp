@@ -12,14 +12,13 @@
 
 #include <array>
 #include <chrono>
+#include <concepts>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
-#include <filesystem>
 #include <optional>
 #include <ratio>
 #include <span>
-#include <system_error>
 #include <tuple>
 #include <type_traits>
 #include <utility>
@@ -75,8 +74,15 @@ template <class R, class P>
 struct IsStructured<std::chrono::duration<R, P>> : std::true_type {};
 template <class D>
 struct IsStructured<std::chrono::time_point<std::chrono::system_clock, D>> : std::true_type {};
-template <>
-struct IsStructured<std::error_code> : std::true_type {};
+// std::error_code (and error_condition), recognised by shape so that <system_error> is not needed.
+template <class T>
+concept ErrorCodeLike = requires(const T& e) {
+  { e.value() } -> std::same_as<int>;
+  { e.category().name() } -> std::convertible_to<const char*>;
+  e.category().message(0);
+};
+template <ErrorCodeLike T>
+struct IsStructured<T> : std::true_type {};
 template <HasFields T>
 struct IsStructured<T> : std::true_type {};
 template <HasEnumNames T>
@@ -172,8 +178,8 @@ template <class D>
 struct Describe<std::chrono::time_point<std::chrono::system_clock, D>> {
   static constexpr void put(DescOut& d) { d.byte(static_cast<std::uint8_t>(TypeTag::time_point)); }
 };
-template <>
-struct Describe<std::error_code> {
+template <ErrorCodeLike T>
+struct Describe<T> {
   static constexpr void put(DescOut& d) { d.byte(static_cast<std::uint8_t>(TypeTag::error_code)); }
 };
 template <HasEnumNames E>
@@ -325,12 +331,12 @@ struct Enc<std::chrono::time_point<std::chrono::system_clock, D>> {
 // error_code: the value and the category's name (a static string: no allocation). The message
 // is not copied (error_category::message() allocates): readers give it for the generic and
 // system categories (docs/api.md).
-template <>
-struct Enc<std::error_code> {
-  static std::size_t size(const std::error_code& v) noexcept {
+template <ErrorCodeLike T>
+struct Enc<T> {
+  static std::size_t size(const T& v) noexcept {
     return 4 + Enc<const char*>::size(v.category().name());
   }
-  static std::byte* put(std::byte* dst, const std::error_code& v) noexcept {
+  static std::byte* put(std::byte* dst, const T& v) noexcept {
     const std::int32_t value = v.value();
     std::memcpy(dst, &value, 4);
     return Enc<const char*>::put(dst + 4, v.category().name());
@@ -383,16 +389,24 @@ struct StructuredArgCodec {
 template <class T>
 struct ArgCodec<T, std::enable_if_t<kStructured<T>>> : StructuredArgCodec<T> {};
 
-// std::filesystem::path logs as its string (native() is a reference: no copy).
-template <>
-struct ArgCodec<std::filesystem::path> {
-  using S = StringArgCodec<std::filesystem::path::string_type>;
+// std::filesystem::path logs as its string (native() is a reference: no copy). Recognised by its
+// shape rather than by name, so that this header need not include <filesystem> (which costs more
+// compile time than the rest of lynx together).
+template <class T>
+concept PathLike = requires(const T& p) {
+  typename T::string_type;
+  T::preferred_separator;
+  { p.native() } -> std::same_as<const typename T::string_type&>;
+  { p.has_root_directory() } -> std::same_as<bool>;
+}
+&&std::is_same_v<typename T::string_type, std::string>;
+template <PathLike T>
+struct ArgCodec<T> {
+  using S = StringArgCodec<std::string>;
   static constexpr ArgType type = ArgType::string;
-  static std::size_t measure(const std::filesystem::path& v) noexcept {
-    return S::measure(v.native());
-  }
+  static std::size_t measure(const T& v) noexcept { return S::measure(v.native()); }
   static constexpr std::size_t ring_size(std::size_t m) noexcept { return S::ring_size(m); }
-  static std::byte* encode(std::byte* dst, const std::filesystem::path& v, std::size_t m) noexcept {
+  static std::byte* encode(std::byte* dst, const T& v, std::size_t m) noexcept {
     return S::encode(dst, v.native(), m);
   }
 };
