@@ -8,6 +8,9 @@
 /// for the generic and system categories, the message), `std::filesystem::path` and `char8_t`
 /// strings (strings), `std::byte` (a number) and enums (their number, or their name through
 /// lynx::EnumNames).
+/// (lynx does not include `<filesystem>` or `<system_error>`: code that has a path or an
+/// error_code has included them.) A string longer than Options::max_string_bytes is cut, ending in
+/// "…[cut N bytes]"; a container logs at most 65,536 elements.
 ///
 /// A type of your own is logged through lynx::Fields: name its members once, and every log call
 /// copies them (no allocation) into the ring; the file describes the type, so `lynx cat` shows
