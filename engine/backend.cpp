@@ -27,9 +27,9 @@ namespace {
 // singular for one record.
 constexpr ArgType kCountType[] = {ArgType::u64};
 constexpr CallSite kDropNotice{
-    "{count} records dropped", "lynx", "backend", 0, Level::warn, 1, kCountType};
+    "{count} records dropped", "lynx", "backend", 0, Level::warn, 1, kCountType, {}};
 constexpr CallSite kDropNoticeOne{
-    "{count} record dropped", "lynx", "backend", 0, Level::warn, 1, kCountType};
+    "{count} record dropped", "lynx", "backend", 0, Level::warn, 1, kCountType, {}};
 constexpr ArgType kDropSiteTypes[] = {ArgType::u64, ArgType::string, ArgType::string,
                                       ArgType::string, ArgType::u32};
 constexpr CallSite kDropSiteNotice{
@@ -39,7 +39,8 @@ constexpr CallSite kDropSiteNotice{
     0,
     Level::warn,
     5,
-    kDropSiteTypes};
+    kDropSiteTypes,
+    {}};
 constexpr CallSite kDropSiteNoticeOne{
     "{count} record dropped: {level} of logger {logger} at {file}:{line}",
     "lynx",
@@ -47,7 +48,8 @@ constexpr CallSite kDropSiteNoticeOne{
     0,
     Level::warn,
     5,
-    kDropSiteTypes};
+    kDropSiteTypes,
+    {}};
 
 void append_string(std::vector<std::byte>& out, std::string_view s) {
   const auto n = static_cast<std::uint32_t>(s.size());

@@ -80,6 +80,8 @@ Options normalise(Options o) {
   o.initial_buffer_bytes = std::min(
       o.buffer_bytes,
       std::bit_ceil(o.initial_buffer_bytes < kMinRing ? kMinRing : o.initial_buffer_bytes));
+  if (o.max_string_bytes == 0) o.max_string_bytes = o.buffer_bytes / 4;
+  o.max_string_bytes = std::min<std::size_t>(o.max_string_bytes, kMaxRing);
   return o;
 }
 
@@ -91,6 +93,8 @@ EngineImpl::EngineImpl(const Options& options)
         backend_.run();
       }),
       pid_(::getpid()) {
+  detail::max_string_bytes.store(static_cast<std::uint32_t>(shared_.options.max_string_bytes),
+                                 std::memory_order_relaxed);
   try {
     crash_ = std::make_unique<CrashHandler>(shared_, backend_);
   } catch (...) {

@@ -158,7 +158,7 @@ void ShardWriter::define_site(const SiteEntry& site) {
   if (site.id >= site_defined_.size()) site_defined_.resize(site.id + 1, 0);
   const CallSite& cs = *site.site;
   builder_.add_call_site(site.id, cs.level, site.logger, cs.file, cs.line, cs.function, cs.format,
-                         cs.arg_types, cs.arg_count);
+                         cs.arg_types, cs.arg_count, cs.type_desc);
   site_defined_[site.id] = 1;
 }
 

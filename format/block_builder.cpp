@@ -89,7 +89,8 @@ void BlockBuilder::start_file(const FileHeader& h) {
 void BlockBuilder::add_call_site(std::uint32_t id, Level level, std::string_view logger,
                                  std::string_view file, std::uint32_t line,
                                  std::string_view function, std::string_view format,
-                                 const ArgType* types, std::size_t arg_count) {
+                                 const ArgType* types, std::size_t arg_count,
+                                 std::string_view type_desc) {
   EntryWriter e;
   e.varint(id);
   e.u8(static_cast<std::uint8_t>(level));
@@ -100,6 +101,7 @@ void BlockBuilder::add_call_site(std::uint32_t id, Level level, std::string_view
   e.str(format);
   e.varint(arg_count);
   for (std::size_t i = 0; i < arg_count; ++i) e.u8(static_cast<std::uint8_t>(types[i]));
+  if (!type_desc.empty()) e.str(type_desc);  // format 2.1: the structured arguments' types
   add_entry(e.finish(EntryType::call_site));
   if (id >= sites_.size()) sites_.resize(std::size_t{id} + 1);
   sites_[id].plan({types, arg_count});

@@ -50,7 +50,8 @@ class BlockBuilder {
   // Ids are small and dense (the engine numbers sites and threads from 0).
   void add_call_site(std::uint32_t id, Level level, std::string_view logger, std::string_view file,
                      std::uint32_t line, std::string_view function, std::string_view format,
-                     const detail::ArgType* types, std::size_t arg_count);
+                     const detail::ArgType* types, std::size_t arg_count,
+                     std::string_view type_desc = {});
   void add_thread(std::uint32_t id, std::uint64_t os_tid, std::string_view name);
 
   // Appends one record. `args` are the record's argument bytes in the ring layout of

@@ -15,7 +15,7 @@ inline constexpr std::array<unsigned char, 8> kFileMagic = {'L', 'Y', 'N', 'X',
 inline constexpr std::uint16_t kVersionMajor = 2;
 // The oldest major version this reader still reads (golden files of every release stay readable).
 inline constexpr std::uint16_t kOldestVersionMajor = 1;
-inline constexpr std::uint16_t kVersionMinor = 1;  // 2.1: packed blocks with record extras
+inline constexpr std::uint16_t kVersionMinor = 1;  // 2.1: record extras (block kind 5), structured arguments
 inline constexpr const char* kFileExtension = ".lynx";
 
 // File header: fixed part, then the program name, then a 4-byte XXH32 of everything before it.
@@ -101,7 +101,9 @@ enum class Codec : std::uint8_t { raw = 0, zstd = 1 };
 // and so are bytes after the fields a reader knows at the end of a known entry's body.
 enum class EntryType : std::uint8_t {
   call_site = 1,  // varint id, u8 level, str logger, str file, varint line, str function,
-                  // str format, varint arg_count, u8 arg_type[arg_count]
+                  // str format, varint arg_count, u8 arg_type[arg_count],
+                  // 2.1: [str type_desc] (present when an arg_type is structured; see
+                  // detail/structured.hpp and record/type_desc.hpp)
   thread = 2,     // varint id, varint os_tid, str name
   file_info = 3,  // format 2: the file header's fields again (varint pid, varint shard, varint
                   // sequence, zigzag created_unix_ns, varint clock_anchor_ticks, zigzag

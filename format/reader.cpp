@@ -12,6 +12,7 @@
 #include "format/varint.hpp"
 #include "lynx/detail/template_check.hpp"
 #include "record/codecs.hpp"
+#include "record/structured.hpp"
 
 namespace lynx::format {
 
@@ -379,7 +380,7 @@ bool BlockReader::decode_v1(Cursor& c) {
   record_.thread = thread->second.get();
   record_.args.resize(record_.site->types.size());
   if (!record::args_from_disk(record_.site->types, c, record_.args.data())) return false;
-  return true;
+  return record::expand_structured(record_.site->structured, record_.args);
 }
 
 bool BlockReader::decode_packed(Cursor& c) {
@@ -414,7 +415,10 @@ bool BlockReader::decode_packed(Cursor& c) {
                                   static_cast<std::uint64_t>(unzigzag(delta)));
   site.packed.enter_block(block_number_);
   record_.args.resize(n);
-  if (!site.packed.decode(c, zero, record_.args.data())) return false;
+  if (!site.packed.decode(c, zero, record_.args.data()) ||
+      !record::expand_structured(site.structured, record_.args)) {
+    return false;
+  }
   record_.ts_ns = ts_;
   record_.site = &site;
   record_.thread = packed_thread_;
@@ -504,7 +508,8 @@ bool read_str(Cursor& c, std::string* out, std::string* error) {
 // everything that points to it.
 bool same_definition(const CallSiteInfo& a, const CallSiteInfo& b) {
   return a.level == b.level && a.line == b.line && a.types == b.types && a.logger == b.logger &&
-         a.file == b.file && a.function == b.function && a.format == b.format;
+         a.file == b.file && a.function == b.function && a.format == b.format &&
+         a.type_desc == b.type_desc;
 }
 
 }  // namespace
@@ -550,6 +555,16 @@ std::string BlockReader::decode_metadata(const std::byte* data, std::size_t n) {
         if (!e.bytes(&v, 1) || !record::known_arg_type(v)) return malformed();
         t = static_cast<ArgType>(v);
       }
+      // Format 2.1: the descriptors of the structured arguments follow (required when there is
+      // one; a 2.0 entry ends here).
+      const bool structured = std::find(site->types.begin(), site->types.end(),
+                                        ArgType::structured) != site->types.end();
+      if (structured && (!read_str(e, &site->type_desc, &error) ||
+                         !site->structured.parse(site->types, site->type_desc))) {
+        if (!error.empty()) return error;
+        return std::string(kMalformedMetadata) + " (call site " + num(id) +
+               ": a malformed type descriptor)";
+      }
       const auto known = sites_.find(site->id);
       if (known != sites_.end() && same_definition(*known->second, *site)) continue;  // checkpoint
       site->packed.plan(site->types);
@@ -560,7 +575,7 @@ std::string BlockReader::decode_metadata(const std::byte* data, std::size_t n) {
       }
       if (!count(sizeof(CallSiteInfo) + site->logger.size() + site->file.size() +
                  site->function.size() + 3 * site->format.size() + nargs +
-                 site->parsed.names.size() * sizeof(std::string))) {
+                 site->structured.bytes() + site->parsed.names.size() * sizeof(std::string))) {
         return error;
       }
       auto& slot = sites_[site->id];

@@ -31,6 +31,7 @@
 #include "lynx/level.hpp"
 #include "record/packed.hpp"
 #include "record/record_view.hpp"
+#include "record/type_desc.hpp"
 #include "record/value.hpp"
 
 namespace lynx::format {
@@ -44,7 +45,9 @@ struct CallSiteInfo {
   std::string function;
   std::string format;
   std::vector<detail::ArgType> types;
-  ParsedTemplate parsed;  // field names and fmt pattern
+  std::string type_desc;         // format 2.1: the structured arguments' descriptors, as stored
+  record::SiteTypes structured;  // ... parsed (decoded values point into it)
+  ParsedTemplate parsed;         // field names and fmt pattern
   // Packed blocks (format 2): the site's packing plan and its predictions in the current block.
   record::PackedSite packed;
 

@@ -24,6 +24,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <optional>
 #include <span>
 #include <string_view>
 #include <type_traits>
@@ -136,8 +137,9 @@ struct FloatCodec {
 };
 
 // Ring: u32 length, bytes. File: varint length, bytes.
-struct StringCodec {
-  static constexpr ArgType type = ArgType::string;
+template <ArgType Tag>
+struct BytesCodec {
+  static constexpr ArgType type = Tag;
   static constexpr Kind kind = Kind::string;
   static constexpr std::size_t kMinRingBytes = 4;  // the length
   static std::size_t ring_bytes(const std::byte* ring) noexcept {
@@ -164,6 +166,10 @@ struct StringCodec {
     return Value::string(std::string_view(s, n));
   }
 };
+using StringCodec = BytesCodec<ArgType::string>;
+// Structured arguments (format 2.1) travel as their bytes, like strings; the reader turns them
+// into their Value with the call site's type descriptor (record/structured.hpp).
+using StructuredCodec = BytesCodec<ArgType::structured>;
 
 using I8Codec = IntegerCodec<std::int8_t, ArgType::i8, Kind::int64>;
 using I16Codec = IntegerCodec<std::int16_t, ArgType::i16, Kind::int64>;
@@ -207,6 +213,7 @@ inline decltype(auto) visit(ArgType type, F&& f) {
     case ArgType::f64: return f(F64Codec{});
     case ArgType::string: return f(StringCodec{});
     case ArgType::pointer: return f(PointerCodec{});
+    case ArgType::structured: return f(StructuredCodec{});
   }
   return f(UnknownCodec{});
 }
@@ -234,7 +241,8 @@ static_assert(same_ring_layout<std::uint8_t, U8Codec>() &&
 static_assert(same_ring_layout<bool, BoolCodec>() && same_ring_layout<char, CharCodec>() &&
               same_ring_layout<float, F32Codec>() && same_ring_layout<double, F64Codec>() &&
               same_ring_layout<const void*, PointerCodec>() &&
-              same_ring_layout<std::string_view, StringCodec, 3>());
+              same_ring_layout<std::string_view, StringCodec, 3>() &&
+              same_ring_layout<std::optional<int>, StructuredCodec, 3>());
 
 // ---- whole argument lists ----
 

@@ -86,7 +86,7 @@ inline Value value_of(Kind kind, std::uint64_t v) noexcept {
     case Kind::float32: return Value::float32(std::bit_cast<float>(static_cast<std::uint32_t>(v)));
     case Kind::float64: return Value::float64(std::bit_cast<double>(v));
     case Kind::pointer: return Value::pointer(v);
-    case Kind::string: break;
+    default: break;  // strings and structured values are not numbers
   }
   return {};
 }

@@ -18,7 +18,17 @@ enum class Kind : std::uint8_t {
   float64,    // f
   string,     // s: bytes as logged, not necessarily UTF-8
   pointer,    // u: an address
+  // Structured arguments (format 2.1; record/structured.hpp decodes and walks them):
+  null,        // an empty std::optional
+  array,       // `count` elements of type `*type`, in bytes `s`; u: the count logged (> count
+               // when the container was cut)
+  object,      // the fields of `*type` (names and types), in bytes `s`; count: fields
+  duration,    // i (signed count), u (unsigned) or f (floating), per type->rep; unit type->unit
+  time_point,  // i: ns since the Unix epoch (UTC)
+  error_code,  // i: the value; s: the category's name
 };
+
+struct TypeNode;  // record/type_desc.hpp
 
 struct Value {
   Kind kind = Kind::int64;
@@ -30,6 +40,10 @@ struct Value {
   // Points into storage owned by whoever produced the value (a decoded block, a ring): valid
   // only as long as that storage, as documented where values are handed out.
   std::string_view s;
+  // Structured values: the type describing them (owned by the call site's definition, valid as
+  // long as it) and a count (see Kind). Nothing here is allocated per value.
+  const TypeNode* type = nullptr;
+  std::uint32_t count = 0;
 
   static Value boolean(bool v) { return {.kind = Kind::boolean, .b = v, .s = {}}; }
   static Value character(char v) { return {.kind = Kind::character, .c = v, .s = {}}; }
@@ -39,9 +53,14 @@ struct Value {
   static Value float64(double v) { return {.kind = Kind::float64, .f = v, .s = {}}; }
   static Value string(std::string_view v) { return {.kind = Kind::string, .s = v}; }
   static Value pointer(std::uint64_t v) { return {.kind = Kind::pointer, .u = v, .s = {}}; }
+  static Value null() { return {.kind = Kind::null, .s = {}}; }
 
-  // True for values that point into someone else's bytes (copy them to keep the value).
-  bool has_bytes() const { return kind == Kind::string; }
+  // True for values that point into someone else's bytes `s` (copy them to keep the value;
+  // arrays and objects are walked from those bytes).
+  bool has_bytes() const {
+    return kind == Kind::string || kind == Kind::array || kind == Kind::object ||
+           kind == Kind::error_code;
+  }
   bool operator==(const Value&) const = default;
 };
 

@@ -74,6 +74,7 @@ class Renderer {
   fmt::dynamic_format_arg_store<fmt::format_context> store_;
   fmt::memory_buffer scratch_;
   fmt::memory_buffer name_;
+  fmt::memory_buffer texts_;  // message(): structured values as text
 };
 
 }  // namespace lynx::render

@@ -38,9 +38,13 @@ void push_arg(fmt::dynamic_format_arg_store<fmt::format_context>& store, const V
     case Kind::float32: return store.push_back(static_cast<float>(v.f));
     case Kind::float64: return store.push_back(v.f);
     case Kind::string: return store.push_back(v.s);  // a view: not copied into the store
+    default: break;  // structured values: pushed as their text (Renderer::message)
   }
   store.push_back(v.i);
 }
+
+// Values that fmt sees as their text ({x} and {x:>20s} of an array, a duration, ...).
+bool shown_as_text(const Value& v) { return v.kind >= Kind::null; }
 
 // The template with each placeholder replaced by the next value in its default format. Used when
 // fmt cannot format the record; must accept any text, including malformed templates.
@@ -135,7 +139,24 @@ void Renderer::message(fmt::memory_buffer& out, const record::Site& site,
   std::string error = "malformed template";
   if (site.template_ok) {
     store_.clear();
-    for (const Value& v : args) push_arg(store_, v);
+    // Structured values are rendered as text first, all into one buffer, then pushed as views
+    // of it (the buffer no longer grows by then).
+    texts_.clear();
+    for (const Value& v : args) {
+      if (shown_as_text(v)) append_plain_value(texts_, v);
+    }
+    std::size_t at = 0;
+    for (const Value& v : args) {
+      if (!shown_as_text(v)) {
+        push_arg(store_, v);
+        continue;
+      }
+      fmt::memory_buffer& one = name_;  // measures this value's text again (no allocation)
+      one.clear();
+      append_plain_value(one, v);
+      store_.push_back(std::string_view(texts_.data() + at, one.size()));
+      at += one.size();
+    }
     try {
       fmt::vformat_to(fmt::appender(out), site.fmt_pattern, fmt::format_args(store_));
       return;

@@ -92,6 +92,12 @@ struct Options {
   /// allocates and touches the new ring). Set it to buffer_bytes to have every ring full-size from
   /// the start.
   std::size_t initial_buffer_bytes = 64u << 10;
+  /// Strings longer than this many bytes are cut by the log call: the record keeps the first
+  /// bytes (whole UTF-8 characters) followed by "…[cut N bytes]", N the string's original length,
+  /// so that a huge string still gets its record written. 0 (default): a quarter of
+  /// buffer_bytes. Applies to every string argument, inside containers and lynx::Fields types
+  /// too, of every thread, from the engine's start.
+  std::size_t max_string_bytes = 0;
   /// What a log call does when its thread's ring is full: wait for the backend, or drop and count.
   OnFull on_full = OnFull::block;
   /// Longest time a record waits in memory before it is written to its file.

@@ -54,7 +54,11 @@ TEST_CASE(
     "OnFull::drop with a 4 KiB ring: a burst drops records, counts them and says so in the log") {
   lynx::test::TempDir dir("drop");
   lynx::Engine engine(lynx::Options{
-      .directory = dir.path(), .name = "t", .buffer_bytes = 4096, .on_full = lynx::OnFull::drop});
+      .directory = dir.path(),
+      .name = "t",
+      .buffer_bytes = 4096,
+      .max_string_bytes = 1u << 30,  // no cut: these tests are about records that cannot fit
+      .on_full = lynx::OnFull::drop});
   lynx::Logger& log = lynx::logger("drop.burst");
 
   // A ring of 4 KiB holds about a hundred of these records; a tight loop of many thousands outruns
@@ -88,7 +92,11 @@ TEST_CASE(
 TEST_CASE("OnFull::drop: a later flush still accounts for drops made after the previous one") {
   lynx::test::TempDir dir("drop");
   lynx::Engine engine(lynx::Options{
-      .directory = dir.path(), .name = "t", .buffer_bytes = 4096, .on_full = lynx::OnFull::drop});
+      .directory = dir.path(),
+      .name = "t",
+      .buffer_bytes = 4096,
+      .max_string_bytes = 1u << 30,  // no cut: these tests are about records that cannot fit
+      .on_full = lynx::OnFull::drop});
   lynx::Logger& log = lynx::logger("drop.twice");
   std::uint64_t attempted = 0;
   for (int round = 0; round < 3; ++round) {
@@ -104,7 +112,11 @@ TEST_CASE("OnFull::drop: a later flush still accounts for drops made after the p
 TEST_CASE("a record larger than half the ring is dropped and counted even with OnFull::block") {
   lynx::test::TempDir dir("drop");
   lynx::Engine engine(lynx::Options{
-      .directory = dir.path(), .name = "t", .buffer_bytes = 4096, .on_full = lynx::OnFull::block});
+      .directory = dir.path(),
+      .name = "t",
+      .buffer_bytes = 4096,
+      .max_string_bytes = 1u << 30,  // no cut: these tests are about records that cannot fit
+      .on_full = lynx::OnFull::block});
   lynx::Logger& log = lynx::logger("drop.large");
 
   // Ring record = 24-byte header + 4-byte length + the bytes, rounded up to 8. With a 4 KiB ring
@@ -130,10 +142,12 @@ TEST_CASE("a record larger than half the ring is dropped and counted even with O
 }
 
 TEST_CASE(
-    "with the default 1 MiB ring a 600 KB string is over the limit and dropped, 400 KB is "
-    "written") {
+    "with the default 1 MiB ring and no string cut a 600 KB string is over the limit and "
+    "dropped, 400 KB is written") {
   lynx::test::TempDir dir("drop");
-  lynx::Engine engine(lynx::Options{.directory = dir.path(), .name = "t"});
+  // Strings are not cut here (max_string_bytes): tests/tools/types_test.cpp checks the cut.
+  lynx::Engine engine(
+      lynx::Options{.directory = dir.path(), .name = "t", .max_string_bytes = 1u << 30});
   lynx::Logger& log = lynx::logger("drop.default-ring");
   const std::string big(600'000, 'x');
   const std::string ok(400'000, 'y');
@@ -153,7 +167,11 @@ TEST_CASE(
 TEST_CASE("drops of a thread that has exited are still counted and reported") {
   lynx::test::TempDir dir("drop");
   lynx::Engine engine(lynx::Options{
-      .directory = dir.path(), .name = "t", .buffer_bytes = 4096, .on_full = lynx::OnFull::drop});
+      .directory = dir.path(),
+      .name = "t",
+      .buffer_bytes = 4096,
+      .max_string_bytes = 1u << 30,  // no cut: these tests are about records that cannot fit
+      .on_full = lynx::OnFull::drop});
   lynx::Logger& log = lynx::logger("drop.exited");
   std::uint64_t attempted = 0;
   for (int round = 0; round < 100 && engine.stats().records_dropped == 0; ++round) {

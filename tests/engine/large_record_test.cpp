@@ -37,7 +37,8 @@ TEST_CASE("a 1.5 MiB string in a 4 MiB ring is written and decodes intact") {
       lynx::Engine engine(lynx::Options{.directory = dir.path(),
                                         .name = "t",
                                         .compression = compression,
-                                        .buffer_bytes = 4u << 20});
+                                        .buffer_bytes = 4u << 20,
+                                        .max_string_bytes = 2u << 20});
       lynx::Logger& log = lynx::logger("large");
       LYNX_INFO(log, "small before {s}", after);
       LYNX_INFO(log, "big {s}", big);

@@ -36,7 +36,7 @@ using lynx::detail::SinkRecord;
 
 constexpr ArgType kTypes[] = {ArgType::u32, ArgType::u64};
 constexpr CallSite kSite{
-    "ring {ring} seq {seq}", "merge_test.cpp", "f", 1, lynx::Level::info, 2, kTypes};
+    "ring {ring} seq {seq}", "merge_test.cpp", "f", 1, lynx::Level::info, 2, kTypes, {}};
 constexpr std::size_t kRecordBytes = lynx::detail::align_record(sizeof(RecordHeader) + 4 + 8);
 
 // Writes one record of kSite (ring tag, sequence number) with the given raw timestamp, the way a

@@ -103,6 +103,7 @@ TEST_CASE("a record larger than the first ring allows is written; one too large 
                            .name = "g",
                            .buffer_bytes = 1u << 20,
                            .initial_buffer_bytes = kInitial,
+                           .max_string_bytes = 1u << 30,  // no cut: too_big must not fit
                            .on_full = on_full});
       lynx::Logger& log = lynx::logger("growth.big");
       std::thread t([&] {

@@ -218,6 +218,7 @@ TEST_CASE(
                                     .rotate_bytes = 128 * 1024,
                                     .compression = lynx::Compression::none,
                                     .buffer_bytes = 4u << 20,
+                                    .max_string_bytes = 2u << 20,  // the huge string stays whole
                                     .flush_every = std::chrono::hours(1)});
   lynx::Logger& log = lynx::logger("faults.shards");
   seam.writer().fail_all(Fault::enospc);

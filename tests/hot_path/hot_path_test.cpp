@@ -8,9 +8,14 @@
 // zero cannot come from a counter that counts nothing.
 #define DOCTEST_CONFIG_IMPLEMENT
 #include <doctest/doctest.h>
+#include <optional>
+#include <span>
+#include <system_error>
+#include <tuple>
 #include <unistd.h>
 #include <lynx/lynx.hpp>
 
+#include <array>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -19,11 +24,46 @@
 #include <string>
 #include <string_view>
 #include <thread>
+#include <vector>
 
 #include "alloc_lock_counter.hpp"
 #include "syscall_counter.hpp"
 
 namespace {
+
+enum class Named : std::uint8_t { one = 1, two = 2 };
+struct Point {
+  int x;
+  double y;
+  std::string tag;
+  std::vector<int> ids;
+};
+
+}  // namespace
+
+template <>
+struct lynx::Fields<Point> {
+  static constexpr auto fields =
+      lynx::fields(lynx::field("x", &Point::x), lynx::field("y", &Point::y),
+                   lynx::field("tag", &Point::tag), lynx::field("ids", &Point::ids));
+};
+template <>
+struct lynx::EnumNames<Named> {
+  static constexpr std::pair<Named, std::string_view> names[] = {{Named::one, "one"},
+                                                                 {Named::two, "two"}};
+};
+
+namespace {
+
+// Arguments of the structured types, built once (building them may allocate; logging them not).
+struct Structured {
+  std::vector<int> ints{1, 2, 3, 4};
+  std::vector<std::string> strings{"a", std::string(40, 'b'), ""};
+  Point point{1, 2.5, "tag", {7, 8, 9}};
+  std::vector<Point> points{point, point};
+  std::filesystem::path path{"/var/log/some/where.log"};
+  std::string long_string = std::string(300, 'L');  // cut once max_string_bytes is lowered
+};
 
 enum class Side : std::int16_t { buy = 1, sell = -1 };
 enum Plain { kPlainA = 7 };
@@ -75,6 +115,22 @@ std::uint64_t feature_suppressed(std::uint64_t n) {
   return (n - (n + 2) / 3) + (n - 1) + (n - 1) + (n - 2);
 }
 
+// Every structured type (lynx/types.hpp): containers, optionals, tuples, chrono, error_code,
+// named enums, a lynx::Fields type, and a string above max_string_bytes (cut by the call).
+void log_structured(lynx::Logger& log, int i, const Structured& a, std::string_view sv) {
+  using namespace std::chrono;
+  LYNX_INFO(log, "containers {v} {vs} {arr} {sp}", a.ints, a.strings,
+            std::array<double, 3>{0.5, 1.5 * i, 2.5}, std::span<const int>(a.ints));
+  LYNX_INFO(log, "optional {a} {b} {pair} {tup}", std::optional<int>(i),
+            std::optional<std::string>(), std::pair<int, char>(i, 'x'),
+            std::tuple<int, double, std::string_view>(i, 2.5, sv));
+  LYNX_INFO(log, "time {d} {f} {tp} {ec}", milliseconds(i), duration<double>(0.5 * i),
+            system_clock::time_point(nanoseconds(i)), std::error_code(i, std::generic_category()));
+  LYNX_INFO(log, "user {p} {ps} {e} {path} {b} {u8}", a.point, a.points,
+            i % 2 ? Named::one : Named::two, a.path, std::byte{7}, u8"text");
+  LYNX_INFO(log, "cut {s}", a.long_string);
+}
+
 // Options::buffer_bytes of the test's engine.
 constexpr std::size_t kLargestRing = 16u << 20;
 
@@ -96,7 +152,7 @@ constexpr int kDropped = 100;
 // The measured calls run on a ring whose write position is just before the end of its lap, all
 // of it drained: they cross the end (the wrap, through the log call's cold path) without ever
 // waiting for space.
-constexpr std::size_t kLapMargin = 256u << 10;  // the measured calls write ~1 MiB
+constexpr std::size_t kLapMargin = 256u << 10;  // the measured calls write ~3 MiB
 
 Result measure(lynx::Engine& engine, lynx::Logger& log, const Features& f) {
   Result r;
@@ -105,9 +161,11 @@ Result measure(lynx::Engine& engine, lynx::Logger& log, const Features& f) {
   const char* cs = "a C string";
   // A context live through every measured call, whatever its number of fields.
   lynx::Context live("request_id", 42, "tenant", s, "ratio", 0.5, "flag", true);
+  const Structured structured;
   auto log_all = [&](int i) {
     log_everything(log, i, s, sv, cs);
     log_features(log, f, i, s);
+    log_structured(log, i, structured, sv);
   };
   log_all(0);  // the thread's first calls: registration may allocate and lock
   // Rings start small (Options::initial_buffer_bytes) and a thread moves to a bigger one, in the
@@ -125,6 +183,8 @@ Result measure(lynx::Engine& engine, lynx::Logger& log, const Features& f) {
     log_all(0);
     ++r.warmup_calls;
   }
+  // From here on the 300-byte string is cut by every call (the cut's own path is measured too).
+  lynx::detail::max_string_bytes.store(100, std::memory_order_relaxed);
   engine.flush();
   const std::uint64_t lap = ring->snapshot() / capacity;
 
@@ -149,6 +209,8 @@ Result measure(lynx::Engine& engine, lynx::Logger& log, const Features& f) {
   r.syscalls = lynx::test::syscalls_on_this_thread();
   r.wrapped = lynx::detail::tls_ring == ring && ring->snapshot() / capacity > lap;
 
+  // Records too big for the ring, the string cut off: dropped, not cut.
+  lynx::detail::max_string_bytes.store(0xffffffffu, std::memory_order_relaxed);
   const std::string too_big(kLargestRing / 2 + 1, 'd');
   lynx::test::reset_counts_on_this_thread();
   lynx::test::reset_this_thread();
@@ -186,11 +248,12 @@ TEST_CASE("a log call allocates nothing, takes no lock and makes no syscall") {
     engine.flush();
     const lynx::Stats st = engine.stats();
     CHECK(st.records_dropped == kDropped);
-    // 9 statements in log_everything(), the warm-up record, what log_features() writes, and the
+    // 9 statements in log_everything(), 5 in log_structured(), the warm-up record, what
+    // log_features() writes, and the
     // drop notices (at least one, at most one per dropped record: one per backend pass that saw
     // drops)
     const auto calls = static_cast<std::uint64_t>(r.warmup_calls + 2000);
-    const std::uint64_t logged = calls * 9 + 1 + feature_records(calls);
+    const std::uint64_t logged = calls * 14 + 1 + feature_records(calls);
     CHECK(st.records_written >= logged + 1);
     CHECK(st.records_written <= logged + kDropped);
     CHECK(st.records_suppressed[static_cast<int>(lynx::Level::info)] == feature_suppressed(calls));

@@ -276,7 +276,8 @@ TEST_CASE("a record straight from a producer's ring renders like one read from a
                                   6,
                                   Level::info,
                                   3,
-                                  Args::types.data()};
+                                  Args::types.data(),
+                                  Args::type_desc()};
   const std::string user = "bob";
   std::vector<std::byte> ring(8 + 8 + 4 + user.size());
   std::byte* p = ring.data();

@@ -148,10 +148,10 @@ class TestFile {
   }
   std::size_t header_size() const { return header_size_; }
   // Makes the file claim another major version (a genuinely newer file: its checksum matches).
-  void relabel(std::uint16_t major) {
+  void relabel(std::uint16_t major, std::uint16_t minor = 0) {
     seal();
     format::put<std::uint16_t>(bytes_.data() + 8, major);
-    format::put<std::uint16_t>(bytes_.data() + 10, 0);  // "<major>.0", whatever this minor is
+    format::put<std::uint16_t>(bytes_.data() + 10, minor);
     format::put<std::uint32_t>(bytes_.data() + header_size_ - 4,
                                XXH32(bytes_.data(), header_size_ - 4, 0));
   }

@@ -19,6 +19,9 @@ struct CallSite {
   Level level;
   std::uint8_t arg_count;
   const ArgType* arg_types;
+  // Format 2.1: the type descriptors of the ArgType::structured arguments, in order
+  // (detail/structured.hpp); empty when there are none.
+  std::string_view type_desc;
 };
 
 }  // namespace lynx::detail

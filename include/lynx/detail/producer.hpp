@@ -73,7 +73,8 @@ using pass_t = std::conditional_t<kPassByValue<T>, T, const T&>;
 // Ring::max_record() of the smallest ring an engine creates (kMinRingBytes / 2), so the producer
 // skips that check for them.
 template <class... Ts>
-inline constexpr bool kFixedRecord = ((ArgCodec<Ts>::type != ArgType::string) && ...);
+inline constexpr bool kFixedRecord =
+    ((ArgCodec<Ts>::type != ArgType::string && ArgCodec<Ts>::type != ArgType::structured) && ...);
 
 template <class List>
 struct LogCall;
