@@ -36,7 +36,8 @@ constexpr CallSite kCrashSite{
     0,
     Level::critical,
     5,
-    kCrashTypes};
+    kCrashTypes,
+    {}};
 
 // The running engine's channel, or nullptr: the only thing the signal handler loads.
 constinit std::atomic<CrashHandler::Channel*> g_channel{nullptr};

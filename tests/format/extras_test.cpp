@@ -25,7 +25,7 @@ constexpr std::int64_t kTs = 1795814246123456789;
 
 // Context fields in ring form, as a lynx::Context encodes them.
 template <class... Args>
-std::vector<std::byte> fields(const Args&... pairs) {
+std::vector<std::byte> ring_fields(const Args&... pairs) {
   std::vector<std::byte> out(detail::context_size(pairs...));
   detail::context_encode(out.data(), pairs...);
   return out;
@@ -107,7 +107,7 @@ format::BlockHeader header_at(const std::vector<std::byte>& bytes, std::size_t a
 
 TEST_CASE("the extras table is written byte for byte as docs/format.md shows") {
   Writer w;
-  const auto ctx = fields("request_id", 42);
+  const auto ctx = ring_fields("request_id", 42);
   const auto f = parsed(ctx);
   CHECK(w.builder.add_extras(0, 1, f, 0, false) != 0);
   w.record(0, 1);
@@ -133,7 +133,7 @@ TEST_CASE("the extras table is written byte for byte as docs/format.md shows") {
 
 TEST_CASE("contexts are per thread, restated in every block, ended by an empty one") {
   Writer w;
-  const auto a = fields("tenant", "acme", "user", 7);
+  const auto a = ring_fields("tenant", "acme", "user", 7);
   const auto fa = parsed(a);
   w.record(1, 0);  // thread 1 never has a context
   w.builder.add_extras(0, 3, fa, 0, false);
@@ -169,7 +169,7 @@ TEST_CASE("malformed extras cost their block and nothing else") {
   Writer w;
   w.record(0, 1);
   w.seal();
-  w.builder.add_extras(0, 1, parsed(fields("k", 1)), 0, false);
+  w.builder.add_extras(0, 1, parsed(ring_fields("k", 1)), 0, false);
   w.record(0, 2);
   const std::size_t bad = w.seal();
   w.record(0, 3);

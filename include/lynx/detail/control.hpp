@@ -32,10 +32,10 @@ inline constexpr std::size_t kControlKinds = 4;
 
 // One CallSite per control kind; only their addresses matter.
 inline constexpr CallSite kControlSites[kControlKinds] = {
-    {"<context push>", "lynx", "control", 0, Level::trace, 0, nullptr},
-    {"<context pop>", "lynx", "control", 0, Level::trace, 0, nullptr},
-    {"<suppressed>", "lynx", "control", 0, Level::trace, 0, nullptr},
-    {"<backtrace flush>", "lynx", "control", 0, Level::trace, 0, nullptr},
+    {"<context push>", "lynx", "control", 0, Level::trace, 0, nullptr, {}},
+    {"<context pop>", "lynx", "control", 0, Level::trace, 0, nullptr, {}},
+    {"<suppressed>", "lynx", "control", 0, Level::trace, 0, nullptr, {}},
+    {"<backtrace flush>", "lynx", "control", 0, Level::trace, 0, nullptr, {}},
 };
 
 inline constexpr std::uint32_t kKeepForBacktrace = 1u << 31;
