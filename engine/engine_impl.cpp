@@ -6,11 +6,13 @@
 
 #include <algorithm>
 #include <bit>
+#include <cstdlib>
 #include <cstring>
 #include <stdexcept>
 #include <string>
 
 #include "compress/zstd_codec.hpp"
+#include "engine/logger_registry.hpp"
 
 namespace lynx::detail {
 
@@ -85,7 +87,10 @@ EngineImpl::EngineImpl(const Options& options)
     : shared_(normalise(options)), backend_(shared_), thread_([this] {
         pthread_setname_np(pthread_self(), "lynx-backend");
         backend_.run();
-      }) {}
+      }) {
+  // LYNX_LEVEL applies at every engine start (before Options::level becomes the default).
+  LoggerRegistry::instance().apply_environment(std::getenv("LYNX_LEVEL"));
+}
 
 EngineImpl::~EngineImpl() { stop(); }
 
