@@ -13,6 +13,7 @@
 #include "engine/file_clock.hpp"
 #include "engine/file_sink.hpp"
 #include "engine/logger_registry.hpp"
+#include "engine/sink_factory.hpp"
 #include "engine/steady_clock.hpp"
 #include "lynx/detail/clock.hpp"
 
@@ -28,8 +29,9 @@ constexpr CallSite kDropNotice{
 }  // namespace
 
 Backend::Backend(EngineShared& shared) : Backend(shared, {}) {
-  // Later sinks (text, JSON, console) are added here, after the files.
-  sinks_.push_back(std::make_unique<FileSink>(shared_.options, clock_, shared_.stats));
+  if (shared_.options.binary)
+    sinks_.push_back(std::make_unique<FileSink>(shared_.options, clock_, shared_.stats));
+  add_formatted_sinks(shared_, sinks_);  // text, JSON, console (engine/sink_factory.hpp)
   only_sink_ = sinks_.size() == 1 ? sinks_[0].get() : nullptr;
 }
 
