@@ -46,6 +46,14 @@ Backend::Backend(EngineShared& shared, std::vector<std::unique_ptr<Sink>> sinks)
   backend_thread_.index = shared_.next_thread_index.fetch_add(1);
   backend_thread_.name = "lynx-backend";
   if (sinks_.size() == 1) only_sink_ = sinks_[0].get();
+  Redactor redactor(shared_.options.redact_fields, shared_.options.redact_patterns);
+  if (redactor.active()) {
+    redactor_ = std::make_unique<RecordRedactor>(
+        std::move(redactor),
+        [this](const SiteEntry& base, const CallSite* site) -> const SiteEntry& {
+          return derived_site(base, site);
+        });
+  }
 }
 
 namespace {
@@ -124,6 +132,18 @@ const SiteEntry& Backend::site_entry(const CallSite* site, std::uint32_t logger)
   return *entry;
 }
 
+const SiteEntry& Backend::derived_site(const SiteEntry& base, const CallSite* site) {
+  // Keyed by the derived CallSite, unique to its base entry; logger ~0 is no logger's id.
+  auto& entry = sites_[SiteKey{site, ~std::uint32_t{0}}];
+  if (!entry) {
+    entry = std::make_unique<SiteEntry>();
+    entry->id = static_cast<std::uint32_t>(sites_.size() - 1);
+    entry->site = site;
+    entry->logger = base.logger;
+  }
+  return *entry;
+}
+
 namespace {
 
 // The producer's header of the record at `record` (lynx/detail/ring.hpp), and its merge key. The
@@ -168,7 +188,11 @@ Backend::RunEnd Backend::drain_run(ActiveRing& r, const std::byte* first, std::u
                                 : site_miss(r, h.site, h.logger_id);
     const SinkRecord record{site,         r.thread,          clock_.to_ns(h.ticks),
                             p + sizeof h, h.size - sizeof h, r.shard};
-    open = only_sink_ != nullptr ? only_sink_->write(record) : write(record);
+    if (redactor_ != nullptr) [[unlikely]] {
+      open = write(redactor_->apply(record));
+    } else {
+      open = only_sink_ != nullptr ? only_sink_->write(record) : write(record);
+    }
     ring.advance(h.size);
     ++n;
     if (ring.read_position() - published >= publish_every) {
