@@ -83,13 +83,29 @@ Options normalise(Options o) {
   return o;
 }
 
+Options with_config_file(const Options& options, Config* config) {
+  const std::string path = config_path(options);
+  if (path.empty()) return options;
+  const Status s = parse_config_file(path, config);
+  if (!s.ok()) throw std::invalid_argument("lynx: configuration " + s.message());
+  return apply_config(options, *config);
+}
+
 EngineImpl::EngineImpl(const Options& options)
-    : shared_(normalise(options)), backend_(shared_), thread_([this] {
+    : shared_(normalise(with_config_file(options, &config_))), backend_(shared_), thread_([this] {
         pthread_setname_np(pthread_self(), "lynx-backend");
         backend_.run();
       }) {
   // LYNX_LEVEL applies at every engine start (before Options::level becomes the default).
   LoggerRegistry::instance().apply_environment(std::getenv("LYNX_LEVEL"));
+  if (config_.path.empty()) return;
+  LoggerRegistry::instance().set_config_levels(config_.default_level, config_.levels);
+  try {
+    watcher_ = std::make_unique<ConfigWatcher>(config_, shared_);
+  } catch (...) {
+    stop();
+    throw;
+  }
 }
 
 EngineImpl::~EngineImpl() { stop(); }
@@ -97,6 +113,8 @@ EngineImpl::~EngineImpl() { stop(); }
 void EngineImpl::stop() {
   if (stopped_) return;
   stopped_ = true;
+  watcher_.reset();
+  if (!config_.path.empty()) LoggerRegistry::instance().set_config_levels(std::nullopt, {});
   shared_.stop.store(true, std::memory_order_release);
   shared_.wake();
   thread_.join();

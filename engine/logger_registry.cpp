@@ -1,5 +1,7 @@
 #include "engine/logger_registry.hpp"
 
+#include "engine/config.hpp"
+
 #include <cstdio>
 #include <string>
 
@@ -9,15 +11,6 @@ bool covers(std::string_view prefix, std::string_view name) {
   if (prefix.empty()) return true;
   if (name.size() < prefix.size() || name.substr(0, prefix.size()) != prefix) return false;
   return name.size() == prefix.size() || name[prefix.size()] == '.';
-}
-
-std::optional<Level> parse_level(std::string_view name) {
-  for (const Level l : {Level::trace, Level::debug, Level::info, Level::warn, Level::error,
-                        Level::critical, Level::off}) {
-    if (name == to_string(l)) return l;
-  }
-  if (name == "warning") return Level::warn;
-  return std::nullopt;
 }
 
 LoggerRegistry& LoggerRegistry::instance() {

@@ -72,7 +72,5 @@ class LoggerRegistry {
 
 // Whether `prefix` covers logger `name` in the dotted hierarchy ("" covers everything).
 bool covers(std::string_view prefix, std::string_view name);
-// Parses a level name ("trace" .. "critical", "off", and "warning"); nullopt otherwise.
-std::optional<Level> parse_level(std::string_view name);
 
 }  // namespace lynx::detail

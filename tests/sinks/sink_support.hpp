@@ -54,6 +54,44 @@ inline std::vector<std::string> lines_of(const std::string& text) {
   return out;
 }
 
+// The thread id of a text line ("... [4242] ...") or a JSON line ("thread":4242).
+inline std::string thread_of(const std::string& line) {
+  const std::size_t json = line.find("\"thread\":");
+  if (json != std::string::npos) {
+    const std::size_t from = json + 9;
+    return line.substr(from, line.find(',', from) - from);
+  }
+  const std::size_t open = line.find(" [");
+  return open == std::string::npos ? std::string()
+                                   : line.substr(open + 2, line.find(']', open) - open - 2);
+}
+
+// Whether two outputs hold the same lines, each thread's in the same order. Across threads a sink
+// writes in the backend's arrival order, while `lynx cat` sorts by timestamp within a window: the
+// two may interleave threads differently where their records are microseconds apart.
+inline bool same_records(const std::string& a, const std::string& b) {
+  std::vector<std::string> la = lines_of(a), lb = lines_of(b);
+  std::vector<std::string> sa = la, sb = lb;
+  std::sort(sa.begin(), sa.end());
+  std::sort(sb.begin(), sb.end());
+  if (sa != sb) return false;
+  std::vector<std::string> threads;
+  for (const auto& l : la) threads.push_back(thread_of(l));
+  std::sort(threads.begin(), threads.end());
+  threads.erase(std::unique(threads.begin(), threads.end()), threads.end());
+  for (const std::string& t : threads) {
+    std::vector<std::string> ta, tb;
+    for (const auto& l : la) {
+      if (thread_of(l) == t) ta.push_back(l);
+    }
+    for (const auto& l : lb) {
+      if (thread_of(l) == t) tb.push_back(l);
+    }
+    if (ta != tb) return false;
+  }
+  return true;
+}
+
 // Names in `dir` starting with `prefix`, sorted.
 inline std::vector<std::string> files_starting(const std::string& dir, const std::string& prefix) {
   std::vector<std::string> out;
