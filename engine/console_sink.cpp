@@ -13,6 +13,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <ctime>
+#include <stdexcept>
 #include <string>
 
 #include "engine/file_clock.hpp"
@@ -77,6 +78,11 @@ void consume_sigpipe() {
 
 ConsoleSink::ConsoleSink(const ConsoleSinkOptions& options, const std::atomic<std::uint8_t>& level)
     : options_(options), level_(level) {
+  if (options_.buffer_bytes < 4096) {
+    throw std::invalid_argument(
+        "lynx::ConsoleSinkOptions::buffer_bytes must be at least 4096, got " +
+        std::to_string(options_.buffer_bytes));
+  }
   fd_ = options_.fd;
   colour_ = want_colour(options_.colour, fd_);
   struct stat st {};
@@ -95,8 +101,8 @@ ConsoleSink::ConsoleSink(const ConsoleSinkOptions& options, const std::atomic<st
   }
   pending_.reserve(options_.buffer_bytes);
   notice_template_ = format::parse_template(kNotice.format);
-  notice_site_ = record::site_of(kNotice, "lynx", notice_template_.ok,
-                                 notice_template_.names, notice_template_.fmt_pattern);
+  notice_site_ = record::site_of(kNotice, "lynx", notice_template_.ok, notice_template_.names,
+                                 notice_template_.fmt_pattern);
 }
 
 ConsoleSink::~ConsoleSink() {

@@ -47,6 +47,7 @@ struct ConsoleSinkOptions {
   std::string layout = {};
   /// Lines waiting for a slow terminal or pipe are kept in a buffer of this many bytes; records
   /// that do not fit are dropped and counted in a line of their own once the output moves again.
+  /// At least 4096 (less makes the Engine throw std::invalid_argument).
   std::size_t buffer_bytes = 256u << 10;
   /// The file descriptor written to: 2 (stderr) unless told otherwise. It is not closed.
   int fd = 2;

@@ -188,3 +188,20 @@ TEST_CASE("the console shows local time with its offset when asked") {
   CHECK(std::stoi(local[0].substr(11, 2)) == (utc_hour + 2) % 24);
   CHECK(local[0].substr(14, 15) == utc[0].substr(14, 15));  // minutes .. nanoseconds
 }
+
+TEST_CASE("sink options the sinks cannot honour make the Engine throw, naming them") {
+  lynx::test::TempDir dir("sinks");
+  lynx::Options no_path{.directory = dir.path(), .name = "t"};
+  no_path.sinks.push_back(lynx::json_sink({}));
+  CHECK_THROWS_WITH_AS(lynx::Engine{no_path},
+                       "lynx: a text or JSON sink needs a path (FileSinkOptions::path)",
+                       std::invalid_argument);
+  lynx::Options tiny{.directory = dir.path(), .name = "t"};
+  tiny.sinks.push_back(lynx::console_sink({.buffer_bytes = 100}));
+  CHECK_THROWS_WITH_AS(lynx::Engine{tiny},
+                       "lynx::ConsoleSinkOptions::buffer_bytes must be at least 4096, got 100",
+                       std::invalid_argument);
+  lynx::Options not_a_file{.directory = dir.path(), .name = "t"};
+  not_a_file.sinks.push_back(lynx::text_sink({.path = dir.path()}));  // a directory
+  CHECK_THROWS_AS(lynx::Engine{not_a_file}, std::exception);
+}
