@@ -6,10 +6,12 @@
 #include <doctest/doctest.h>
 #include <lynx/lynx.hpp>
 
+#include <atomic>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "engine/file_clock.hpp"
 #include "sink_support.hpp"
 #include "tests/support/temp_dir.hpp"
 
@@ -144,6 +146,44 @@ TEST_CASE("the text sink rotates by size into path.NNNNNN and keeps what keep_fi
   const auto kept = lynx::test::files_starting(dir / "kept", "app.log.");
   CHECK(kept.size() == 2);
   CHECK(kept == std::vector<std::string>(rotated.end() - 2, rotated.end()));
+}
+
+namespace {
+std::atomic<std::int64_t> g_now{0};
+std::int64_t test_clock() { return g_now.load(); }
+}  // namespace
+
+TEST_CASE("the text sink rotates at every multiple of rotate_every, at the next record") {
+  lynx::test::TempDir dir("sinks");
+  constexpr std::int64_t kMinute = 60'000'000'000;
+  g_now = 29'000'000 * kMinute + 1'000'000'000;  // one second into a minute
+  lynx::detail::set_file_clock_for_testing(test_clock);
+  {
+    lynx::Options o{.directory = dir.path(), .name = "t", .binary = false};
+    o.sinks.push_back(
+        lynx::text_sink({.path = dir / "app.log", .rotate_every = std::chrono::minutes(1)}));
+    lynx::Engine engine(o);
+    lynx::Logger& log = lynx::logger("sinks.time");
+    LYNX_INFO(log, "first minute");
+    engine.flush();
+    g_now += kMinute - 2'000'000'000;  // still the first minute
+    engine.flush();
+    LYNX_INFO(log, "still first");
+    engine.flush();
+    g_now += 2'000'000'000;  // the next minute
+    engine.flush();          // a backend pass sees the boundary
+    LYNX_INFO(log, "second minute");
+    engine.flush();
+  }
+  lynx::detail::set_file_clock_for_testing(nullptr);
+  CHECK(lynx::test::files_starting(dir.path(), "app.log.") ==
+        std::vector<std::string>{"app.log.000001"});
+  const auto old_lines = lynx::test::lines_of(lynx::test::slurp(dir / "app.log.000001"));
+  REQUIRE(old_lines.size() == 2);
+  CHECK(old_lines[1].find("still first") != std::string::npos);
+  const auto lines = lynx::test::lines_of(lynx::test::slurp(dir / "app.log"));
+  REQUIRE(lines.size() == 1);
+  CHECK(lines[0].find("second minute") != std::string::npos);
 }
 
 TEST_CASE("a text sink appends to the file an earlier run left") {
