@@ -13,6 +13,7 @@
 #include "engine/file_clock.hpp"
 #include "engine/file_sink.hpp"
 #include "engine/logger_registry.hpp"
+#include "engine/sink_factory.hpp"
 #include "engine/steady_clock.hpp"
 #include "lynx/detail/clock.hpp"
 #include "lynx/detail/control.hpp"
@@ -67,8 +68,9 @@ void append_value(std::vector<std::byte>& out, T v) {
 }  // namespace
 
 Backend::Backend(EngineShared& shared) : Backend(shared, {}) {
-  // Later sinks (text, JSON, console) are added here, after the files.
-  sinks_.push_back(std::make_unique<FileSink>(shared_.options, clock_, shared_.stats));
+  if (shared_.options.binary)
+    sinks_.push_back(std::make_unique<FileSink>(shared_.options, clock_, shared_.stats));
+  add_formatted_sinks(shared_, sinks_);  // text, JSON, console (engine/sink_factory.hpp)
   only_sink_ = sinks_.size() == 1 ? sinks_[0].get() : nullptr;
 }
 
@@ -84,6 +86,14 @@ Backend::Backend(EngineShared& shared, std::vector<std::unique_ptr<Sink>> sinks)
   backend_thread_.index = shared_.next_thread_index.fetch_add(1);
   backend_thread_.name = "lynx-backend";
   if (sinks_.size() == 1) only_sink_ = sinks_[0].get();
+  Redactor redactor(shared_.options.redact_fields, shared_.options.redact_patterns);
+  if (redactor.active()) {
+    redactor_ = std::make_unique<RecordRedactor>(
+        std::move(redactor),
+        [this](const SiteEntry& base, const CallSite* site) -> const SiteEntry& {
+          return derived_site(base, site);
+        });
+  }
 }
 
 namespace {
@@ -166,6 +176,18 @@ const SiteEntry& Backend::site_entry(const CallSite* site, std::uint32_t logger)
     entry->logger = LoggerRegistry::instance().name_of(logger);
   }
   slot = CacheSlot{site, logger, entry.get()};
+  return *entry;
+}
+
+const SiteEntry& Backend::derived_site(const SiteEntry& base, const CallSite* site) {
+  // Keyed by the derived CallSite, unique to its base entry; logger ~0 is no logger's id.
+  auto& entry = sites_[SiteKey{site, ~std::uint32_t{0}}];
+  if (!entry) {
+    entry = std::make_unique<SiteEntry>();
+    entry->id = static_cast<std::uint32_t>(sites_.size() - 1);
+    entry->site = site;
+    entry->logger = base.logger;
+  }
   return *entry;
 }
 
@@ -302,7 +324,11 @@ Backend::RunEnd Backend::drain_run(ActiveRing& r, const std::byte* first, std::u
       const SinkRecord record{*site,        r.thread,          clock_.to_ns(h.ticks),
                               p + sizeof h, h.size - sizeof h, r.shard,
                               r.extras};
-      open = only_sink_ != nullptr ? only_sink_->write(record) : write(record);
+      if (redactor_ != nullptr) [[unlikely]] {
+        open = write(redactor_->apply(record));
+      } else {
+        open = only_sink_ != nullptr ? only_sink_->write(record) : write(record);
+      }
     }
     ring.advance(h.size);
     ++n;

@@ -13,6 +13,7 @@
 
 #include "engine/clock_calibration.hpp"
 #include "engine/engine_shared.hpp"
+#include "engine/redact.hpp"
 #include "engine/sink.hpp"
 #include "engine/thread_context.hpp"
 
@@ -88,6 +89,8 @@ class Backend {
   bool starved() const;
   void tick_sinks();
   const SiteEntry& site_entry(const CallSite* site, std::uint32_t logger);
+  // A call site made by the redactor from `base` (engine/redact.hpp), numbered like the others.
+  const SiteEntry& derived_site(const SiteEntry& base, const CallSite* site);
   void follow_successor(ActiveRing& r);
   const std::byte* continue_on_successor(ActiveRing& r);
   void retire_finished_rings();
@@ -102,6 +105,8 @@ class Backend {
   ClockCalibration clock_;
   std::vector<std::unique_ptr<Sink>> sinks_;  // every record goes to each, in this order
   Sink* only_sink_ = nullptr;                 // sinks_[0] when it is the only one: no loop
+  // Options::redact_*: applied to every record before the sinks see it; nullptr when off.
+  std::unique_ptr<RecordRedactor> redactor_;
 
   std::vector<ActiveRing> rings_;
   std::vector<std::pair<std::uint64_t, std::uint32_t>> heap_;  // (ticks, index into rings_)

@@ -6,11 +6,13 @@
 
 #include <algorithm>
 #include <bit>
+#include <cstdlib>
 #include <cstring>
 #include <stdexcept>
 #include <string>
 
 #include "compress/zstd_codec.hpp"
+#include "engine/logger_registry.hpp"
 
 namespace lynx::detail {
 
@@ -85,8 +87,16 @@ Options normalise(Options o) {
   return o;
 }
 
+Options with_config_file(const Options& options, Config* config) {
+  const std::string path = config_path(options);
+  if (path.empty()) return options;
+  const Status s = parse_config_file(path, config);
+  if (!s.ok()) throw std::invalid_argument("lynx: configuration " + s.message());
+  return apply_config(options, *config);
+}
+
 EngineImpl::EngineImpl(const Options& options)
-    : shared_(normalise(options)),
+    : shared_(normalise(with_config_file(options, &config_))),
       backend_(shared_),
       thread_([this] {
         pthread_setname_np(pthread_self(), "lynx-backend");
@@ -95,8 +105,14 @@ EngineImpl::EngineImpl(const Options& options)
       pid_(::getpid()) {
   detail::max_string_bytes.store(static_cast<std::uint32_t>(shared_.options.max_string_bytes),
                                  std::memory_order_relaxed);
+  // LYNX_LEVEL applies at every engine start (before Options::level becomes the default).
+  LoggerRegistry::instance().apply_environment(std::getenv("LYNX_LEVEL"));
   try {
     crash_ = std::make_unique<CrashHandler>(shared_, backend_);
+    if (!config_.path.empty()) {
+      LoggerRegistry::instance().set_config_levels(config_.default_level, config_.levels);
+      watcher_ = std::make_unique<ConfigWatcher>(config_, shared_);
+    }
   } catch (...) {
     stop();
     throw;
@@ -109,6 +125,8 @@ void EngineImpl::stop() {
   if (stopped_) return;
   stopped_ = true;
   crash_.reset();  // a crash during the final drain is not waited for
+  watcher_.reset();
+  if (!config_.path.empty()) LoggerRegistry::instance().set_config_levels(std::nullopt, {});
   shared_.stop.store(true, std::memory_order_release);
   shared_.wake();
   thread_.join();

@@ -6,6 +6,8 @@
 
 #include "engine/backend.hpp"
 #include "engine/crash_handler.hpp"
+#include "engine/config.hpp"
+#include "engine/config_watcher.hpp"
 #include "engine/engine_shared.hpp"
 #include "lynx/options.hpp"
 #include "lynx/stats.hpp"
@@ -45,13 +47,19 @@ class EngineImpl {
  private:
   void stop();
 
+  Config config_;  // the configuration file read at start (path empty: none); before shared_
   EngineShared shared_;
   Backend backend_;
   std::thread thread_;
   std::unique_ptr<CrashHandler> crash_;  // after the backend thread, gone before it stops
+  std::unique_ptr<ConfigWatcher> watcher_;  // while a configuration file is used
   bool stopped_ = false;
   const int pid_;
 };
+
+// `options` with the configuration file (Options::config_file or LYNX_CONFIG) laid over it, read
+// into *config; throws std::invalid_argument with the file's one message when it is invalid.
+Options with_config_file(const Options& options, Config* config);
 
 // Options with sizes rounded and limits applied; throws std::invalid_argument for nonsense.
 Options normalise(Options options);

@@ -41,13 +41,19 @@ struct EngineShared {
   explicit EngineShared(const Options& o)
       : options(o),
         pool(o.initial_buffer_bytes, o.buffer_bytes),
-        shard_load(std::make_shared<ShardLoad>(o.shards)) {}
+        shard_load(std::make_shared<ShardLoad>(o.shards)),
+        sink_levels(std::make_unique<std::atomic<std::uint8_t>[]>(o.sinks.size())) {
+    for (std::size_t i = 0; i < o.sinks.size(); ++i)
+      sink_levels[i].store(static_cast<std::uint8_t>(o.sinks[i].level()));
+  }
 
   const Options options;  // normalised by the engine before construction
   RingPool pool;
   // Live threads per shard (producers: registration and exit). Shared with each thread's
   // ShardLease, which may outlive the engine.
   const std::shared_ptr<ShardLoad> shard_load;
+  // Minimum level of each of options.sinks: the configuration watcher -> the backend (relaxed).
+  const std::unique_ptr<std::atomic<std::uint8_t>[]> sink_levels;
 
   // Producers (registration) -> backend: rings of newly registered threads.
   moodycamel::ConcurrentQueue<Ring*> new_rings;

@@ -1,9 +1,21 @@
-// All loggers of the process, by name and by id. Loggers are never destroyed (references stay
-// valid until exit, even during static destruction), so the registry itself is never destroyed.
+// All loggers of the process, by name and by id, and the levels they get. Loggers are never
+// destroyed (references stay valid until exit, even during static destruction), so the registry
+// itself is never destroyed.
+//
+// Levels are hierarchical by dotted name. A logger's level is, first match wins:
+//   1. its own Logger::set_level() (until a later prefix rule covering it replaces it),
+//   2. the most specific prefix rule covering its name (lynx::set_level(), LYNX_LEVEL, the
+//      configuration file's [levels]; "orders" covers "orders" and "orders.*"),
+//   3. the default: LYNX_LEVEL's bare level, else the configuration file's levels.default, else
+//      the running engine's Options::level (info when none runs).
+// Every change recomputes the loggers it concerns under the mutex and stores their atomic level:
+// a log call still reads one relaxed byte (Logger::enabled).
 #pragma once
 
+#include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -15,6 +27,9 @@ namespace lynx::detail {
 
 class LoggerRegistry {
  public:
+  // Who set a prefix rule: a configuration reload replaces only the rules it set.
+  enum class Source : std::uint8_t { api, environment, config };
+
   static LoggerRegistry& instance();
 
   Logger& get(std::string_view name);
@@ -23,15 +38,44 @@ class LoggerRegistry {
   // Logger `id`, or nullptr (cold: the backend calls it once per thread and logger it keeps a
   // backtrace for).
   Logger* find(std::uint32_t id);
-  void set_default_level(Level level);
   // Held across fork() (engine/lifecycle.cpp, pthread_atfork) so a child never inherits it locked.
   std::mutex& fork_mutex() { return mutex_; }
+  // The engine's Options::level (info while no engine runs): the last of the defaults.
+  void set_default_level(Level level);
+  // A prefix rule (lynx::set_level). It clears Logger::set_level() on the loggers it decides.
+  void set_rule(std::string_view prefix, Level level, Source source);
+  // The configuration file's levels: its default (none: no say) and rules, replacing the ones an
+  // earlier configuration set. Loggers it decides lose their Logger::set_level().
+  void set_config_levels(std::optional<Level> default_level,
+                         const std::map<std::string, Level>& rules);
+  // Parses LYNX_LEVEL (`info,orders=debug,orders.payments=trace`) and applies what is valid. A
+  // malformed value is reported once per process on stderr, naming each bad item. Returns false
+  // when something was malformed.
+  bool apply_environment(const char* value);
 
  private:
+  struct Rule {
+    Level level;
+    Source source;
+  };
+  // The rule of the most specific prefix covering `name`, or nullptr.
+  const Rule* rule_for(std::string_view name) const;
+  Level default_level() const;
+  // Stores the level `logger` gets now; `take_over` clears its own set_level() when a rule or
+  // default of this change decides it.
+  void recompute(Logger& logger, bool take_over);
+
   std::mutex mutex_;
   Level default_level_ = Level::info;
+  std::optional<Level> config_default_;
+  std::optional<Level> env_default_;
+  std::map<std::string, Rule, std::less<>> rules_;
+  bool env_reported_ = false;
   std::vector<std::unique_ptr<Logger>> loggers_;  // index == id
   std::unordered_map<std::string, Logger*> by_name_;
 };
+
+// Whether `prefix` covers logger `name` in the dotted hierarchy ("" covers everything).
+bool covers(std::string_view prefix, std::string_view name);
 
 }  // namespace lynx::detail

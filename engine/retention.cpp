@@ -46,9 +46,18 @@ std::vector<std::string> apply_retention(const std::string& directory, const std
                                          const std::string& current_path,
                                          std::uint64_t current_reserve, std::int64_t now_ns,
                                          std::vector<std::string>* errors) {
+  if (!policy.active()) return {};
+  return apply_retention_to(list_shard_files(directory, name, shard), policy, current_path,
+                            current_reserve, now_ns, errors);
+}
+
+std::vector<std::string> apply_retention_to(const std::vector<ShardFile>& files,
+                                            const RetentionPolicy& policy,
+                                            const std::string& current_path,
+                                            std::uint64_t current_reserve, std::int64_t now_ns,
+                                            std::vector<std::string>* errors) {
   std::vector<std::string> deleted;
   if (!policy.active()) return deleted;
-  const std::vector<ShardFile> files = list_shard_files(directory, name, shard);
   std::size_t count = files.size();
   std::uint64_t bytes = 0;
   for (const ShardFile& f : files)

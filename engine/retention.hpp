@@ -35,4 +35,11 @@ std::vector<std::string> apply_retention(const std::string& directory, const std
                                          std::uint64_t current_reserve, std::int64_t now_ns,
                                          std::vector<std::string>* errors);
 
+// The same policy over any list of files, oldest first (the text and JSON sinks' rotated files).
+std::vector<std::string> apply_retention_to(const std::vector<ShardFile>& files,
+                                            const RetentionPolicy& policy,
+                                            const std::string& current_path,
+                                            std::uint64_t current_reserve, std::int64_t now_ns,
+                                            std::vector<std::string>* errors);
+
 }  // namespace lynx::detail

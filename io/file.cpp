@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <string>
 
 #include "io/writer.hpp"
@@ -41,6 +42,36 @@ Status create_file(const std::string& path, unsigned mode, int* fd) {
   } while (f < 0 && errno == EINTR);
   if (f < 0) return Status::from_errno(errno, "create " + path);
   *fd = f;
+  return {};
+}
+
+Status open_for_append(const std::string& path, unsigned mode, int* fd, std::uint64_t* size) {
+  *fd = -1;
+  *size = 0;
+  constexpr int kFlags = O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC;
+  int f = -1;
+  do {
+    f = ::open(path.c_str(), kFlags, static_cast<mode_t>(mode));
+  } while (f < 0 && errno == EINTR);
+  if (f < 0) return Status::from_errno(errno, "open " + path);
+  struct stat st {};
+  if (::fstat(f, &st) != 0) {
+    const int err = errno;
+    ::close(f);
+    return Status::from_errno(err, "stat " + path);
+  }
+  if (!S_ISREG(st.st_mode)) {
+    ::close(f);
+    return Status::error(Status::Code::invalid_argument, "open " + path + ": not a regular file");
+  }
+  *fd = f;
+  *size = static_cast<std::uint64_t>(st.st_size);
+  return {};
+}
+
+Status rename_file(const std::string& from, const std::string& to) {
+  if (::rename(from.c_str(), to.c_str()) != 0)
+    return Status::from_errno(errno, "rename " + from + " to " + to);
   return {};
 }
 

@@ -74,6 +74,11 @@ std::unique_ptr<Writer> make_writer(const WriterConfig& config, Status* status, 
 // Opens a new log file for appending: O_WRONLY|O_CREAT|O_EXCL|O_NOFOLLOW|O_CLOEXEC with `mode`.
 // Never follows or overwrites an existing path.
 Status create_file(const std::string& path, unsigned mode, int* fd);
+// Opens a file to go on writing at its end, creating it when missing (O_WRONLY|O_CREAT|O_NOFOLLOW|
+// O_CLOEXEC with `mode`; never follows a symlink); *size is its current length, where writes go on.
+Status open_for_append(const std::string& path, unsigned mode, int* fd, std::uint64_t* size);
+// Renames a closed or open file (rotation of the text sinks); `to` is replaced if it exists.
+Status rename_file(const std::string& from, const std::string& to);
 // Creates `dir` and its parents when missing.
 Status create_directories(const std::string& dir);
 Status close_file(int fd, const std::string& path);

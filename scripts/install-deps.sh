@@ -14,7 +14,7 @@ set -eu
 group_packages() {
   case $1 in
     library) echo "meson ninja-build pkg-config g++ liburing-dev libzstd-dev libxxhash-dev
-                   libconcurrentqueue-dev" ;;
+                   libconcurrentqueue-dev libfmt-dev libtomlplusplus-dev" ;;
     tools) echo "libfmt-dev libcli11-dev" ;;
     tests) echo "doctest-dev clang libclang-rt-dev" ;;
     bench) echo "libspdlog-dev libbenchmark-dev" ;;

@@ -5,6 +5,7 @@
 #include <CLI/CLI.hpp>
 
 #include "tools/cat_command.hpp"
+#include "tools/config_command.hpp"
 #include "tools/log_source.hpp"
 #include "tools/train_command.hpp"
 #include "tools/verify_command.hpp"
@@ -24,6 +25,8 @@ int main(int argc, char** argv) {
   CLI::App* verify = add_verify_command(app, verify_options);
   TrainOptions train_options;
   CLI::App* train = add_train_command(app, train_options);
+  ConfigOptions config_options;
+  CLI::App* config = add_config_command(app, config_options);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -33,5 +36,6 @@ int main(int argc, char** argv) {
   if (cat->parsed()) return run_cat(cat_options, stdout, stderr);
   if (verify->parsed()) return run_verify(verify_options, stdout, stderr);
   if (train->parsed()) return run_train(train_options, stdout, stderr);
+  if (config->parsed()) return run_config_check(config_options, stdout, stderr);
   return kExitUsage;
 }

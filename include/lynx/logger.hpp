@@ -38,8 +38,10 @@ class Logger {
     return static_cast<Level>(level_.load(std::memory_order_relaxed));
   }
   /// Changes the threshold at run time; any thread, at any time (relaxed: log calls on other
-  /// threads see the change soon, not at once).
+  /// threads see the change soon, not at once). The logger then keeps this level when an engine
+  /// starts with another Options::level; a later lynx::set_level() covering it replaces it.
   void set_level(Level level) noexcept {
+    explicit_.store(true, std::memory_order_relaxed);
     level_.store(static_cast<std::uint8_t>(level), std::memory_order_relaxed);
     refresh_gate();
   }
@@ -125,6 +127,7 @@ class Logger {
   std::atomic<std::uint8_t> level_;
   std::atomic<std::uint8_t> gate_;  // the macros' threshold: level_, or 0 while a backtrace is kept
   mutable std::atomic<std::uint8_t> special_{0};  // mutable: admit() clears a removed limit
+  std::atomic<bool> explicit_{false};  // set_level() was called (cold: never read by a log call)
   const std::uint32_t id_;
   const std::string name_;
 
@@ -138,8 +141,18 @@ class Logger {
   mutable std::atomic<std::uint64_t> rate_suppressed_{0};
 };
 
-/// The logger called `name`, created at the current engine's Options::level (info when none runs).
-/// Thread-safe; takes a lock, so look a logger up once and keep the reference.
+/// The logger called `name`. A new logger takes the level of the most specific lynx::set_level()
+/// prefix covering its name (also set by LYNX_LEVEL and the configuration file), else the running
+/// engine's Options::level (info when none runs). Thread-safe; takes a lock, so look a logger up
+/// once and keep the reference.
 Logger& logger(std::string_view name);
+
+/// Sets `prefix` and every logger below it in the dotted hierarchy (`"orders"` covers `orders` and
+/// `orders.payments`, not `ordersx`) to `level`: the loggers that exist now and those created
+/// later. The most specific prefix wins, so `set_level("orders.payments", trace)` keeps its level
+/// after `set_level("orders", warn)`. An empty prefix covers every logger. It replaces a level set
+/// with Logger::set_level() on the loggers it covers. Thread-safe; cold (takes a lock and visits
+/// every logger).
+void set_level(std::string_view prefix, Level level);
 
 }  // namespace lynx

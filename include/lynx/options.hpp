@@ -12,8 +12,11 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "lynx/level.hpp"
+#include "lynx/redact.hpp"
+#include "lynx/sinks.hpp"
 
 namespace lynx {
 
@@ -102,7 +105,9 @@ struct Options {
   OnFull on_full = OnFull::block;
   /// Longest time a record waits in memory before it is written to its file.
   std::chrono::milliseconds flush_every{200};
-  /// Level of loggers created after the engine starts (existing loggers keep theirs).
+  /// Level of every logger, existing or created later, that has no level of its own
+  /// (Logger::set_level) and no lynx::set_level() prefix covering it. LYNX_LEVEL's bare level and
+  /// the configuration file's levels.default take precedence.
   Level level = Level::info;
   /// io_uring when the kernel allows it, else pwritev (said once on stderr); or force either.
   Io io = Io::automatic;
@@ -116,6 +121,20 @@ struct Options {
   bool crash_handler = true;
   /// With crash_handler: SIGTERM and SIGINT too (the process still ends as it would have).
   bool crash_on_terminate = false;
+  /// Write the binary shards (the default). false: only Options::sinks receive records.
+  bool binary = true;
+  /// Human-readable sinks beside (or, with binary = false, instead of) the binary shards:
+  /// lynx::console_sink(), lynx::text_sink(), lynx::json_sink() (lynx/sinks.hpp).
+  std::vector<SinkSpec> sinks = {};
+  /// Names of fields (placeholders) whose values are written as `"[redacted]"`, in every sink and
+  /// file, binary included (lynx/redact.hpp).
+  std::vector<std::string> redact_fields = {};
+  /// Detectors applied to every string value before anything is written (off by default).
+  Detect redact_patterns = Detect::none;
+  /// A TOML configuration file (docs/config.md) read at start and watched for changes; the
+  /// environment's LYNX_CONFIG is used when this is empty. An invalid file makes the Engine throw
+  /// std::invalid_argument naming the file, line, key and problem.
+  std::string config_file = {};
 };
 
 }  // namespace lynx

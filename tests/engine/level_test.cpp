@@ -1,5 +1,5 @@
 // Level filtering: what a logger's level lets through, changing it at run time, arguments of a
-// filtered call never evaluated, Level::off, and Options::level for loggers created later.
+// filtered call never evaluated, Level::off, and Options::level for loggers old and new.
 // Its own executable: Options::level changes the process-wide level of new loggers.
 #define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
 #include <doctest/doctest.h>
@@ -127,23 +127,25 @@ TEST_CASE("Level::off disables every level, critical included") {
 }
 
 TEST_CASE(
-    "Options::level is the level of loggers created after the engine starts; older loggers keep "
-    "theirs") {
+    "Options::level applies to loggers created before and after the engine starts, except those "
+    "set explicitly") {
   lynx::Logger& before = lynx::logger("level.created-before");
-  const lynx::Level before_level = before.level();
+  lynx::Logger& pinned = lynx::logger("level.pinned");
+  pinned.set_level(lynx::Level::warn);
   lynx::test::TempDir dir("level");
   {
     lynx::Engine engine(
         lynx::Options{.directory = dir.path(), .name = "t", .level = lynx::Level::error});
     lynx::Logger& after = lynx::logger("level.created-after");
     CHECK(after.level() == lynx::Level::error);
-    CHECK(before.level() == before_level);
+    CHECK(before.level() == lynx::Level::error);
+    CHECK(pinned.level() == lynx::Level::warn);
     log_every_level(after);
+    log_every_level(before);
     engine.flush();
     const auto decoded = lynx::test::decode_dir(dir.path());
     CHECK(levels_written(decoded, "level.created-after") == V{"4", "5"});
-
-    // A logger that already exists is returned as it is, even under another engine level.
+    CHECK(levels_written(decoded, "level.created-before") == V{"4", "5"});
     CHECK(&lynx::logger("level.created-before") == &before);
   }
   lynx::test::TempDir dir2("level");
@@ -151,7 +153,8 @@ TEST_CASE(
     lynx::Engine engine(
         lynx::Options{.directory = dir2.path(), .name = "t", .level = lynx::Level::trace});
     CHECK(lynx::logger("level.created-under-trace").level() == lynx::Level::trace);
-    CHECK(lynx::logger("level.created-after").level() == lynx::Level::error);
+    CHECK(lynx::logger("level.created-after").level() == lynx::Level::trace);
+    CHECK(pinned.level() == lynx::Level::warn);
   }
 }
 
