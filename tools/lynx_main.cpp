@@ -14,6 +14,7 @@
 
 #include "tools/cat_command.hpp"
 #include "tools/log_source.hpp"
+#include "tools/tail_command.hpp"
 #include "tools/train_command.hpp"
 #include "tools/verify_command.hpp"
 
@@ -53,6 +54,8 @@ int main(int argc, char** argv) {
   app.require_subcommand(0, 1);
   CatOptions cat_options;
   CLI::App* cat = add_cat_command(app, cat_options);
+  TailOptions tail_options;
+  CLI::App* tail = add_tail_command(app, tail_options);
   VerifyOptions verify_options;
   CLI::App* verify = add_verify_command(app, verify_options);
   TrainOptions train_options;
@@ -101,6 +104,7 @@ int main(int argc, char** argv) {
     return kExitUsage;
   }
   if (cat->parsed()) return run_cat(cat_options, stdout, stderr);
+  if (tail->parsed()) return run_tail(tail_options, stdout, stderr);
   if (verify->parsed()) return run_verify(verify_options, stdout, stderr);
   if (train->parsed()) return run_train(train_options, stdout, stderr);
   if (help->parsed()) {
