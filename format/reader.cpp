@@ -365,7 +365,9 @@ BlockReader::Step BlockReader::decode_record() {
     return report(block_at_, block_size_, lost,
                   "malformed data block (" + num(lost) + " records lost)");
   }
-  payload_pos_ = static_cast<std::size_t>(c.pos() - payload_);
+  const auto end = static_cast<std::size_t>(c.pos() - payload_);
+  record_.encoded_size = static_cast<std::uint32_t>(end - payload_pos_);
+  payload_pos_ = end;
   --records_left_;
   ++records_done_;
   ++summary_.records;

@@ -69,6 +69,7 @@ struct Record {
   const CallSiteInfo* site = nullptr;
   const ThreadInfo* thread = nullptr;
   std::vector<Value> args;
+  std::uint32_t encoded_size = 0;  // its bytes in the decoded block (`lynx stats`: cost per site)
 };
 
 struct Problem {

@@ -14,6 +14,7 @@
 
 #include "tools/cat_command.hpp"
 #include "tools/log_source.hpp"
+#include "tools/stats_command.hpp"
 #include "tools/tail_command.hpp"
 #include "tools/train_command.hpp"
 #include "tools/verify_command.hpp"
@@ -56,6 +57,9 @@ int main(int argc, char** argv) {
   CLI::App* cat = add_cat_command(app, cat_options);
   TailOptions tail_options;
   CLI::App* tail = add_tail_command(app, tail_options);
+  StatsOptions stats_options, sites_options;
+  CLI::App* stats = add_stats_command(app, stats_options);
+  CLI::App* sites = add_sites_command(app, sites_options);
   VerifyOptions verify_options;
   CLI::App* verify = add_verify_command(app, verify_options);
   TrainOptions train_options;
@@ -105,6 +109,8 @@ int main(int argc, char** argv) {
   }
   if (cat->parsed()) return run_cat(cat_options, stdout, stderr);
   if (tail->parsed()) return run_tail(tail_options, stdout, stderr);
+  if (stats->parsed()) return run_stats(stats_options, stdout, stderr);
+  if (sites->parsed()) return run_sites(sites_options, stdout, stderr);
   if (verify->parsed()) return run_verify(verify_options, stdout, stderr);
   if (train->parsed()) return run_train(train_options, stdout, stderr);
   if (help->parsed()) {

@@ -95,7 +95,7 @@ TEST_CASE("lynx alone lists the commands; help explains each with examples") {
   const Run bare = run_lynx({});
   CHECK(bare.exit_code == 0);
   CHECK(bare.err == "");
-  for (const char* name : {"cat", "verify", "train", "help"}) {
+  for (const char* name : {"cat", "tail", "stats", "sites", "verify", "train", "help"}) {
     CHECK_MESSAGE(bare.out.find(std::string("\n  ") + name + " ") != std::string::npos, name);
   }
   const Run help = run_lynx({"help"});
