@@ -57,6 +57,7 @@ int run_cat(const CatOptions& options, std::FILE* out, std::FILE* err) {
     diag.io_error(s.message());
     return diag.exit_code();
   }
+  if (!filter->filters_anything()) filter.reset();
   std::unique_ptr<RecordPrinter> printer;
   if (Status s = RecordPrinter::create(options.print, out, &printer); !s.ok()) {
     diag.io_error(s.message());

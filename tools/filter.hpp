@@ -81,6 +81,12 @@ class RecordFilter {
   bool keep_values(const format::Record& r, const SiteVerdict& verdict, render::Renderer& renderer,
                    fmt::memory_buffer& scratch) const;
   bool filters_values() const { return !where_.empty() || grep_ != nullptr; }
+  // Whether any filter was given (else callers skip the filter altogether: it costs a lookup
+  // per record).
+  bool filters_anything() const {
+    return level_ || !loggers_exact_.empty() || since_ != INT64_MIN || until_ != INT64_MAX ||
+           !thread_ids_.empty() || !thread_names_.empty() || filters_values();
+  }
   std::int64_t since() const { return since_; }
   std::int64_t until() const { return until_; }
 

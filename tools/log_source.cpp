@@ -254,6 +254,8 @@ class LogMerge::Stream {
     bool done = false;
     // The filter's verdicts on its call sites (their pointers are only unique within the file).
     std::unordered_map<const format::CallSiteInfo*, RecordFilter::SiteVerdict> verdicts;
+    const format::CallSiteInfo* last_site = nullptr;
+    const RecordFilter::SiteVerdict* last_verdict = nullptr;
   };
 
   // Whether the merge's filter keeps `r` (always without one).
@@ -261,10 +263,16 @@ class LogMerge::Stream {
     const RecordFilter* filter = merge_.filter_;
     if (filter == nullptr) return true;
     if (!filter->keep_time(r.ts_ns) || !filter->keep_thread(*r.thread)) return false;
-    auto it = f.verdicts.find(r.site);
-    if (it == f.verdicts.end()) it = f.verdicts.emplace(r.site, filter->judge_site(*r.site)).first;
-    if (!it->second.keep) return false;
-    return !filter->filters_values() || filter->keep_values(r, it->second, renderer_, scratch_);
+    if (r.site != f.last_site) {  // most records repeat the site before them: no lookup
+      auto it = f.verdicts.find(r.site);
+      if (it == f.verdicts.end())
+        it = f.verdicts.emplace(r.site, filter->judge_site(*r.site)).first;
+      f.last_site = r.site;
+      f.last_verdict = &it->second;  // unordered_map values stay where they are
+    }
+    if (!f.last_verdict->keep) return false;
+    return !filter->filters_values() ||
+           filter->keep_values(r, *f.last_verdict, renderer_, scratch_);
   }
 
   // A window entry's place in the heap. The keys are copied here so that ordering the heap never
@@ -299,7 +307,7 @@ class LogMerge::Stream {
       if (merge_.filter_ != nullptr) {
         reader->set_time_range(merge_.filter_->since(), merge_.filter_->until());
       }
-      open_.push_back(OpenFile{std::move(reader), f.path, pid, 0, false, {}});
+      open_.push_back(OpenFile{std::move(reader), f.path, pid, 0, false, {}, nullptr, nullptr});
       return &open_.back();
     }
     return nullptr;
