@@ -61,6 +61,8 @@ Status RecordPrinter::create(const PrintOptions& o, std::FILE* out,
       o.template_spec.empty() ? render::kDefaultTextTemplate : o.template_spec, topt, &error);
   if (!t) return Status::error(Status::Code::invalid_argument, "--template: " + error);
   printer->reset(new RecordPrinter(out, format, std::move(*t)));
+  (*printer)->default_text_ = format == render::OutputFormat::text && o.template_spec.empty() &&
+                              !topt.color && !topt.local_time;
   (*printer)->buf_.reserve(kFlushBytes + 64 * 1024);
   return {};
 }
@@ -68,7 +70,9 @@ Status RecordPrinter::create(const PrintOptions& o, std::FILE* out,
 void RecordPrinter::render(fmt::memory_buffer& buf, const MergedRecord& r) {
   record::Site site;
   const record::RecordView view = r.view(site);
-  if (format_ == render::OutputFormat::text) {
+  if (default_text_) {
+    renderer_.text(buf, view);  // the same line as the default template, without its dispatch
+  } else if (format_ == render::OutputFormat::text) {
     text_.render(buf, view, renderer_, offset_cache_);
   } else {
     renderer_.line(buf, format_, view);

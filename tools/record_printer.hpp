@@ -59,6 +59,7 @@ class RecordPrinter {
   std::FILE* out_;
   render::OutputFormat format_;
   render::Template text_;
+  bool default_text_ = false;  // Renderer::text() prints exactly the line text_ would
   render::Renderer renderer_;
   render::LocalOffsetCache offset_cache_;
   fmt::memory_buffer buf_;
