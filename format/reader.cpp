@@ -29,6 +29,13 @@ constexpr std::size_t kScanChunk = 64 * 1024;
 
 std::string num(std::uint64_t n) { return std::to_string(n); }
 
+// a + b without overflow (saturating).
+std::int64_t add_sat(std::int64_t a, std::int64_t b) {
+  std::int64_t r;
+  if (!__builtin_add_overflow(a, b, &r)) return r;
+  return b > 0 ? INT64_MAX : INT64_MIN;
+}
+
 }  // namespace
 
 // --- BlockReader ----------------------------------------------------------------------------
@@ -95,6 +102,10 @@ Status BlockReader::open() {
     return Status::error(Status::Code::unavailable,
                          path_ + ": file header not completely written yet");
   }
+  // What a running program's file holds before its first flush: not damage. (The header goes
+  // out with the first blocks, so a file cut inside its header is damage.)
+  if (have == 0)
+    return Status::error(Status::Code::unavailable, path_ + ": empty (nothing flushed yet)");
   std::size_t size = 0;
   Status s = decode_file_header(at(0), have, &header_, &size);
   if (!s.ok() && recover_file_header(at(0), have, &header_, &size)) {
@@ -212,6 +223,11 @@ BlockReader::Step BlockReader::scan_for_sync() {
   }
 }
 
+bool BlockReader::outside_time_range(const BlockHeader& h) const {
+  const std::int64_t lo = std::min(h.first_ts, h.last_ts), hi = std::max(h.first_ts, h.last_ts);
+  return add_sat(hi, kTimeRangeSlack) < since_ || add_sat(lo, -kTimeRangeSlack) >= until_;
+}
+
 BlockReader::Step BlockReader::read_block() {
   const std::size_t have = fill(pos_, kBlockHeaderSize);
   if (!error_.ok()) return Step::error;
@@ -264,6 +280,10 @@ BlockReader::Step BlockReader::read_block() {
   const std::uint64_t block_at = pos_;
   const std::byte* body = at(pos_) + h.header_size;
   pos_ += block_size;
+  if (holds_records(h.kind) && outside_time_range(h)) {
+    ++summary_.skipped_blocks;
+    return Step::again;
+  }
   const std::uint32_t stored = h.stored_size, raw = h.raw_size;
   if (XXH3_64bits(body, stored) != h.payload_checksum) {
     return report(block_at, block_size, lost,
@@ -355,7 +375,9 @@ BlockReader::Step BlockReader::decode_record() {
     return report(block_at_, block_size_, lost,
                   "malformed data block (" + num(lost) + " records lost)");
   }
-  payload_pos_ = static_cast<std::size_t>(c.pos() - payload_);
+  const auto end = static_cast<std::size_t>(c.pos() - payload_);
+  record_.encoded_size = static_cast<std::uint32_t>(end - payload_pos_);
+  payload_pos_ = end;
   record_.context = {};
   record_.suppressed = 0;
   record_.backtrace = false;

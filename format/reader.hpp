@@ -77,6 +77,7 @@ struct Record {
   std::span<const record::ContextEntry> context;  // the thread's context (lynx::Context)
   std::uint64_t suppressed = 0;                   // records suppressed before it at its site
   bool backtrace = false;                         // written from a backtrace
+  std::uint32_t encoded_size = 0;  // its bytes in the decoded block (`lynx stats`: cost per site)
 };
 
 struct Problem {
@@ -91,6 +92,7 @@ struct ReadSummary {
   std::uint64_t records = 0;
   std::uint64_t bytes = 0;
   std::uint64_t problems = 0;
+  std::uint64_t skipped_blocks = 0;  // outside the time range (BlockReader::set_time_range)
   Status error;  // a read error (Code::io_error) that ended the reading early; ok otherwise
 };
 
@@ -120,13 +122,15 @@ class BlockReader {
 
   // Reads the file header (format 1.x or 2.x). Errors: not a lynx file (Code::corrupt), newer
   // major version (Code::unsupported), the source failed (Code::io_error); messages start with the
-  // path. Growing files: Code::unavailable while the header is not completely there (call again
-  // later). A damaged header is not an error when the file's blocks can be found: damage confined
-  // to the magic or version bytes is repaired through the checksum; otherwise reading starts at
-  // the first intact block header, and header() is filled in from the file's metadata (format 2
-  // files repeat the header's fields there: EntryType::file_info) once that is read. Either way
-  // the first next() reports the damage as a problem.
-  // A file header that is only an empty prefix of one, or not a lynx file at all, stays an error.
+  // path. Code::unavailable while the header is not completely there: growing files, call again
+  // later; otherwise for an empty file ("empty (nothing flushed yet)": a running program's file
+  // before its first flush). A damaged header is not an
+  // error when the file's blocks can be found: damage confined to the magic or version bytes is
+  // repaired through the checksum; otherwise reading starts at the first intact block header, and
+  // header() is filled in from the file's metadata (format 2 files repeat the header's fields
+  // there: EntryType::file_info) once that is read. Either way the first next() reports the damage
+  // as a problem. A file header that is only an empty prefix of one, or not a lynx file at all,
+  // stays an error.
   Status open();
   const FileHeader& header() const { return header_; }
   const std::string& path() const { return path_; }
@@ -134,6 +138,18 @@ class BlockReader {
   // Growing: the end of the bytes is where the writer is, not the end of the file. Turning it off
   // (the writer has moved on) makes a cut-off tail damage again at the next call.
   void set_growing(bool growing) { growing_ = growing; }
+
+  // Only records in [since, until) are wanted: a data block whose header's time range
+  // (first_ts, last_ts) lies more than kTimeRangeSlack outside of it is skipped whole, neither
+  // checked nor decompressed (summary().skipped_blocks). The slack covers records of a block
+  // that are out of order (the backend merges threads by time; a record can only be late by
+  // the time its thread was held between reading the clock and publishing). Records of the
+  // blocks that are read still need to be filtered by the caller.
+  static constexpr std::int64_t kTimeRangeSlack = 1'000'000'000;
+  void set_time_range(std::int64_t since, std::int64_t until) {
+    since_ = since;
+    until_ = until;
+  }
 
   // A zstd dictionary for files whose blocks need one but that do not carry it themselves
   // (`lynx cat --dictionary`). A dictionary block inside the file takes precedence.
@@ -160,6 +176,7 @@ class BlockReader {
   enum class Step { again, record, problem, not_yet, end, error };
   Step read_block();
   Step scan_for_sync();
+  bool outside_time_range(const BlockHeader& h) const;
   Step decode_record();           // the next record of the current block, in either encoding
   bool decode_v1(Cursor& c);      // a format 1 record (BlockKind::data) into record_
   bool decode_packed(Cursor& c);  // a packed record (BlockKind::packed) into record_
@@ -181,6 +198,7 @@ class BlockReader {
   std::unique_ptr<ByteSource> source_;
   bool growing_ = false;
   bool opened_ = false;
+  std::int64_t since_ = INT64_MIN, until_ = INT64_MAX;
   FileHeader header_;
 
   // Read buffer: file bytes [base_, base_ + filled_) in buf_[0, filled_).

@@ -165,3 +165,27 @@ void append_text_escaped(fmt::memory_buffer& out, std::string_view s) {
 }
 
 }  // namespace lynx::render
+
+namespace lynx::render {
+
+void append_logfmt_value(fmt::memory_buffer& out, std::string_view s) {
+  bool quote = s.empty() || text_safe_prefix(s) != s.size();
+  for (std::size_t i = 0; !quote && i < s.size(); ++i) {
+    const char c = s[i];
+    quote = c == ' ' || c == '=' || c == '"' || c == '\t' || c == '\\';
+  }
+  if (!quote) return append(out, s);
+  out.push_back('"');
+  std::size_t run = 0;  // start of the bytes not yet appended
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] != '"' && s[i] != '\\') continue;
+    append_text_escaped(out, s.substr(run, i - run));
+    out.push_back('\\');
+    out.push_back(s[i]);
+    run = i + 1;
+  }
+  append_text_escaped(out, s.substr(run));
+  out.push_back('"');
+}
+
+}  // namespace lynx::render

@@ -27,10 +27,18 @@
 
 namespace lynx::render {
 
-enum class OutputFormat { text, json };
+enum class OutputFormat { text, json, logfmt };
 
 // UTC, RFC 3339 with nanoseconds: 2026-11-27T21:17:26.123456789Z.
 void append_timestamp(fmt::memory_buffer& out, std::int64_t ts_ns);
+// Local time, RFC 3339 with nanoseconds and the offset of the local time zone at that instant
+// (TZ, /etc/localtime): 2026-11-27T22:17:26.123456789+01:00. Asks the C library for the offset
+// at most once per hour of timestamps (`cache` remembers it; one per thread).
+struct LocalOffsetCache {
+  std::int64_t hour = INT64_MIN;  // the hour (Unix seconds / 3600) the offset is known for
+  std::int32_t offset_s = 0;
+};
+void append_local_timestamp(fmt::memory_buffer& out, std::int64_t ts_ns, LocalOffsetCache& cache);
 
 // `s` as a JSON string with its quotes (RFC 8259). Bytes that are not valid UTF-8 become \ufffd,
 // so the output is valid JSON whatever the input.
@@ -41,6 +49,11 @@ void append_json_string(fmt::memory_buffer& out, std::string_view s);
 void append_text_escaped(fmt::memory_buffer& out, std::string_view s);
 // Length of the longest prefix of `s` that append_text_escaped() would copy unchanged.
 std::size_t text_safe_prefix(std::string_view s);
+
+// `s` as a logfmt value: as is (text-escaped) when it is not empty and holds no space, '=', '"'
+// or anything to escape; otherwise in double quotes, with '"' and '\' escaped as \" and \\ and
+// the rest text-escaped. The same rule serves keys.
+void append_logfmt_value(fmt::memory_buffer& out, std::string_view s);
 
 // A value as a JSON value: numbers (full 64-bit precision; shortest round-trip floats), NaN and
 // infinities as the strings "NaN", "Infinity", "-Infinity", bools, chars and strings as strings,
@@ -65,14 +78,29 @@ class Renderer {
   //   text: 2026-11-27T21:17:26.123456789Z INFO  orders [4242] main.cpp:6 <message>
   //   json: {"ts":..,"level":..,"logger":..,"thread":..,"file":..,"line":..,"msg":..,"fields":{..}}
   void text(fmt::memory_buffer& out, const record::RecordView& r);
+  //   json: ... "thread":..,"thread_name":..,"pid":..,"file":..,"line":..,"function":..,"msg":..
   void json(fmt::memory_buffer& out, const record::RecordView& r);
+  //   logfmt: ts=.. level=info logger=orders thread=4242 file=main.cpp line=6 msg="..." id=17
+  void logfmt(fmt::memory_buffer& out, const record::RecordView& r);
   void line(fmt::memory_buffer& out, OutputFormat format, const record::RecordView& r) {
-    format == OutputFormat::json ? json(out, r) : text(out, r);
+    switch (format) {
+      case OutputFormat::json: return json(out, r);
+      case OutputFormat::logfmt: return logfmt(out, r);
+      case OutputFormat::text: return text(out, r);
+    }
   }
+
+  // The message, text-escaped (what text() prints after the file and line).
+  void text_message(fmt::memory_buffer& out, const record::Site& site,
+                    std::span<const record::Value> values);
+  // The structured fields as logfmt pairs, separated by spaces: `id=17 user=bob`. Values in
+  // their default format (append_plain_value), quoted and escaped by append_logfmt_value.
+  void logfmt_fields(fmt::memory_buffer& out, const record::RecordView& r);
 
  private:
   fmt::dynamic_format_arg_store<fmt::format_context> store_;
   fmt::memory_buffer scratch_;
+  fmt::memory_buffer msg_;
   fmt::memory_buffer name_;
   fmt::memory_buffer texts_;  // message(): structured values as text
 };

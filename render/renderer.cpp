@@ -14,11 +14,6 @@ using record::Value;
 
 namespace {
 
-std::string_view basename(std::string_view path) {
-  const std::size_t slash = path.rfind('/');
-  return slash == std::string_view::npos ? path : path.substr(slash + 1);
-}
-
 void append_level_upper(fmt::memory_buffer& out, Level level) {
   const std::string_view name = to_string(level);
   for (const char c : name) {
@@ -171,6 +166,20 @@ void Renderer::message(fmt::memory_buffer& out, const record::Site& site,
   out.push_back(']');
 }
 
+void Renderer::text_message(fmt::memory_buffer& out, const record::Site& site,
+                            std::span<const Value> values) {
+  // Formatted in place; only a message that holds something to escape is copied and escaped.
+  const std::size_t mark = out.size();
+  message(out, site, values);
+  const std::size_t safe = text_safe_prefix({out.data() + mark, out.size() - mark});
+  if (mark + safe != out.size()) {
+    scratch_.clear();
+    scratch_.append(out.data() + mark + safe, out.data() + out.size());
+    out.resize(mark + safe);
+    append_text_escaped(out, {scratch_.data(), scratch_.size()});
+  }
+}
+
 void Renderer::text(fmt::memory_buffer& out, const record::RecordView& r) {
   append_timestamp(out, r.ts_ns);
   out.push_back(' ');
@@ -180,21 +189,48 @@ void Renderer::text(fmt::memory_buffer& out, const record::RecordView& r) {
   append(out, " [");
   append_int(out, r.thread.os_tid);
   append(out, "] ");
-  append_text_escaped(out, basename(r.site->file));
+  append_text_escaped(out, r.site->file);
   out.push_back(':');
   append_int(out, r.site->line);
   out.push_back(' ');
-  // Formatted in place; only a message that holds something to escape is copied and escaped.
-  const std::size_t mark = out.size();
-  message(out, *r.site, r.values);
-  const std::size_t safe = text_safe_prefix({out.data() + mark, out.size() - mark});
-  if (mark + safe != out.size()) {
-    scratch_.clear();
-    scratch_.append(out.data() + mark + safe, out.data() + out.size());
-    out.resize(mark + safe);
-    append_text_escaped(out, {scratch_.data(), scratch_.size()});
-  }
+  text_message(out, *r.site, r.values);
   if (!r.context.empty() || r.suppressed != 0 || r.backtrace) append_text_extras(out, r, scratch_);
+  out.push_back('\n');
+}
+
+void Renderer::logfmt_fields(fmt::memory_buffer& out, const record::RecordView& r) {
+  for (std::size_t i = 0; i < r.values.size(); ++i) {
+    if (i != 0) out.push_back(' ');
+    append_logfmt_value(out, field_name(*r.site, i, name_));
+    out.push_back('=');
+    scratch_.clear();
+    append_plain_value(scratch_, r.values[i]);
+    append_logfmt_value(out, {scratch_.data(), scratch_.size()});
+  }
+}
+
+void Renderer::logfmt(fmt::memory_buffer& out, const record::RecordView& r) {
+  append(out, "ts=");
+  append_timestamp(out, r.ts_ns);
+  append(out, " level=");
+  append(out, to_string(r.site->level));
+  append(out, " logger=");
+  append_logfmt_value(out, r.site->logger);
+  append(out, " thread=");
+  append_int(out, r.thread.os_tid);
+  append(out, " file=");
+  append_logfmt_value(out, r.site->file);
+  append(out, " line=");
+  append_int(out, r.site->line);
+  append(out, " msg=");
+  scratch_.clear();
+  message(scratch_, *r.site, r.values);
+  // The message is copied aside: logfmt_fields() below reuses scratch_.
+  msg_.clear();
+  msg_.append(scratch_.data(), scratch_.data() + scratch_.size());
+  append_logfmt_value(out, {msg_.data(), msg_.size()});
+  if (!r.values.empty()) out.push_back(' ');
+  logfmt_fields(out, r);
   out.push_back('\n');
 }
 
@@ -207,10 +243,16 @@ void Renderer::json(fmt::memory_buffer& out, const record::RecordView& r) {
   append_json_string(out, r.site->logger);
   append(out, ",\"thread\":");
   append_int(out, r.thread.os_tid);
+  append(out, ",\"thread_name\":");
+  append_json_string(out, r.thread.name);
+  append(out, ",\"pid\":");
+  append_int(out, r.thread.pid);
   append(out, ",\"file\":");
   append_json_string(out, r.site->file);
   append(out, ",\"line\":");
   append_int(out, r.site->line);
+  append(out, ",\"function\":");
+  append_json_string(out, r.site->function);
   append(out, ",\"msg\":");
   scratch_.clear();
   message(scratch_, *r.site, r.values);

@@ -1,6 +1,7 @@
 // RFC 3339 timestamps without a time zone library: the date comes from H. Hinnant's
 // civil_from_days, so any int64 nanosecond value renders (years 1677..2262).
 #include <cstdint>
+#include <ctime>
 
 #include "render/render.hpp"
 
@@ -67,6 +68,36 @@ void append_timestamp(fmt::memory_buffer& out, std::int64_t ts_ns) {
   p = put_digits(p, nanos, 9);
   *p++ = 'Z';
   out.append(buf, p);
+}
+
+}  // namespace lynx::render
+
+namespace lynx::render {
+
+void append_local_timestamp(fmt::memory_buffer& out, std::int64_t ts_ns, LocalOffsetCache& cache) {
+  std::int64_t secs = ts_ns / 1'000'000'000;
+  if (ts_ns % 1'000'000'000 < 0) --secs;
+  const std::int64_t hour = floor_div(secs, 3600);
+  if (hour != cache.hour) {
+    // Zones change their offset on whole hours, or on half or quarter hours in a few places:
+    // asking once per hour of timestamps is right but for those few, within that hour.
+    const std::time_t t = static_cast<std::time_t>(secs);
+    std::tm local{};
+    cache.offset_s =
+        ::localtime_r(&t, &local) != nullptr ? static_cast<std::int32_t>(local.tm_gmtoff) : 0;
+    cache.hour = hour;
+  }
+  // The UTC form of the shifted instant, with its 'Z' replaced by the offset.
+  const auto shifted = static_cast<std::int64_t>(  // wraps rather than overflow at the extremes
+      static_cast<std::uint64_t>(ts_ns) +
+      static_cast<std::uint64_t>(std::int64_t{cache.offset_s} * 1'000'000'000));
+  append_timestamp(out, shifted);
+  out.resize(out.size() - 1);
+  const std::int32_t off = cache.offset_s < 0 ? -cache.offset_s : cache.offset_s;
+  char buf[6] = {cache.offset_s < 0 ? '-' : '+', 0, 0, ':', 0, 0};
+  put_digits(buf + 1, static_cast<std::uint64_t>(off / 3600), 2);
+  put_digits(buf + 4, static_cast<std::uint64_t>(off / 60 % 60), 2);
+  out.append(buf, buf + 6);
 }
 
 }  // namespace lynx::render

@@ -15,7 +15,7 @@ group_packages() {
   case $1 in
     library) echo "meson ninja-build pkg-config g++ liburing-dev libzstd-dev libxxhash-dev
                    libconcurrentqueue-dev libfmt-dev libtomlplusplus-dev" ;;
-    tools) echo "libfmt-dev libcli11-dev" ;;
+    tools) echo "libfmt-dev libcli11-dev libre2-dev" ;;
     tests) echo "doctest-dev clang libclang-rt-dev" ;;
     bench) echo "libspdlog-dev libbenchmark-dev" ;;
     packaging) echo "cmake debhelper dpkg-dev fakeroot doxygen" ;;

@@ -1,7 +1,6 @@
 #include "tools/cat_command.hpp"
 
-#include <cerrno>
-#include <cstring>
+#include <chrono>
 
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
@@ -10,65 +9,84 @@
 
 namespace lynx::tools {
 
-namespace {
-
-// Output goes out in chunks of about this size: one fwrite per chunk, never a flush per line.
-constexpr std::size_t kFlushBytes = 1 << 20;
-
-bool write_all(std::FILE* out, const fmt::memory_buffer& buf) {
-  return std::fwrite(buf.data(), 1, buf.size(), out) == buf.size();
+std::int64_t now_unix_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
 }
-
-}  // namespace
 
 CLI::App* add_cat_command(CLI::App& app, CatOptions& options) {
   CLI::App* cat = app.add_subcommand("cat", "Print the records of log files, merged in time order");
-  cat->add_option_function<std::string>(
-         "--format",
-         [&options](const std::string& name) {
-           options.format =
-               name == "json" ? render::OutputFormat::json : render::OutputFormat::text;
-         },
-         "Output format, one line per record")
-      ->check(CLI::IsMember({"text", "json"}))
-      ->default_str("text");
+  add_print_options(*cat, options.print);
+  add_filter_options(*cat, options.filter);
+  cat->add_option("--head", options.head, "Only the first N records (after the filters)")
+      ->type_name("N")
+      ->check(CLI::NonNegativeNumber)
+      ->group("Filters");
+  cat->add_option("--tail", options.tail, "Only the last N records (after the filters)")
+      ->type_name("N")
+      ->check(CLI::NonNegativeNumber)
+      ->group("Filters");
+  cat->add_flag("-r,--recursive", options.recursive, "Read directories' subdirectories too");
   cat->add_option("--dictionary", options.dictionary,
                   "zstd dictionary (from `lynx train`) for files that do not carry theirs")
       ->type_name("FILE");
   cat->add_option("PATH", options.paths,
                   "Log files, directories whose *.lynx files are read, or - for standard input")
       ->required();
+  cat->footer(R"(Examples:
+  lynx cat logs/                              all records of a directory, in time order
+  lynx cat -r --format json logs/ | jq .      JSON lines (keys: ts level logger thread
+                                              thread_name pid file line function msg fields)
+  lynx cat --level warn --since 15m logs/     warnings and errors of the last 15 minutes
+  lynx cat --logger 'orders.*' --where 'amount>100' --where 'user~^b' logs/
+  lynx cat --grep 'timeout|refused' --tail 20 logs/
+  lynx cat --template '{ts} {level:5} {msg} {fields}' --local app.lynx
+  ssh web1 cat logs/app.0.0.lynx | lynx cat -   standard input
+
+Template fields: ts ts_ns level level_lower logger msg fields template file basename line
+function thread thread_name pid; {name:W} pads to W, {name:>W} right-aligns, {{ }} are braces.
+Exit codes: 0 ok, 1 damaged data (what was readable is printed), 2 usage or I/O error.)");
   return cat;
 }
 
 int run_cat(const CatOptions& options, std::FILE* out, std::FILE* err) {
   Diagnostics diag(err);
+  std::unique_ptr<RecordFilter> filter;
+  if (Status s = RecordFilter::compile(options.filter, now_unix_ns(), &filter); !s.ok()) {
+    diag.io_error(s.message());
+    return diag.exit_code();
+  }
+  if (!filter->filters_anything()) filter.reset();
+  std::unique_ptr<RecordPrinter> printer;
+  if (Status s = RecordPrinter::create(options.print, out, &printer); !s.ok()) {
+    diag.io_error(s.message());
+    return diag.exit_code();
+  }
   std::vector<std::byte> dictionary;
   if (!options.dictionary.empty() &&
       !load_dictionary_option(options.dictionary, &dictionary, diag)) {
     return diag.exit_code();
   }
-  const std::vector<std::string> files = expand_paths(options.paths, diag);
-  LogMerge logs(files, diag, dictionary);
+  const std::vector<std::string> files = expand_paths(options.paths, diag, options.recursive);
+  LogMerge logs(files, diag, dictionary, filter.get());
 
-  render::Renderer renderer;
-  fmt::memory_buffer buf;
-  buf.reserve(kFlushBytes + 64 * 1024);
+  std::unique_ptr<LastLines> last;
+  if (options.tail >= 0) last = std::make_unique<LastLines>(static_cast<std::size_t>(options.tail));
+  std::int64_t printed = 0;
   bool ok = true;
-  while (const MergedRecord* r = logs.next()) {
-    const record::Site site = r->site->view();
-    const record::RecordView view{r->ts_ns,   &site,         {0, r->os_tid, {}}, r->values,
-                                  r->context, r->suppressed, r->backtrace};
-    renderer.line(buf, options.format, view);
-    if (buf.size() >= kFlushBytes) {
-      ok = write_all(out, buf);
-      if (!ok) break;
-      buf.clear();
+  while (ok && (options.head < 0 || printed < options.head)) {
+    const MergedRecord* r = logs.next();
+    if (r == nullptr) break;
+    ++printed;
+    if (last) {
+      last->add(*r, *printer);
+    } else {
+      ok = printer->print(*r, diag);
     }
   }
-  if (!ok || !write_all(out, buf) || std::fflush(out) != 0) {
-    diag.io_error(fmt::format("write error on standard output: {}", std::strerror(errno)));
-  }
+  if (ok && last) ok = last->print(*printer, diag);
+  if (ok) printer->flush(diag);
   return diag.exit_code();
 }
 

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstring>
 #include <filesystem>
 #include <limits>
@@ -22,21 +23,38 @@ namespace fs = std::filesystem;
 using format::BlockReader;
 using format::Value;
 
+namespace {
+
+// One diagnostic line. Never throws and ignores failure: a closed or full standard error must
+// not abort the command (or change its exit code).
+void print_line(std::FILE* err, std::string_view message) {
+  std::string line = "lynx: ";
+  line.append(message);
+  line.push_back('\n');
+  (void)!std::fwrite(line.data(), 1, line.size(), err);
+  std::fflush(err);
+}
+
+}  // namespace
+
 void Diagnostics::io_error(std::string_view message) {
   io_error_ = true;
-  fmt::print(err_, "lynx: {}\n", message);
+  print_line(err_, message);
 }
 
 void Diagnostics::data_error(std::string_view message) {
   data_error_ = true;
-  fmt::print(err_, "lynx: {}\n", message);
+  print_line(err_, message);
 }
+
+void Diagnostics::note(std::string_view message) { print_line(err_, message); }
 
 int Diagnostics::exit_code() const {
   return io_error_ ? kExitUsage : data_error_ ? kExitDataError : kExitOk;
 }
 
-std::vector<std::string> expand_paths(const std::vector<std::string>& args, Diagnostics& diag) {
+std::vector<std::string> expand_paths(const std::vector<std::string>& args, Diagnostics& diag,
+                                      bool recursive) {
   std::vector<std::string> files;
   std::set<std::pair<dev_t, ino_t>> seen;
   auto add = [&](std::string path) {
@@ -62,11 +80,23 @@ std::vector<std::string> expand_paths(const std::vector<std::string>& args, Diag
       continue;
     }
     std::vector<std::string> names;
-    for (fs::directory_iterator it(arg, ec), end; !ec && it != end; it.increment(ec)) {
+    auto consider = [&](const fs::directory_entry& entry) {
       std::error_code type_ec;
-      if (it->path().filename().string().ends_with(format::kFileExtension) &&
-          it->is_regular_file(type_ec)) {
-        names.push_back(it->path().string());
+      if (entry.path().filename().string().ends_with(format::kFileExtension) &&
+          entry.is_regular_file(type_ec)) {
+        names.push_back(entry.path().string());
+      }
+    };
+    if (recursive) {
+      for (fs::recursive_directory_iterator
+               it(arg, fs::directory_options::skip_permission_denied, ec),
+           end;
+           !ec && it != end; it.increment(ec)) {
+        consider(*it);
+      }
+    } else {
+      for (fs::directory_iterator it(arg, ec), end; !ec && it != end; it.increment(ec)) {
+        consider(*it);
       }
     }
     if (ec) {
@@ -122,7 +152,9 @@ std::unique_ptr<BlockReader> open_log(const std::string& path,
   auto reader = std::make_unique<BlockReader>(path, std::move(source));
   if (Status s = reader->open(); !s.ok()) {
     // The reader's messages name the file already.
-    if (s.code() != Status::Code::corrupt && s.code() != Status::Code::unsupported) {
+    if (s.code() == Status::Code::unavailable) {
+      diag.note(s.message());  // a running program's file before its first flush: no error
+    } else if (s.code() != Status::Code::corrupt && s.code() != Status::Code::unsupported) {
       diag.io_error(s.message());
     } else if (header_error != nullptr) {
       *header_error = std::move(s);
@@ -198,6 +230,8 @@ class LogMerge::Stream {
     std::int64_t order_ns = 0;
     std::uint64_t arrival = 0;
     const format::CallSiteInfo* site = nullptr;
+    const format::ThreadInfo* thread = nullptr;
+    std::uint32_t pid = 0;
     std::uint64_t os_tid = 0;
     std::uint64_t file = 0;  // number of the OpenFile it came from
     std::size_t bytes = 0;   // what it counts against the window's bytes
@@ -252,7 +286,28 @@ class LogMerge::Stream {
     std::uint32_t pid = 0;
     std::size_t in_window = 0;  // its records in the window: their sites live in its reader
     bool done = false;
+    // The filter's verdicts on its call sites (their pointers are only unique within the file).
+    std::unordered_map<const format::CallSiteInfo*, RecordFilter::SiteVerdict> verdicts;
+    const format::CallSiteInfo* last_site = nullptr;
+    const RecordFilter::SiteVerdict* last_verdict = nullptr;
   };
+
+  // Whether the merge's filter keeps `r` (always without one).
+  bool keep(OpenFile& f, const format::Record& r) {
+    const RecordFilter* filter = merge_.filter_;
+    if (filter == nullptr) return true;
+    if (!filter->keep_time(r.ts_ns) || !filter->keep_thread(*r.thread)) return false;
+    if (r.site != f.last_site) {  // most records repeat the site before them: no lookup
+      auto it = f.verdicts.find(r.site);
+      if (it == f.verdicts.end())
+        it = f.verdicts.emplace(r.site, filter->judge_site(*r.site)).first;
+      f.last_site = r.site;
+      f.last_verdict = &it->second;  // unordered_map values stay where they are
+    }
+    if (!f.last_verdict->keep) return false;
+    return !filter->filters_values() ||
+           filter->keep_values(r, *f.last_verdict, renderer_, scratch_);
+  }
 
   // A window entry's place in the heap. The keys are copied here so that ordering the heap never
   // touches the entries (a window holds tens of thousands of them: chasing each into the pool
@@ -283,7 +338,10 @@ class LogMerge::Stream {
           f.reader ? std::move(f.reader) : open_log(f.path, merge_.dictionary_, merge_.diag_);
       if (!reader) continue;
       const std::uint32_t pid = reader->header().pid;
-      open_.push_back(OpenFile{std::move(reader), f.path, pid, 0, false});
+      if (merge_.filter_ != nullptr) {
+        reader->set_time_range(merge_.filter_->since(), merge_.filter_->until());
+      }
+      open_.push_back(OpenFile{std::move(reader), f.path, pid, 0, false, {}, nullptr, nullptr});
       return &open_.back();
     }
     return nullptr;
@@ -309,7 +367,10 @@ class LogMerge::Stream {
       OpenFile* f = current();
       if (f == nullptr) return false;
       switch (f->reader->next()) {
-        case BlockReader::Next::record: add(*f, f->reader->record()); return true;
+        case BlockReader::Next::record:
+          if (!keep(*f, f->reader->record())) continue;
+          add(*f, f->reader->record());
+          return true;
         case BlockReader::Next::problem:
           report_problem(f->path, f->reader->problem(), merge_.diag_);
           continue;
@@ -347,6 +408,8 @@ class LogMerge::Stream {
     *last_slot_ = e.order_ns;
     e.arrival = arrivals_++;
     e.site = r.site;
+    e.thread = r.thread;
+    e.pid = f.pid;
     e.os_tid = r.thread->os_tid;
     e.file = file;
     e.values.assign(r.args.begin(), r.args.end());
@@ -391,11 +454,13 @@ class LogMerge::Stream {
   const format::ThreadInfo* last_thread_ = nullptr;
   std::uint64_t last_file_ = 0;
   std::int64_t* last_slot_ = nullptr;
+  render::Renderer renderer_;  // the filter's working space
+  fmt::memory_buffer scratch_;
 };
 
 LogMerge::LogMerge(const std::vector<std::string>& files, Diagnostics& diag,
-                   const std::vector<std::byte>& dictionary)
-    : diag_(diag), dictionary_(dictionary) {
+                   const std::vector<std::byte>& dictionary, const RecordFilter* filter)
+    : diag_(diag), dictionary_(dictionary), filter_(filter) {
   std::vector<FileToRead> order;
   for (const std::string& path : files) {
     std::unique_ptr<BlockReader> reader = open_log(path, dictionary_, diag_);
@@ -446,12 +511,29 @@ const MergedRecord* LogMerge::next() {
   out_.ts_ns = e.ts_ns;
   out_.order_ns = e.order_ns;
   out_.site = e.site;
+  out_.thread = e.thread;
+  out_.pid = e.pid;
   out_.os_tid = e.os_tid;
   out_.values = e.values;
   out_.context = e.context;
   out_.suppressed = e.suppressed;
   out_.backtrace = e.backtrace;
   return &out_;
+}
+
+}  // namespace lynx::tools
+
+namespace lynx::tools {
+
+bool write_output(std::FILE* out, const char* data, std::size_t size, Diagnostics& diag) {
+  if (diag.output_closed()) return false;
+  if (size == 0 || std::fwrite(data, 1, size, out) == size) return true;
+  if (errno == EPIPE) {
+    diag.broken_pipe();
+  } else {
+    diag.io_error(fmt::format("write error on standard output: {}", std::strerror(errno)));
+  }
+  return false;
 }
 
 }  // namespace lynx::tools

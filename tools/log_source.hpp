@@ -30,6 +30,7 @@
 #include <vector>
 
 #include "format/reader.hpp"
+#include "tools/filter.hpp"
 
 namespace lynx::tools {
 
@@ -46,18 +47,30 @@ class Diagnostics {
   explicit Diagnostics(std::FILE* err) : err_(err) {}
   void io_error(std::string_view message);    // usage or I/O error
   void data_error(std::string_view message);  // damaged or unreadable data
+  void note(std::string_view message);        // worth saying, but not an error
+  // Standard output was closed by its reader (EPIPE): the command stops quietly; not an error.
+  void broken_pipe() { broken_pipe_ = true; }
+  bool output_closed() const { return broken_pipe_; }
   int exit_code() const;
 
  private:
   std::FILE* err_;
   bool io_error_ = false;
   bool data_error_ = false;
+  bool broken_pipe_ = false;
 };
 
+// Writes `size` bytes to `out`. On failure returns false, after reporting it to `diag`: a
+// reader that went away (EPIPE) quietly (Diagnostics::broken_pipe), anything else as an I/O
+// error. SIGPIPE must be ignored (lynx's main does) for EPIPE to arrive here.
+bool write_output(std::FILE* out, const char* data, std::size_t size, Diagnostics& diag);
+
 // PATH arguments to the files to read: a file as given; "-" for standard input; a directory's
-// regular files named *.lynx (not recursive), sorted by name. A missing path or a directory without
-// such files is reported and skipped. A file named twice (also through a directory) is read once.
-std::vector<std::string> expand_paths(const std::vector<std::string>& args, Diagnostics& diag);
+// regular files named *.lynx (those of its subdirectories too when `recursive`), sorted by path.
+// A missing path or a directory without such files is reported and skipped. A file named twice
+// (also through a directory) is read once.
+std::vector<std::string> expand_paths(const std::vector<std::string>& args, Diagnostics& diag,
+                                      bool recursive = false);
 
 // The `--dictionary FILE` option: reads a zstd dictionary (e.g. from `lynx train`) and checks that
 // zstd accepts it. On failure reports a usage error to `diag` and returns false.
@@ -92,11 +105,20 @@ struct MergedRecord {
   std::int64_t ts_ns = 0;     // as logged
   std::int64_t order_ns = 0;  // effective timestamp (see the merge rule)
   const format::CallSiteInfo* site = nullptr;
+  const format::ThreadInfo* thread = nullptr;
+  std::uint32_t pid = 0;  // of the file it came from
   std::uint64_t os_tid = 0;
   std::span<const format::Value> values;          // string values point into the merge's storage
   std::span<const record::ContextEntry> context;  // format 2.1 extras, likewise
   std::uint64_t suppressed = 0;
   bool backtrace = false;
+
+  // The record-model view; `site_view` is the caller's storage for the site's view.
+  record::RecordView view(record::Site& site_view) const {
+    site_view = site->view();
+    return record::RecordView{
+        ts_ns, &site_view, {pid, os_tid, thread->name}, values, context, suppressed, backtrace};
+  }
 };
 
 // The reorder windows' limits, for all streams together (see the file comment): each stream gets
@@ -112,8 +134,12 @@ class LogMerge {
   // Opens `files` (see open_log) and puts them in streams. Files that cannot be opened or are not
   // lynx files are reported to `diag` here, damage inside files while next() reads them; every
   // readable record comes out.
+  //
+  // With a `filter` (which must outlive the merge), only the records it keeps come out: they are
+  // judged as they are decoded, before they enter a window (tools/filter.hpp), and the readers
+  // skip the blocks outside its time range.
   LogMerge(const std::vector<std::string>& files, Diagnostics& diag,
-           const std::vector<std::byte>& dictionary = {});
+           const std::vector<std::byte>& dictionary = {}, const RecordFilter* filter = nullptr);
   ~LogMerge();
   LogMerge(const LogMerge&) = delete;
   LogMerge& operator=(const LogMerge&) = delete;
@@ -126,6 +152,7 @@ class LogMerge {
 
   Diagnostics& diag_;
   std::vector<std::byte> dictionary_;
+  const RecordFilter* filter_ = nullptr;
   std::vector<std::unique_ptr<Stream>> streams_;  // in shard order
   // Effective timestamp of each thread's latest record.
   std::unordered_map<ThreadKey, std::int64_t, ThreadKeyHash> thread_last_ns_;

@@ -174,11 +174,11 @@ TEST_CASE("positional placeholders are named arg0, arg1, ...") {
   std::vector<Value> args = {Value::int64(1), Value::string("two")};
   const lynx::record::Site sv = site.view();
   r.json(out, RecordView{0, &sv, {0, 7, {}}, args});
-  CHECK(
-      str(out) ==
-      R"({"ts":"1970-01-01T00:00:00.000000000Z","level":"info","logger":"orders","thread":7,)"
-      R"("file":"src/shop/main.cpp","line":6,"msg":"1 then two","fields":{"arg0":1,"arg1":"two"}})"
-      "\n");
+  CHECK(str(out) ==
+        R"({"ts":"1970-01-01T00:00:00.000000000Z","level":"info","logger":"orders","thread":7,)"
+        R"("thread_name":"","pid":0,"file":"src/shop/main.cpp","line":6,"function":"main",)"
+        R"("msg":"1 then two","fields":{"arg0":1,"arg1":"two"}})"
+        "\n");
 
   // More arguments than placeholders (a damaged or foreign file): the extra ones are still named.
   fmt::memory_buffer tmp;
@@ -196,14 +196,16 @@ TEST_CASE("text and JSON lines") {
   fmt::memory_buffer text;
   r.line(text, OutputFormat::text, view);
   CHECK(str(text) ==
-        "2026-11-27T21:17:26.123456789Z INFO  orders [4242] main.cpp:6 order 17 placed for 12.50 "
+        "2026-11-27T21:17:26.123456789Z INFO  orders [4242] src/shop/main.cpp:6 order 17 placed "
+        "for 12.50 "
         "by bob\n");
 
   fmt::memory_buffer json;
   r.line(json, OutputFormat::json, view);
   CHECK(str(json) ==
         R"({"ts":"2026-11-27T21:17:26.123456789Z","level":"info","logger":"orders","thread":4242,)"
-        R"("file":"src/shop/main.cpp","line":6,"msg":"order 17 placed for 12.50 by bob",)"
+        R"("thread_name":"","pid":0,"file":"src/shop/main.cpp","line":6,"function":"main",)"
+        R"("msg":"order 17 placed for 12.50 by bob",)"
         R"("fields":{"id":17,"amount":12.5,"user":"bob"}})"
         "\n");
 
@@ -215,12 +217,12 @@ TEST_CASE("text and JSON lines") {
   const lynx::record::Site warn_view = warn.view(), crit_view = crit.view();
   r.text(lines, RecordView{0, &warn_view, {0, 1, {}}, {}});
   r.json(lines, RecordView{0, &crit_view, {0, 1, {}}, sargs});
-  CHECK(
-      str(lines) ==
-      "1970-01-01T00:00:00.000000000Z WARN  orders [1] main.cpp:6 w\n"
-      R"({"ts":"1970-01-01T00:00:00.000000000Z","level":"critical","logger":"orders","thread":1,)"
-      R"("file":"src/shop/main.cpp","line":6,"msg":"quote \" here line\nbreak","fields":{"s":"line\nbreak"}})"
-      "\n");
+  CHECK(str(lines) ==
+        "1970-01-01T00:00:00.000000000Z WARN  orders [1] src/shop/main.cpp:6 w\n"
+        R"({"ts":"1970-01-01T00:00:00.000000000Z","level":"critical","logger":"orders","thread":1,)"
+        R"("thread_name":"","pid":0,"file":"src/shop/main.cpp","line":6,"function":"main",)"
+        R"("msg":"quote \" here line\nbreak","fields":{"s":"line\nbreak"}})"
+        "\n");
 }
 
 TEST_CASE("text output escapes what could forge a line or drive a terminal (CWE-117)") {
@@ -260,7 +262,7 @@ TEST_CASE("text output escapes what could forge a line or drive a terminal (CWE-
   fmt::memory_buffer out;
   r.text(out, RecordView{0, &sv, {0, 9, "th\x1bread"}, args});
   CHECK(str(out) ==
-        "1970-01-01T00:00:00.000000000Z INFO  evil\\nlogger [9] fi\\rle.cpp:6 "
+        "1970-01-01T00:00:00.000000000Z INFO  evil\\nlogger [9] dir/fi\\rle.cpp:6 "
         "user bob\\n2026-01-01T00:00:00Z CRIT fake \\x1b]0;t\\x07\n");
 }
 
@@ -295,6 +297,7 @@ TEST_CASE("a record straight from a producer's ring renders like one read from a
   fmt::memory_buffer text;
   r.text(text, RecordView{kExampleTs, &site, {1, 4242, "worker"}, values});
   CHECK(str(text) ==
-        "2026-11-27T21:17:26.123456789Z INFO  orders [4242] main.cpp:6 order 17 placed for 12.50 "
+        "2026-11-27T21:17:26.123456789Z INFO  orders [4242] src/shop/main.cpp:6 order 17 placed "
+        "for 12.50 "
         "by bob\n");
 }

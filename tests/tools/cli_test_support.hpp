@@ -105,7 +105,9 @@ class TestFile {
     builder_.add_call_site(id, level, logger, file, line, "main", format, types.data(),
                            types.size());
   }
-  void thread(std::uint32_t id, std::uint64_t os_tid) { builder_.add_thread(id, os_tid, "worker"); }
+  void thread(std::uint32_t id, std::uint64_t os_tid, std::string_view name = "worker") {
+    builder_.add_thread(id, os_tid, name);
+  }
   template <class... Args>
   void record(std::uint32_t site, std::uint32_t thread, std::int64_t ts, const Args&... args) {
     const auto types = types_of<Args...>();
