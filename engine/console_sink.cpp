@@ -34,7 +34,8 @@ constexpr CallSite kNotice{"{count} records dropped by the console sink (output 
                            0,
                            Level::warn,
                            1,
-                           kCountType};
+                           kCountType,
+                           {}};
 
 const char* colour_of(Level level) {
   switch (level) {

@@ -25,7 +25,7 @@ inline std::string lynx_cat(const std::string& path, bool json) {
   std::FILE* out = open_memstream(&data, &size);
   std::FILE* err = std::fopen("/dev/null", "w");
   tools::CatOptions o;
-  o.format = json ? render::OutputFormat::json : render::OutputFormat::text;
+  o.print.format = json ? "json" : "text";
   o.paths = {path};
   tools::run_cat(o, out, err);
   std::fclose(out);
