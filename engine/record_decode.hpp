@@ -5,6 +5,8 @@
 // tables have grown.
 #pragma once
 
+#include <unistd.h>
+
 #include <cstdint>
 #include <memory>
 #include <vector>
@@ -12,6 +14,7 @@
 #include "engine/sink.hpp"
 #include "format/template_parse.hpp"
 #include "record/record_view.hpp"
+#include "record/type_desc.hpp"
 
 namespace lynx::detail {
 
@@ -25,7 +28,11 @@ class RecordDecoder {
   struct SiteView {
     format::ParsedTemplate parsed;
     record::Site site;
+    record::SiteTypes types;  // the descriptors of its structured arguments
+    bool types_ok = false;
   };
+  // Of this process (the one the records come from); a child after fork() has its own engine.
+  std::uint32_t pid_ = static_cast<std::uint32_t>(::getpid());
   std::vector<std::unique_ptr<SiteView>> sites_;  // by SiteEntry::id
   std::vector<record::Value> values_;
   record::RecordView view_;

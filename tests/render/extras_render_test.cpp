@@ -42,12 +42,13 @@ TEST_CASE("context, suppressed count and backtrace mark in text and JSON lines")
   r.text(text, view);
   r.json(json, view);
   CHECK(str(text) ==
-        "1970-01-01T00:00:00.000000000Z WARN  orders [7] pay.cpp:9 paid 3 request_id=42 "
+        "1970-01-01T00:00:00.000000000Z WARN  orders [7] shop/pay.cpp:9 paid 3 request_id=42 "
         "trace_id=4bf92f3577b34da6a3ce929d0e0e4736 tenant=a\\nb span_id=00f067aa0ba902b7 "
         "[suppressed 12] [backtrace]\n");
   CHECK(str(json) ==
         R"({"ts":"1970-01-01T00:00:00.000000000Z","level":"warn","logger":"orders","thread":7,)"
-        R"("file":"shop/pay.cpp","line":9,"msg":"paid 3","fields":{"n":3},)"
+        R"("thread_name":"","pid":0,"file":"shop/pay.cpp","line":9,"function":"pay",)"
+        R"("msg":"paid 3","fields":{"n":3},)"
         R"("trace_id":"4bf92f3577b34da6a3ce929d0e0e4736","span_id":"00f067aa0ba902b7",)"
         R"("ctx":{"request_id":42,"tenant":"a\nb"},"suppressed":12,"backtrace":true})"
         "\n");
