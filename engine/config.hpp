@@ -41,10 +41,18 @@ struct Config {
   // [redact]
   std::optional<std::vector<std::string>> redact_fields;
   std::optional<Detect> redact_patterns;
-  // [rate_limits]: parsed and checked; applying them needs Logger::set_rate_limit (the lead wires
-  // it after the merge with the context/sampling branch: config_watcher.cpp marks the place).
+  // [rate_limits]: by logger prefix, applied through Logger::set_rate_limit at start and on every
+  // reload (LoggerRegistry::set_config_rate_limits; rate_limit_rules() below).
   std::map<std::string, RateLimit> rate_limits;
 };
+
+// The rate limits of `c` as the logger registry takes them: prefix -> (per second, burst).
+inline std::map<std::string, std::pair<double, std::uint32_t>> rate_limit_rules(const Config& c) {
+  std::map<std::string, std::pair<double, std::uint32_t>> out;
+  for (const auto& [prefix, r] : c.rate_limits)
+    out.emplace(prefix, std::pair(r.per_second, static_cast<std::uint32_t>(r.burst)));
+  return out;
+}
 
 // Reads and checks `path`. On error the Status message is
 // "<path>:<line>: <key>: <problem>" (no line when the file cannot be read).

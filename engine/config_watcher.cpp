@@ -157,10 +157,8 @@ void ConfigWatcher::reload() {
                                  std::memory_order_relaxed);
   }
   differs(sinks_changed, "sinks (other than their levels)");
-  // TODO(lead, after the merge with the context branch): apply next.rate_limits through
-  // Logger::set_rate_limit(per_second, burst) for the loggers each prefix covers (and
-  // lynx::logger() for later ones), as set_config_levels() does for levels.
   LoggerRegistry::instance().set_config_levels(next.default_level, next.levels);
+  LoggerRegistry::instance().set_config_rate_limits(rate_limit_rules(next));
   last_good_ = std::move(next);
   if (!ignored.empty()) {
     std::fprintf(stderr,

@@ -111,6 +111,7 @@ EngineImpl::EngineImpl(const Options& options)
     crash_ = std::make_unique<CrashHandler>(shared_, backend_);
     if (!config_.path.empty()) {
       LoggerRegistry::instance().set_config_levels(config_.default_level, config_.levels);
+      LoggerRegistry::instance().set_config_rate_limits(rate_limit_rules(config_));
       watcher_ = std::make_unique<ConfigWatcher>(config_, shared_);
     }
   } catch (...) {
@@ -126,7 +127,10 @@ void EngineImpl::stop() {
   stopped_ = true;
   crash_.reset();  // a crash during the final drain is not waited for
   watcher_.reset();
-  if (!config_.path.empty()) LoggerRegistry::instance().set_config_levels(std::nullopt, {});
+  if (!config_.path.empty()) {
+    LoggerRegistry::instance().set_config_levels(std::nullopt, {});
+    LoggerRegistry::instance().set_config_rate_limits({});
+  }
   shared_.stop.store(true, std::memory_order_release);
   shared_.wake();
   thread_.join();

@@ -54,7 +54,36 @@ Logger& LoggerRegistry::get(std::string_view name) {
   loggers_.emplace_back(logger);
   by_name_.emplace(std::string(name), logger);
   recompute(*logger, false);
+  apply_rate_rule(*logger);
   return *logger;
+}
+
+void LoggerRegistry::apply_rate_rule(Logger& logger) {
+  const std::pair<double, std::uint32_t>* best = nullptr;
+  std::size_t best_length = 0;
+  for (const auto& [prefix, limit] : rate_rules_) {
+    if (covers(prefix, logger.name()) && (best == nullptr || prefix.size() >= best_length)) {
+      best = &limit;
+      best_length = prefix.size();
+    }
+  }
+  if (rate_from_config_.size() <= logger.id()) rate_from_config_.resize(logger.id() + 1);
+  std::optional<std::pair<double, std::uint32_t>>& applied = rate_from_config_[logger.id()];
+  if (best != nullptr) {
+    if (applied != *best) logger.set_rate_limit(best->first, best->second);
+    applied = *best;
+  } else if (applied) {
+    logger.set_rate_limit(0);
+    applied.reset();
+  }
+}
+
+void LoggerRegistry::set_config_rate_limits(
+    const std::map<std::string, std::pair<double, std::uint32_t>>& limits) {
+  std::lock_guard lock(mutex_);
+  rate_rules_.clear();
+  for (const auto& [prefix, limit] : limits) rate_rules_.emplace(prefix, limit);
+  for (auto& l : loggers_) apply_rate_rule(*l);
 }
 
 std::string LoggerRegistry::name_of(std::uint32_t id) {

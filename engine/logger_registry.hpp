@@ -52,6 +52,10 @@ class LoggerRegistry {
   // malformed value is reported once per process on stderr, naming each bad item. Returns false
   // when something was malformed.
   bool apply_environment(const char* value);
+  // The configuration file's rate limits by dotted prefix (records per second, burst), replacing
+  // an earlier configuration's: each logger, now and created later, gets the limit of the most
+  // specific prefix covering it; loggers no prefix covers any more lose the configured limit.
+  void set_config_rate_limits(const std::map<std::string, std::pair<double, std::uint32_t>>& limits);
 
  private:
   struct Rule {
@@ -70,6 +74,11 @@ class LoggerRegistry {
   std::optional<Level> config_default_;
   std::optional<Level> env_default_;
   std::map<std::string, Rule, std::less<>> rules_;
+  // Configured rate limits by prefix; and the limit each logger got from them (by id), so a
+  // reload that leaves a logger's limit as it was leaves its bucket alone.
+  std::map<std::string, std::pair<double, std::uint32_t>, std::less<>> rate_rules_;
+  std::vector<std::optional<std::pair<double, std::uint32_t>>> rate_from_config_;
+  void apply_rate_rule(Logger& logger);
   bool env_reported_ = false;
   std::vector<std::unique_ptr<Logger>> loggers_;  // index == id
   std::unordered_map<std::string, Logger*> by_name_;

@@ -277,3 +277,29 @@ TEST_CASE("lynx config check prints the effective configuration or the one error
                                  "warn, error, critical, off)\n");
   std::fclose(err);
 }
+
+TEST_CASE("the file's rate limits apply to the loggers their prefix covers, and go at stop") {
+  lynx::test::TempDir dir("config");
+  const std::string path = dir / "lynx.toml";
+  write_file(path, "[rate_limits]\nrated = { per_second = 0.000001, burst = 3 }\n");
+  {
+    lynx::Engine engine(lynx::Options{.directory = dir.path(), .config_file = path});
+    lynx::Logger& covered = lynx::logger("rated.child");  // created after the start
+    lynx::Logger& other = lynx::logger("ratedx");         // not below "rated"
+    for (int i = 0; i < 10; ++i) {
+      LYNX_INFO(covered, "covered {i}", i);
+      LYNX_INFO(other, "other {i}", i);
+    }
+    engine.flush();
+    const lynx::Stats st = engine.stats();
+    CHECK(st.records_suppressed[static_cast<int>(lynx::Level::info)] == 7);
+  }
+  // The limit came from the file: a later engine without it lets everything through.
+  lynx::test::TempDir dir2("config");
+  {
+    lynx::Engine engine(lynx::Options{.directory = dir2.path()});
+    for (int i = 0; i < 10; ++i) LYNX_INFO(lynx::logger("rated.child"), "again {i}", i);
+    engine.flush();
+    CHECK(engine.stats().records_suppressed[static_cast<int>(lynx::Level::info)] == 0);
+  }
+}
