@@ -86,6 +86,13 @@ ConsoleSink::ConsoleSink(const ConsoleSinkOptions& options, const std::atomic<st
   }
   fd_ = options_.fd;
   colour_ = want_colour(options_.colour, fd_);
+  if (!options_.layout.empty()) {
+    std::string error;
+    layout_ = render::Template::compile(
+        options_.layout, {.local_time = options_.time == TimeZone::local, .color = colour_},
+        &error);
+    if (!layout_) throw std::invalid_argument("lynx: console sink layout: " + error);
+  }
   struct stat st {};
   if (::fstat(fd_, &st) != 0) {
     broken_ = true;  // nothing to write to: every record is dropped
@@ -183,10 +190,15 @@ bool ConsoleSink::write(const SinkRecord& record) {
   }
   const record::RecordView* view = decoder_.decode(record);
   if (view == nullptr) return true;
-  line_.clear();
-  renderer_.text(line_, *view);
-  line_ts_ = record.ts_ns;
-  decorate(decorated_, line_, level);
+  if (layout_) {
+    decorated_.clear();
+    layout_->render(decorated_, *view, renderer_, local_cache_);
+  } else {
+    line_.clear();
+    renderer_.text(line_, *view);
+    line_ts_ = record.ts_ns;
+    decorate(decorated_, line_, level);
+  }
   // The line goes out only behind the notice of what was dropped before it.
   if (dropped_ != 0) {
     drain();

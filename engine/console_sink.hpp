@@ -15,6 +15,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -23,6 +24,7 @@
 #include "format/template_parse.hpp"
 #include "lynx/sinks.hpp"
 #include "render/render.hpp"
+#include "render/template.hpp"
 
 namespace lynx::detail {
 
@@ -60,6 +62,9 @@ class ConsoleSink final : public Sink {
   RecordDecoder decoder_;
   render::Renderer renderer_;
   fmt::memory_buffer line_, decorated_;
+  // The options' layout (the template language of `lynx cat --template`); none: the default.
+  std::optional<render::Template> layout_;
+  render::LocalOffsetCache local_cache_;
   std::vector<char> pending_;  // bytes not written yet: [head_, pending_.size())
   std::size_t head_ = 0;
   std::uint64_t dropped_ = 0;  // since the last notice

@@ -85,6 +85,13 @@ LineFileSink::LineFileSink(render::OutputFormat format, const FileSinkOptions& o
       stats_(stats) {
   if (options_.path.empty())
     throw std::invalid_argument("lynx: a text or JSON sink needs a path (FileSinkOptions::path)");
+  if (!options_.layout.empty()) {
+    if (format_ != render::OutputFormat::text)
+      throw std::invalid_argument("lynx: a JSON sink has no layout (FileSinkOptions::layout)");
+    std::string error;
+    layout_ = render::Template::compile(options_.layout, {}, &error);
+    if (!layout_) throw std::invalid_argument("lynx: text sink layout: " + error);
+  }
   pool_ = std::make_unique<io::BufferPool>(kBufferBytes, kBuffers);
   io::WriterConfig wc;
   wc.kind = engine_options.io == Io::uring   ? io::Kind::uring
@@ -166,7 +173,11 @@ bool LineFileSink::write(const SinkRecord& record) {
   const record::RecordView* view = decoder_.decode(record);
   if (view == nullptr) return !starved();
   line_.clear();
-  renderer_.line(line_, format_, *view);
+  if (layout_) {
+    layout_->render(line_, *view, renderer_, local_cache_);
+  } else {
+    renderer_.line(line_, format_, *view);
+  }
   const std::uint64_t file_bytes = offset_ + (buffer_ != nullptr ? buffer_->size : 0);
   if (rotate_due_ || (options_.rotate_bytes != 0 && file_bytes != 0 &&
                       file_bytes + line_.size() > options_.rotate_bytes)) {

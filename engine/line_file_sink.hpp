@@ -18,6 +18,7 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -29,6 +30,7 @@
 #include "io/writer.hpp"
 #include "lynx/options.hpp"
 #include "render/render.hpp"
+#include "render/template.hpp"
 
 namespace lynx::detail {
 
@@ -75,6 +77,9 @@ class LineFileSink final : public Sink {
   RecordDecoder decoder_;
   render::Renderer renderer_;
   fmt::memory_buffer line_;
+  // The options' layout (the template language of `lynx cat --template`); none: the default.
+  std::optional<render::Template> layout_;
+  render::LocalOffsetCache local_cache_;
 
   std::unique_ptr<io::BufferPool> pool_;
   std::unique_ptr<io::Writer> writer_;

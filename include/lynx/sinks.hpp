@@ -43,7 +43,9 @@ struct ConsoleSinkOptions {
   /// UTC or local time.
   TimeZone time = TimeZone::utc;
   /// The line layout, in the template language of `lynx cat --template`. Empty: the default
-  /// (`{ts} {level} {logger} [{thread}] {file}:{line} {msg}`, what `lynx cat` prints).
+  /// (`{ts} {level} {logger} [{thread}] {file}:{line} {msg}`, what `lynx cat` prints). Colour and
+  /// local time (above) apply to its `{level}` and `{ts}`. A malformed layout makes the Engine
+  /// throw std::invalid_argument saying what is wrong and where (docs/cli.md, "Templates").
   std::string layout = {};
   /// Lines waiting for a slow terminal or pipe are kept in a buffer of this many bytes; records
   /// that do not fit are dropped and counted in a line of their own once the output moves again.

@@ -245,3 +245,23 @@ TEST_CASE("sink options the sinks cannot honour make the Engine throw, naming th
   not_a_file.sinks.push_back(lynx::text_sink({.path = dir.path()}));  // a directory
   CHECK_THROWS_AS(lynx::Engine{not_a_file}, std::exception);
 }
+
+TEST_CASE("a text sink's layout is a template of lynx cat --template; a bad one is refused") {
+  lynx::test::TempDir dir("sinks");
+  {
+    lynx::Options o{.directory = dir / "bin", .name = "t"};
+    o.sinks.push_back(
+        lynx::text_sink({.path = dir / "app.log", .layout = "{level} {logger}: {msg} {fields}"}));
+    lynx::Engine engine(o);
+    LYNX_INFO(lynx::logger("sinks.layout"), "paid {n} by {who}", 3, "bo\nb");
+  }
+  CHECK(lynx::test::slurp(dir / "app.log") == "INFO sinks.layout: paid 3 by bo\\nb n=3 who=\"bo\\nb\"\n");
+  lynx::Options bad{.directory = dir / "bin", .name = "t"};
+  bad.sinks.push_back(lynx::text_sink({.path = dir / "bad.log", .layout = "{level} {nope}"}));
+  CHECK_THROWS_AS(lynx::Engine{bad}, std::invalid_argument);
+  lynx::Options json{.directory = dir / "bin", .name = "t"};
+  json.sinks.push_back(lynx::json_sink({.path = dir / "x.jsonl", .layout = "{msg}"}));
+  CHECK_THROWS_WITH_AS(lynx::Engine{json},
+                       "lynx: a JSON sink has no layout (FileSinkOptions::layout)",
+                       std::invalid_argument);
+}
