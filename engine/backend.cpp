@@ -215,7 +215,10 @@ bool is_control(const CallSite* site) {
 }  // namespace
 
 ThreadState& Backend::state_of(ActiveRing& r) {
-  if (!r.state) r.state = std::make_unique<ThreadState>();
+  if (!r.state) {
+    r.state = std::make_unique<ThreadState>();
+    if (redactor_ != nullptr) r.state->context.set_redactor(&redactor_->rule());
+  }
   return *r.state;
 }
 

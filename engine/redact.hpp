@@ -66,6 +66,8 @@ class RecordRedactor {
   // `record` itself when nothing is redacted; else a record over rewritten arguments, valid until
   // the next call.
   const SinkRecord& apply(const SinkRecord& record);
+  // The (name, value) rule, for context fields (ThreadContext).
+  const Redactor& rule() const { return redactor_; }
 
  private:
   struct Plan;

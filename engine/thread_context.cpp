@@ -1,6 +1,8 @@
 #include "engine/thread_context.hpp"
 
 #include <algorithm>
+#include <cstring>
+#include <string>
 
 #include "engine/logger_registry.hpp"
 
@@ -39,12 +41,33 @@ void ThreadContext::rebuild(std::uint64_t id) {
   auto ctx = std::make_shared<RecordContext>();
   ctx->id = id;
   // Re-encoded into the context's own bytes, so it does not depend on the frames.
+  // Redaction happens here, before any sink or file sees the context: a listed name's value
+  // becomes the string "[redacted]" whatever its type; detectors rewrite string values.
+  std::string redacted;
   for (const record::RingField& f : merged) {
-    ctx->bytes.push_back(static_cast<std::byte>(f.type));
+    const bool is_string = f.type == ArgType::string;
+    bool replace = false;
+    if (redactor_ != nullptr) {
+      if (is_string) {
+        replace = redactor_->redact(f.name, record::ring_field_value(f).s, &redacted);
+      } else if (redactor_->field_listed(f.name)) {
+        redacted = std::string(Redactor::kFieldReplacement);
+        replace = true;
+      }
+    }
+    ctx->bytes.push_back(static_cast<std::byte>(replace ? ArgType::string : f.type));
     ctx->bytes.push_back(static_cast<std::byte>(f.name.size()));
     const auto* name = reinterpret_cast<const std::byte*>(f.name.data());
     ctx->bytes.insert(ctx->bytes.end(), name, name + f.name.size());
-    ctx->bytes.insert(ctx->bytes.end(), f.value, f.value + f.value_size);
+    if (replace) {
+      const auto n = static_cast<std::uint32_t>(redacted.size());
+      const auto* len = reinterpret_cast<const std::byte*>(&n);
+      ctx->bytes.insert(ctx->bytes.end(), len, len + 4);
+      const auto* text = reinterpret_cast<const std::byte*>(redacted.data());
+      ctx->bytes.insert(ctx->bytes.end(), text, text + redacted.size());
+    } else {
+      ctx->bytes.insert(ctx->bytes.end(), f.value, f.value + f.value_size);
+    }
   }
   record::parse_ring_fields(ctx->bytes.data(), ctx->bytes.size(), &ctx->fields);
   for (const record::RingField& f : ctx->fields)

@@ -16,6 +16,7 @@
 #include <memory>
 #include <vector>
 
+#include "engine/redact.hpp"
 #include "engine/sink.hpp"
 #include "lynx/logger.hpp"
 
@@ -25,6 +26,9 @@ class ThreadContext {
  public:
   // A context_push event: frames of `depth` and deeper go, then this one is added.
   void push(std::uint32_t depth, const std::byte* fields, std::size_t size, std::uint64_t id);
+  // Options::redact_fields / redact_patterns, applied to every context field before any sink or
+  // file sees it (nullptr: none). Set before the first push.
+  void set_redactor(const Redactor* redactor) { redactor_ = redactor; }
   // A context_pop event: frames of `depth` and deeper go.
   void pop(std::uint32_t depth, std::uint64_t id);
   // The effective context (never null once an event was applied).
@@ -38,6 +42,7 @@ class ThreadContext {
   };
   std::vector<Frame> frames_;
   std::shared_ptr<const RecordContext> current_;
+  const Redactor* redactor_ = nullptr;
 };
 
 // The last `capacity` records of one (thread, logger) kept for its backtrace, oldest first.

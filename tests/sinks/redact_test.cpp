@@ -150,3 +150,33 @@ TEST_CASE("redaction is off by default") {
   const std::string text = lynx::test::slurp(dir / "app.log");
   CHECK(text.find("pw a@b.io") != std::string::npos);
 }
+
+TEST_CASE("context fields are redacted like placeholders, in every file") {
+  lynx::test::TempDir dir("redact");
+  {
+    lynx::Options o{.directory = dir / "bin", .name = "t"};
+    o.compression = lynx::Compression::none;
+    o.redact_fields = {"password", "pin"};
+    o.redact_patterns = Detect::email;
+    o.sinks.push_back(lynx::json_sink({.path = dir / "app.jsonl"}));
+    lynx::Engine engine(o);
+    lynx::Context ctx("password", std::string("ctx-hunter2-SECRET"), "contact",
+                      "mail ctx.jane@example.com now", "pin", 987654321, "user", "ctx-alice");
+    LYNX_INFO(lynx::logger("redact.ctx"), "in context {i}", 1);
+  }
+  std::vector<std::string> paths = {dir / "app.jsonl"};
+  for (const auto& f : lynx::test::files_starting(dir / "bin", "t."))
+    paths.push_back(dir / ("bin/" + f));
+  for (const std::string& path : paths) {
+    CAPTURE(path);
+    const std::string bytes = lynx::test::slurp(path);
+    CHECK(bytes.find("ctx-hunter2-SECRET") == std::string::npos);
+    CHECK(bytes.find("ctx.jane@example.com") == std::string::npos);
+    CHECK(bytes.find("ctx-alice") != std::string::npos);
+    CHECK(bytes.find("mail ") != std::string::npos);
+  }
+  const std::string json = lynx::test::lynx_cat(dir / "bin", true);
+  CHECK(json == lynx::test::slurp(dir / "app.jsonl"));
+  CHECK(json.find(R"("ctx":{"password":"[redacted]","contact":"mail [redacted:email] now",)"
+                  R"("pin":"[redacted]","user":"ctx-alice"})") != std::string::npos);
+}
