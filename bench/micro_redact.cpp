@@ -50,7 +50,7 @@ BENCHMARK(BM_Redact<EightMixed>)->ArgName("detectors")->Arg(0)->Arg(1);
 void BM_RedactMatch(benchmark::State& state) {
   static constexpr detail::ArgType kTypes[] = {detail::ArgType::string};
   static constexpr detail::CallSite kSite{"mail {body}", "micro", "micro", 1,
-                                          Level::info,   1,       kTypes, {}};
+                                          Level::info,   1,       kTypes,  {}};
   const std::string body = "please write to jane.doe@example.com before the end of today";
   std::vector<std::byte> args(4 + body.size());
   const auto len = static_cast<std::uint32_t>(body.size());

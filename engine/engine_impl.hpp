@@ -5,9 +5,9 @@
 #include <thread>
 
 #include "engine/backend.hpp"
-#include "engine/crash_handler.hpp"
 #include "engine/config.hpp"
 #include "engine/config_watcher.hpp"
+#include "engine/crash_handler.hpp"
 #include "engine/engine_shared.hpp"
 #include "lynx/options.hpp"
 #include "lynx/stats.hpp"
@@ -51,7 +51,7 @@ class EngineImpl {
   EngineShared shared_;
   Backend backend_;
   std::thread thread_;
-  std::unique_ptr<CrashHandler> crash_;  // after the backend thread, gone before it stops
+  std::unique_ptr<CrashHandler> crash_;     // after the backend thread, gone before it stops
   std::unique_ptr<ConfigWatcher> watcher_;  // while a configuration file is used
   bool stopped_ = false;
   const int pid_;

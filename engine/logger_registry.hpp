@@ -55,7 +55,8 @@ class LoggerRegistry {
   // The configuration file's rate limits by dotted prefix (records per second, burst), replacing
   // an earlier configuration's: each logger, now and created later, gets the limit of the most
   // specific prefix covering it; loggers no prefix covers any more lose the configured limit.
-  void set_config_rate_limits(const std::map<std::string, std::pair<double, std::uint32_t>>& limits);
+  void set_config_rate_limits(
+      const std::map<std::string, std::pair<double, std::uint32_t>>& limits);
 
  private:
   struct Rule {

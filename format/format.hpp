@@ -15,7 +15,8 @@ inline constexpr std::array<unsigned char, 8> kFileMagic = {'L', 'Y', 'N', 'X',
 inline constexpr std::uint16_t kVersionMajor = 2;
 // The oldest major version this reader still reads (golden files of every release stay readable).
 inline constexpr std::uint16_t kOldestVersionMajor = 1;
-inline constexpr std::uint16_t kVersionMinor = 1;  // 2.1: record extras (block kind 5), structured arguments
+inline constexpr std::uint16_t kVersionMinor =
+    1;  // 2.1: record extras (block kind 5), structured arguments
 inline constexpr const char* kFileExtension = ".lynx";
 
 // File header: fixed part, then the program name, then a 4-byte XXH32 of everything before it.

@@ -116,8 +116,8 @@ struct MergedRecord {
   // The record-model view; `site_view` is the caller's storage for the site's view.
   record::RecordView view(record::Site& site_view) const {
     site_view = site->view();
-    return record::RecordView{
-        ts_ns, &site_view, {pid, os_tid, thread->name}, values, context, suppressed, backtrace};
+    return record::RecordView{ts_ns,      &site_view, {pid, os_tid, thread->name}, values, context,
+                              suppressed, backtrace};
   }
 };
 

@@ -192,10 +192,8 @@ TEST_CASE("drops of a thread that has exited are still counted and reported") {
 TEST_CASE("a drop notice names the level, logger and call site, in the singular for one record") {
   lynx::test::TempDir dir("drop");
   // The string cut off (max_string_bytes): a record too big for the ring is dropped, not cut.
-  lynx::Engine engine(lynx::Options{.directory = dir.path(),
-                                    .name = "t",
-                                    .buffer_bytes = 4096,
-                                    .max_string_bytes = 1u << 30});
+  lynx::Engine engine(lynx::Options{
+      .directory = dir.path(), .name = "t", .buffer_bytes = 4096, .max_string_bytes = 1u << 30});
   lynx::Logger& log = lynx::logger("drop.named");
   const std::string too_big(3000, 'x');
   LYNX_ERROR(log, "too big {s}", too_big);

@@ -8,12 +8,12 @@
 // zero cannot come from a counter that counts nothing.
 #define DOCTEST_CONFIG_IMPLEMENT
 #include <doctest/doctest.h>
+#include <unistd.h>
+#include <lynx/lynx.hpp>
 #include <optional>
 #include <span>
 #include <system_error>
 #include <tuple>
-#include <unistd.h>
-#include <lynx/lynx.hpp>
 
 #include <array>
 #include <chrono>

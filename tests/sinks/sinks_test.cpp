@@ -255,7 +255,8 @@ TEST_CASE("a text sink's layout is a template of lynx cat --template; a bad one 
     lynx::Engine engine(o);
     LYNX_INFO(lynx::logger("sinks.layout"), "paid {n} by {who}", 3, "bo\nb");
   }
-  CHECK(lynx::test::slurp(dir / "app.log") == "INFO sinks.layout: paid 3 by bo\\nb n=3 who=\"bo\\nb\"\n");
+  CHECK(lynx::test::slurp(dir / "app.log") ==
+        "INFO sinks.layout: paid 3 by bo\\nb n=3 who=\"bo\\nb\"\n");
   lynx::Options bad{.directory = dir / "bin", .name = "t"};
   bad.sinks.push_back(lynx::text_sink({.path = dir / "bad.log", .layout = "{level} {nope}"}));
   CHECK_THROWS_AS(lynx::Engine{bad}, std::invalid_argument);
