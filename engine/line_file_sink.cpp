@@ -59,18 +59,11 @@ std::vector<ShardFile> list_rotated_files(const std::string& path) {
     const std::string_view digits = name.substr(prefix.size());
     if (!std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; }))
       continue;
-    ShardFile f;
-    f.sequence = std::strtoull(std::string(digits).c_str(), nullptr, 10);
-    f.path = dir_path + "/" + std::string(name);
-    struct stat st {};
-    if (::lstat(f.path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) continue;
-    f.bytes = static_cast<std::uint64_t>(st.st_size);
-    f.mtime_ns = static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec;
-    files.push_back(std::move(f));
+    add_if_regular_file(dir_path + "/" + std::string(name),
+                        std::strtoull(std::string(digits).c_str(), nullptr, 10), &files);
   }
   ::closedir(dir);
-  std::sort(files.begin(), files.end(),
-            [](const ShardFile& a, const ShardFile& b) { return a.sequence < b.sequence; });
+  sort_by_sequence(&files);
   return files;
 }
 

@@ -11,6 +11,22 @@
 
 namespace lynx::detail {
 
+void add_if_regular_file(std::string path, std::uint64_t sequence, std::vector<ShardFile>* files) {
+  struct stat st {};
+  if (::lstat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return;
+  ShardFile f;
+  f.sequence = sequence;
+  f.path = std::move(path);
+  f.bytes = static_cast<std::uint64_t>(st.st_size);
+  f.mtime_ns = static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec;
+  files->push_back(std::move(f));
+}
+
+void sort_by_sequence(std::vector<ShardFile>* files) {
+  std::sort(files->begin(), files->end(),
+            [](const ShardFile& a, const ShardFile& b) { return a.sequence < b.sequence; });
+}
+
 std::vector<ShardFile> list_shard_files(const std::string& directory, const std::string& name,
                                         std::uint32_t shard) {
   std::vector<ShardFile> files;
@@ -26,18 +42,10 @@ std::vector<ShardFile> list_shard_files(const std::string& directory, const std:
     while (i < rest.size() && rest[i] >= '0' && rest[i] <= '9')
       seq = seq * 10 + static_cast<std::uint64_t>(rest[i++] - '0');
     if (i == 0 || rest.substr(i) != format::kFileExtension) continue;
-    ShardFile f;
-    f.sequence = seq;
-    f.path = directory + "/" + std::string(file);
-    struct stat st {};
-    if (::lstat(f.path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) continue;
-    f.bytes = static_cast<std::uint64_t>(st.st_size);
-    f.mtime_ns = static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec;
-    files.push_back(std::move(f));
+    add_if_regular_file(directory + "/" + std::string(file), seq, &files);
   }
   ::closedir(dir);
-  std::sort(files.begin(), files.end(),
-            [](const ShardFile& a, const ShardFile& b) { return a.sequence < b.sequence; });
+  sort_by_sequence(&files);
   return files;
 }
 

@@ -14,6 +14,12 @@ struct ShardFile {
   std::int64_t mtime_ns = 0;  // last write, Unix ns
 };
 
+// Adds `path` with its `sequence` to *files when it is a regular file (lstat: a symlink is not),
+// with its size and last write time. For the listings below and the formatted sinks' rotations.
+void add_if_regular_file(std::string path, std::uint64_t sequence, std::vector<ShardFile>* files);
+// Sorts *files oldest (lowest sequence) first.
+void sort_by_sequence(std::vector<ShardFile>* files);
+
 // Files named <name>.<shard>.<sequence>.lynx in `directory`, oldest (lowest sequence) first.
 std::vector<ShardFile> list_shard_files(const std::string& directory, const std::string& name,
                                         std::uint32_t shard);

@@ -53,16 +53,9 @@ Exit codes: 0 ok, 1 damaged data (what was readable is printed), 2 usage or I/O 
 int run_cat(const CatOptions& options, std::FILE* out, std::FILE* err) {
   Diagnostics diag(err);
   std::unique_ptr<RecordFilter> filter;
-  if (Status s = RecordFilter::compile(options.filter, now_unix_ns(), &filter); !s.ok()) {
-    diag.io_error(s.message());
-    return diag.exit_code();
-  }
-  if (!filter->filters_anything()) filter.reset();
   std::unique_ptr<RecordPrinter> printer;
-  if (Status s = RecordPrinter::create(options.print, out, &printer); !s.ok()) {
-    diag.io_error(s.message());
+  if (!prepare_output(options.filter, options.print, out, diag, &filter, &printer))
     return diag.exit_code();
-  }
   std::vector<std::byte> dictionary;
   if (!options.dictionary.empty() &&
       !load_dictionary_option(options.dictionary, &dictionary, diag)) {

@@ -8,6 +8,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include "tools/cat_command.hpp"
+
 namespace lynx::tools {
 
 namespace {
@@ -128,6 +130,21 @@ bool LastLines::print(RecordPrinter& printer, Diagnostics& diag) {
   lines_.clear();
   next_ = 0;
   return ok;
+}
+
+bool prepare_output(const FilterOptions& filter_options, const PrintOptions& print_options,
+                    std::FILE* out, Diagnostics& diag, std::unique_ptr<RecordFilter>* filter,
+                    std::unique_ptr<RecordPrinter>* printer) {
+  if (Status s = RecordFilter::compile(filter_options, now_unix_ns(), filter); !s.ok()) {
+    diag.io_error(s.message());
+    return false;
+  }
+  if (!(*filter)->filters_anything()) filter->reset();
+  if (Status s = RecordPrinter::create(print_options, out, printer); !s.ok()) {
+    diag.io_error(s.message());
+    return false;
+  }
+  return true;
 }
 
 }  // namespace lynx::tools

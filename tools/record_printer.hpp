@@ -14,6 +14,7 @@
 
 #include "render/render.hpp"
 #include "render/template.hpp"
+#include "tools/filter.hpp"
 #include "tools/log_source.hpp"
 
 namespace CLI {
@@ -35,6 +36,15 @@ void add_print_options(CLI::App& cmd, PrintOptions& options);
 // Whether to colour: "always", "never", or "auto": when `out` is a terminal, NO_COLOR is unset
 // or empty, and TERM is not "dumb".
 bool use_color(const std::string& color, std::FILE* out);
+
+class RecordPrinter;
+
+// What `cat` and `tail` set up first: the filter (*filter stays null when the options filter
+// nothing, so records skip it) and the printer. False, reported through `diag` (exit 2), when an
+// option is bad.
+bool prepare_output(const FilterOptions& filter_options, const PrintOptions& print_options,
+                    std::FILE* out, Diagnostics& diag, std::unique_ptr<RecordFilter>* filter,
+                    std::unique_ptr<RecordPrinter>* printer);
 
 class RecordPrinter {
  public:

@@ -34,16 +34,9 @@ CLI::App* add_tail_command(CLI::App& app, TailOptions& options) {
 int run_tail(const TailOptions& options, std::FILE* out, std::FILE* err) {
   Diagnostics diag(err);
   std::unique_ptr<RecordFilter> filter;
-  if (Status s = RecordFilter::compile(options.filter, now_unix_ns(), &filter); !s.ok()) {
-    diag.io_error(s.message());
-    return diag.exit_code();
-  }
-  if (!filter->filters_anything()) filter.reset();
   std::unique_ptr<RecordPrinter> printer;
-  if (Status s = RecordPrinter::create(options.print, out, &printer); !s.ok()) {
-    diag.io_error(s.message());
+  if (!prepare_output(options.filter, options.print, out, diag, &filter, &printer))
     return diag.exit_code();
-  }
   LastLines last(static_cast<std::size_t>(options.lines));
   if (!options.follow) {
     const std::vector<std::string> files = expand_paths(options.paths, diag, options.recursive);
