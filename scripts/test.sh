@@ -68,6 +68,7 @@ fuzz_for() {  # target: fuzzes for a bounded time; a failing input fails the run
 echo "== fuzzing (${LYNX_CI_FUZZ_SECONDS:-45} s per target, from tests/fuzz/corpus)"
 fuzz_for reader
 fuzz_for render
+fuzz_for template
 stage_done "fuzzing (with the clang build)"
 echo "lynx: all test suites passed in $(( ($(date +%s) - start) / 60 )) min"
 
