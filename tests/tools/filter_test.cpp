@@ -7,7 +7,6 @@
 #include <chrono>
 #include <functional>
 #include <random>
-#include <regex>
 #include <string>
 #include <vector>
 
@@ -190,9 +189,14 @@ TEST_CASE("value filters: --where typed comparisons and --grep") {
                  });
   }
   SUBCASE("grep on the message") {
-    const std::regex re("order 1[0-9] ");
+    // The reference by hand (std::regex trips GCC 12's -Wmaybe-uninitialized in sanitizer builds).
+    const auto order_1x = [](const std::string& m) {
+      for (std::size_t p = m.find("order 1"); p != std::string::npos; p = m.find("order 1", p + 1))
+        if (p + 8 < m.size() && m[p + 7] >= '0' && m[p + 7] <= '9' && m[p + 8] == ' ') return true;
+      return false;
+    };
     check_filter(w, {"--grep", "order 1[0-9] "},
-                 [&](const Rec& r) { return std::regex_search(r.message(), re); });
+                 [&](const Rec& r) { return order_1x(r.message()); });
     check_filter(w, {"--grep", "job (bob|carol)", "--level", "error"}, [&](const Rec& r) {
       return r.site == 3 && (r.user == "bob" || r.user == "carol");
     });
