@@ -101,20 +101,20 @@ constexpr std::uint64_t duration_ns(const Duration& d) noexcept {
 /// Internal: the body of a statement whose checks passed (the compile-time template check, the
 /// static call site and the call), shared by LYNX_LOG() and LYNX_LOG_SAMPLED(). Needs
 /// `lynx_logger_` in scope; not for direct use.
-#define LYNX_DETAIL_WRITE_(lynx_level, lynx_template, ...)                                       \
-  using lynx_args_ = decltype(::lynx::detail::arg_list(__VA_ARGS__));                            \
-  static constexpr ::lynx::detail::TemplateCheck lynx_check_ =                                   \
-      ::lynx::detail::check_template(lynx_template, lynx_args_::size, lynx_args_::types.data()); \
-  static_assert(::lynx::detail::template_ok<lynx_check_>);                                       \
-  alignas(8) static constexpr ::lynx::detail::CallSite lynx_site_{                               \
-      ::std::string_view(lynx_template, lynx_check_.length),                                     \
-      __FILE__,                                                                                  \
-      __builtin_FUNCTION(),                                                                      \
-      __LINE__,                                                                                  \
-      lynx_level,                                                                                \
-      static_cast<std::uint8_t>(lynx_args_::size),                                               \
-      lynx_args_::types.data(),                                                                  \
-      lynx_args_::type_desc()};                                                                  \
+#define LYNX_DETAIL_WRITE_(lynx_level, lynx_template, ...)                                \
+  using lynx_args_ = decltype(::lynx::detail::arg_list(__VA_ARGS__));                     \
+  static constexpr ::lynx::detail::TemplateCheck lynx_check_ =                            \
+      ::lynx::detail::check_template(lynx_template, lynx_args_::size, lynx_args_::types); \
+  static_assert(::lynx::detail::template_ok<lynx_check_>);                                \
+  alignas(8) static constexpr ::lynx::detail::CallSite lynx_site_{                        \
+      ::std::string_view(lynx_template, lynx_check_.length),                              \
+      __FILE__,                                                                           \
+      __builtin_FUNCTION(),                                                               \
+      __LINE__,                                                                           \
+      lynx_level,                                                                         \
+      static_cast<std::uint8_t>(lynx_args_::size),                                        \
+      lynx_args_::types.data(),                                                           \
+      lynx_args_::type_desc()};                                                           \
   ::lynx::detail::LogCall<lynx_args_>::log(lynx_logger_, lynx_site_ __VA_OPT__(, ) __VA_ARGS__)
 
 /// A sampled LYNX_LOG(): `lynx_decision` is a call on the statement's detail::SampleState

@@ -11,6 +11,7 @@
 #pragma once
 
 #include <cstddef>
+#include <span>
 
 #include "lynx/detail/arg_types.hpp"
 
@@ -178,8 +179,10 @@ constexpr Placeholder bad_placeholder(const char* t, const TemplateCheck& c) {
 
 // Checks a NUL-terminated template (a string literal) against the number of arguments and, when
 // `types` is given (arg_count entries), each placeholder's spec against its argument's type.
+// `types` is a span and never compared with nullptr: GCC's -fsanitize=undefined makes that
+// comparison of a constant address non-constant.
 consteval TemplateCheck check_template(const char* t, std::size_t arg_count,
-                                       const ArgType* types = nullptr) {
+                                       std::span<const ArgType> types = {}) {
   TemplateCheck r;
   const std::size_t n = template_length(t);
   r.length = n;
@@ -253,7 +256,7 @@ consteval TemplateCheck check_template(const char* t, std::size_t arg_count,
         r.error = TemplateError::unmatched_open;
         return r;
       }
-      if (types != nullptr && r.placeholders < arg_count) {
+      if (!types.empty() && r.placeholders < arg_count && r.placeholders < types.size()) {
         const TemplateError e = check_spec(t, spec_at, j, spec_class(types[r.placeholders]));
         if (e != TemplateError::none) {
           r.error = e;
