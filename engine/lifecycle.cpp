@@ -54,9 +54,29 @@ constinit const EngineImpl* g_forked_from = nullptr;
 // Per thread: its place on a shard, and whether its exit hook ran. The hook is a pthread key
 // destructor, which runs after every thread_local destructor of the thread (glibc), so records
 // logged from those destructors are written, whenever the object was created.
+// Every hook is also on a list (under the lifecycle mutex), so that a forked child, where only the
+// forking thread exists, frees the hooks of the parent's other threads.
 struct ThreadHook {
   ShardLease lease;
+  ThreadHook* prev = nullptr;
+  ThreadHook* next = nullptr;
 };
+constinit ThreadHook* g_hooks = nullptr;
+
+void link_hook_locked(ThreadHook* hook) noexcept {
+  hook->next = g_hooks;
+  if (g_hooks != nullptr) g_hooks->prev = hook;
+  g_hooks = hook;
+}
+
+void unlink_hook_locked(ThreadHook* hook) noexcept {
+  if (hook->prev != nullptr)
+    hook->prev->next = hook->next;
+  else
+    g_hooks = hook->next;
+  if (hook->next != nullptr) hook->next->prev = hook->prev;
+  hook->prev = hook->next = nullptr;
+}
 constinit thread_local ThreadHook* t_state = nullptr;
 constinit thread_local bool t_exited = false;
 pthread_key_t g_exit_key;
@@ -89,7 +109,12 @@ void on_thread_exit(void* state) {
     let_go(ring);
   }
   t_state = nullptr;
-  delete static_cast<ThreadHook*>(state);
+  auto* hook = static_cast<ThreadHook*>(state);
+  {
+    std::lock_guard lock(g_lifecycle);
+    unlink_hook_locked(hook);
+  }
+  delete hook;
 }
 
 // Under the lifecycle mutex. Throws std::bad_alloc or std::system_error.
@@ -101,6 +126,7 @@ ThreadHook& thread_state() {
     delete state;
     throw std::bad_alloc();
   }
+  link_hook_locked(state);
   t_state = state;
   return *state;
 }
@@ -213,6 +239,15 @@ void after_fork_child() {
   if (g_early != nullptr) g_early->clear();  // the parent's: the parent writes them
   tls_ring = nullptr;  // a copy of a parent's ring, read by nobody here (left, never freed)
   if (t_state != nullptr) t_state->lease.reset();
+  // The parent's other threads do not exist here: their hooks would never be freed.
+  for (ThreadHook* hook = g_hooks; hook != nullptr;) {
+    ThreadHook* next = hook->next;
+    if (hook != t_state) {
+      unlink_hook_locked(hook);
+      delete hook;
+    }
+    hook = next;
+  }
 }
 [[maybe_unused]] const int g_atfork =
     pthread_atfork(before_fork, after_fork_parent, after_fork_child);

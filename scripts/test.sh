@@ -35,12 +35,16 @@ run_suite() {  # build dir, ninja target, extra meson options...
 # builds only what the tests run (meson-test-prereq), which saves two builds of the benchmarks.
 echo "== normal build"
 run_suite build-test ""
+# The sanitizer builds compile at -O1 with line tables only (-g1): enough for symbolised stack
+# traces, and under half the compile time of -O2 -g, which made the ASan+UBSan build alone take
+# 28 minutes (docs/testing.md).
+sanitizer_flags="-Doptimization=1 -Ddebug=false -Dcpp_args=-g1 -Dc_args=-g1 -Db_lundef=false"
 echo "== ASan + UBSan build"
 ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
-  run_suite build-asan meson-test-prereq -Db_sanitize=address,undefined -Db_lundef=false
+  run_suite build-asan meson-test-prereq -Db_sanitize=address,undefined $sanitizer_flags
 echo "== TSan build"
 TSAN_OPTIONS="suppressions=$root/tests/tsan.supp halt_on_error=1 second_deadlock_stack=1" \
-  run_suite build-tsan meson-test-prereq -Db_sanitize=thread -Db_lundef=false
+  run_suite build-tsan meson-test-prereq -Db_sanitize=thread $sanitizer_flags
 echo "== install, embedding, Debian packages, API reference (suite install of build-test)"
 meson test -C build-test --no-rebuild --print-errorlogs --num-processes 2 --suite install
 stage_done "install checks"
