@@ -21,19 +21,6 @@ namespace {
 constexpr std::size_t kIoBufferBytes = 1u << 20;
 constexpr std::size_t kIoBuffers = 16;
 constexpr unsigned kMaxInFlight = 8;
-// Retrying failed writes: the first retry after 50 ms, then doubling up to 2 s. At stop, retries
-// go on for up to 1 s before the writes still failing are given up (and counted as dropped).
-constexpr std::int64_t kFirstRetryNs = 50'000'000;
-constexpr std::int64_t kMaxRetryNs = 2'000'000'000;
-constexpr std::int64_t kStopRetryNs = 1'000'000'000;
-
-// The stop deadline is real time whatever clock a test injects: stopping must never hang.
-std::int64_t real_steady_ns() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(
-             std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
-
 // std::system_error appends the errno text to its what(); the Status message already ends with it
 // (Status::from_errno), so it is cut from the message to appear once.
 [[noreturn]] void fail(const Status& s, const char* what) {
@@ -136,7 +123,7 @@ void FileSink::tick(std::int64_t steady_now_ns, std::int64_t file_now_ns) {
   writer_->reap(false, on_done_);
   retry_failed_writes(false);
   // Stopping: past the deadline, failed writes are lost rather than holding the final drain.
-  if (closing_ && failed_writes_ != 0 && real_steady_ns() >= give_up_at_) give_up_failed_writes();
+  if (closing_ && failed_writes_ != 0 && retry_.stop_deadline_passed()) give_up_failed_writes();
 }
 
 void FileSink::flush() {
@@ -166,10 +153,8 @@ void FileSink::on_write_done(io::Buffer* buffer, const Status& status) {
     shard->hold_failed(buffer);
     // The first failure after a success starts the back-off; a retry that fails again keeps it
     // growing (retry_failed_writes()).
-    if (failed_writes_++ == 0 && retry_delay_ == 0) {
-      retry_delay_ = kFirstRetryNs;
-      retry_at_ = steady_clock_ns() + retry_delay_;
-    }
+    ++failed_writes_;
+    retry_.failed();
     return;
   }
   stats_.add(stats_.records_dropped, buffer->records);
@@ -179,21 +164,19 @@ void FileSink::on_write_done(io::Buffer* buffer, const Status& status) {
 
 void FileSink::retry_failed_writes(bool now) {
   if (failed_writes_ == 0) return;
-  if (!now && steady_clock_ns() < retry_at_) return;
+  if (!retry_.due(now)) return;
   for (auto& shard : shards_) shard->retry();
   failed_writes_ = 0;  // the ones failing again are counted back by on_write_done
   writer_->drain(on_done_);
   for (auto& shard : shards_) shard->close_retired();
+  retry_.retried(failed_writes_ == 0);
   if (failed_writes_ == 0) {
-    retry_delay_ = 0;
     if (reported_write_error_) {
       std::fprintf(stderr, "lynx: writes succeed again; the records held in memory are written\n");
       reported_write_error_ = false;
     }
     return;
   }
-  retry_delay_ = std::min(retry_delay_ * 2, kMaxRetryNs);
-  retry_at_ = steady_clock_ns() + retry_delay_;
 }
 
 void FileSink::give_up_failed_writes() {
@@ -208,7 +191,7 @@ void FileSink::give_up_failed_writes() {
 
 void FileSink::begin_close() {
   closing_ = true;
-  give_up_at_ = real_steady_ns() + kStopRetryNs;
+  retry_.begin_stop();
 }
 
 void FileSink::close() {
@@ -216,7 +199,7 @@ void FileSink::close() {
   for (auto& shard : shards_) shard->close();
   writer_->drain(on_done_);
   // The last chance for failed writes, within the same deadline as the final drain.
-  while (failed_writes_ != 0 && real_steady_ns() < give_up_at_) {
+  while (failed_writes_ != 0 && !retry_.stop_deadline_passed()) {
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
     retry_failed_writes(false);
   }

@@ -16,6 +16,7 @@
 #include "engine/engine_shared.hpp"
 #include "engine/shard_writer.hpp"
 #include "engine/sink.hpp"
+#include "engine/write_retry.hpp"
 #include "io/buffer_pool.hpp"
 #include "io/writer.hpp"
 #include "lynx/options.hpp"
@@ -61,13 +62,10 @@ class FileSink final : public Sink {
   io::Writer::Completion on_done_;
   std::vector<std::unique_ptr<ShardWriter>> shards_;
 
-  // Failed writes (see ShardWriter::hold_failed): how many buffers wait for a retry, when the next
-  // retry is due and the back-off between retries (steady_clock_ns(); 0 while writes succeed).
+  // Failed writes (see ShardWriter::hold_failed): how many buffers wait for a retry, and when.
   std::size_t failed_writes_ = 0;
-  std::int64_t retry_at_ = 0;
-  std::int64_t retry_delay_ = 0;
+  WriteRetry retry_;
   bool closing_ = false;               // begin_close() was called
-  std::int64_t give_up_at_ = 0;        // closing: real steady ns after which failed writes are lost
   bool giving_up_ = false;             // failed writes are counted as lost, not kept
   std::uint64_t lost_records_ = 0;     // records in writes given up
   bool reported_write_error_ = false;  // once per run of failures; reset when writes succeed

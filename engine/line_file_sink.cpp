@@ -22,16 +22,6 @@ namespace {
 
 constexpr std::size_t kBufferBytes = 256u << 10;
 constexpr std::size_t kBuffers = 8;
-constexpr std::int64_t kFirstRetryNs = 50'000'000;
-constexpr std::int64_t kMaxRetryNs = 2'000'000'000;
-constexpr std::int64_t kStopRetryNs = 1'000'000'000;
-
-std::int64_t real_steady_ns() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(
-             std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
-
 [[noreturn]] void fail(const Status& s) {
   if (s.sys_errno() != 0)
     throw std::system_error(s.sys_errno(), std::generic_category(), "lynx: " + s.message());
@@ -235,27 +225,22 @@ void LineFileSink::on_done(io::Buffer* buffer, const Status& status) {
     return;
   }
   stalled_.push_back(buffer);
-  if (retry_delay_ == 0) {
-    retry_delay_ = kFirstRetryNs;
-    retry_at_ = steady_clock_ns() + retry_delay_;
-  }
+  retry_.failed();
 }
 
 void LineFileSink::retry(bool now) {
   if (stalled_.empty()) return;
-  if (!now && steady_clock_ns() < retry_at_) return;
+  if (!retry_.due(now)) return;
   std::vector<io::Buffer*> again;
   again.swap(stalled_);
   for (io::Buffer* b : again) writer_->submit(b->fd, b->offset, b, sync_ == Sync::every_batch);
   writer_->drain(on_done_);
+  retry_.retried(stalled_.empty());
   if (stalled_.empty()) {
-    retry_delay_ = 0;
     if (reported_) std::fprintf(stderr, "lynx: %s: writes succeed again\n", options_.path.c_str());
     reported_ = false;
     return;
   }
-  retry_delay_ = std::min(retry_delay_ * 2, kMaxRetryNs);
-  retry_at_ = steady_clock_ns() + retry_delay_;
 }
 
 void LineFileSink::give_up() {
@@ -273,7 +258,7 @@ void LineFileSink::tick(std::int64_t steady_now_ns, std::int64_t file_now_ns) {
   if (pending_since_ >= 0 && steady_now_ns - pending_since_ >= flush_every_ns_) submit();
   writer_->reap(false, on_done_);
   retry(false);
-  if (closing_ && !stalled_.empty() && real_steady_ns() >= give_up_at_) give_up();
+  if (closing_ && !stalled_.empty() && retry_.stop_deadline_passed()) give_up();
 }
 
 void LineFileSink::flush() {
@@ -283,13 +268,13 @@ void LineFileSink::flush() {
 
 void LineFileSink::begin_close() {
   closing_ = true;
-  give_up_at_ = real_steady_ns() + kStopRetryNs;
+  retry_.begin_stop();
 }
 
 void LineFileSink::close() {
   if (!closing_) begin_close();
   flush();
-  while (!stalled_.empty() && real_steady_ns() < give_up_at_) {
+  while (!stalled_.empty() && !retry_.stop_deadline_passed()) {
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
     retry(false);
   }

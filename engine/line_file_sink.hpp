@@ -26,6 +26,7 @@
 #include "engine/record_decode.hpp"
 #include "engine/retention.hpp"
 #include "engine/sink.hpp"
+#include "engine/write_retry.hpp"
 #include "io/buffer_pool.hpp"
 #include "io/writer.hpp"
 #include "lynx/options.hpp"
@@ -93,11 +94,9 @@ class LineFileSink final : public Sink {
   bool rotate_due_ = false;
 
   std::vector<io::Buffer*> stalled_;  // failed writes waiting for their retry
-  std::int64_t retry_at_ = 0;
-  std::int64_t retry_delay_ = 0;
+  WriteRetry retry_;
   bool closing_ = false;
   bool giving_up_ = false;
-  std::int64_t give_up_at_ = 0;
   bool reported_ = false;
   std::uint64_t lost_lines_ = 0;
 };
