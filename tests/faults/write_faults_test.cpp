@@ -16,42 +16,14 @@
 #include <utility>
 #include <vector>
 
-#include "engine/writer_seam.hpp"
 #include "test_support.hpp"
-#include "tests/support/fault_injection.hpp"
+#include "tests/support/fault_seam.hpp"
 #include "tests/support/payload.hpp"
 
 namespace {
 
 using lynx::io::Fault;
-
-// Installs the fault-injecting writer for the engines constructed while it lives.
-class FaultSeam {
- public:
-  explicit FaultSeam(std::vector<Fault> script = {}) {
-    lynx::detail::set_writer_factory_for_testing(
-        [this, script](const lynx::io::WriterConfig& config, lynx::Status* status,
-                       std::string* note) {
-          auto inner = lynx::io::make_writer(config, status, note);
-          if (inner == nullptr) return std::unique_ptr<lynx::io::Writer>();
-          auto writer = std::make_unique<lynx::io::FaultInjectingWriter>(std::move(inner), script);
-          writer_ = writer.get();
-          return std::unique_ptr<lynx::io::Writer>(std::move(writer));
-        });
-  }
-  ~FaultSeam() { lynx::detail::set_writer_factory_for_testing({}); }
-  FaultSeam(const FaultSeam&) = delete;
-  FaultSeam& operator=(const FaultSeam&) = delete;
-
-  // The running engine's writer (owned by the engine).
-  lynx::io::FaultInjectingWriter& writer() const {
-    REQUIRE(writer_ != nullptr);
-    return *writer_;
-  }
-
- private:
-  lynx::io::FaultInjectingWriter* writer_ = nullptr;
-};
+using lynx::test::FaultSeam;
 
 // Values of field `i` of the user records, in file order.
 std::vector<std::uint64_t> sequence_of(const lynx::test::Decoded& decoded) {

@@ -10,37 +10,14 @@
 #include <string>
 #include <vector>
 
-#include "engine/writer_seam.hpp"
 #include "sink_support.hpp"
-#include "tests/support/fault_injection.hpp"
+#include "tests/support/fault_seam.hpp"
 #include "tests/support/temp_dir.hpp"
 
 namespace {
 
 using lynx::io::Fault;
-
-class FaultSeam {
- public:
-  explicit FaultSeam(std::vector<Fault> script = {}) {
-    lynx::detail::set_writer_factory_for_testing(
-        [this, script](const lynx::io::WriterConfig& config, lynx::Status* status,
-                       std::string* note) {
-          auto inner = lynx::io::make_writer(config, status, note);
-          if (inner == nullptr) return std::unique_ptr<lynx::io::Writer>();
-          auto writer = std::make_unique<lynx::io::FaultInjectingWriter>(std::move(inner), script);
-          writer_ = writer.get();
-          return std::unique_ptr<lynx::io::Writer>(std::move(writer));
-        });
-  }
-  ~FaultSeam() { lynx::detail::set_writer_factory_for_testing({}); }
-  lynx::io::FaultInjectingWriter& writer() const {
-    REQUIRE(writer_ != nullptr);
-    return *writer_;
-  }
-
- private:
-  lynx::io::FaultInjectingWriter* writer_ = nullptr;
-};
+using lynx::test::FaultSeam;
 
 std::vector<int> numbers_in(const std::string& path) {
   std::vector<int> out;
