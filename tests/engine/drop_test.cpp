@@ -48,17 +48,22 @@ void check_accounting(const lynx::Stats& stats, const lynx::test::Decoded& decod
   }
 }
 
+// A 4 KiB ring under OnFull::drop, in `dir`. No string cut (max_string_bytes): these tests are
+// about records that cannot fit.
+lynx::Options small_dropping_ring(const lynx::test::TempDir& dir) {
+  return lynx::Options{.directory = dir.path(),
+                       .name = "t",
+                       .buffer_bytes = 4096,
+                       .max_string_bytes = 1u << 30,
+                       .on_full = lynx::OnFull::drop};
+}
+
 }  // namespace
 
 TEST_CASE(
     "OnFull::drop with a 4 KiB ring: a burst drops records, counts them and says so in the log") {
   lynx::test::TempDir dir("drop");
-  lynx::Engine engine(lynx::Options{
-      .directory = dir.path(),
-      .name = "t",
-      .buffer_bytes = 4096,
-      .max_string_bytes = 1u << 30,  // no cut: these tests are about records that cannot fit
-      .on_full = lynx::OnFull::drop});
+  lynx::Engine engine(small_dropping_ring(dir));
   lynx::Logger& log = lynx::logger("drop.burst");
 
   // A ring of 4 KiB holds about a hundred of these records; a tight loop of many thousands outruns
@@ -91,12 +96,7 @@ TEST_CASE(
 
 TEST_CASE("OnFull::drop: a later flush still accounts for drops made after the previous one") {
   lynx::test::TempDir dir("drop");
-  lynx::Engine engine(lynx::Options{
-      .directory = dir.path(),
-      .name = "t",
-      .buffer_bytes = 4096,
-      .max_string_bytes = 1u << 30,  // no cut: these tests are about records that cannot fit
-      .on_full = lynx::OnFull::drop});
+  lynx::Engine engine(small_dropping_ring(dir));
   lynx::Logger& log = lynx::logger("drop.twice");
   std::uint64_t attempted = 0;
   for (int round = 0; round < 3; ++round) {
@@ -166,12 +166,7 @@ TEST_CASE(
 
 TEST_CASE("drops of a thread that has exited are still counted and reported") {
   lynx::test::TempDir dir("drop");
-  lynx::Engine engine(lynx::Options{
-      .directory = dir.path(),
-      .name = "t",
-      .buffer_bytes = 4096,
-      .max_string_bytes = 1u << 30,  // no cut: these tests are about records that cannot fit
-      .on_full = lynx::OnFull::drop});
+  lynx::Engine engine(small_dropping_ring(dir));
   lynx::Logger& log = lynx::logger("drop.exited");
   std::uint64_t attempted = 0;
   for (int round = 0; round < 100 && engine.stats().records_dropped == 0; ++round) {
