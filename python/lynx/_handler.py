@@ -31,6 +31,9 @@ _PERCENT = re.compile(
 )
 
 
+_FORMATTER = logging.Formatter()
+
+
 def _level(levelno: int) -> int:
     if levelno < 10:
         return 0
@@ -134,7 +137,7 @@ class Handler(logging.Handler):
             fields[key] = d[key]
         if record.exc_info:
             if not record.exc_text:
-                record.exc_text = self.formatException(record.exc_info)
+                record.exc_text = (self.formatter or _FORMATTER).formatException(record.exc_info)
         if record.exc_text:
             fields["exception"] = record.exc_text
         if record.stack_info:
