@@ -132,9 +132,11 @@ class Handler(logging.Handler):
         return lg
 
     def _fields(self, record, fields):
-        d = record.__dict__
-        for key in d.keys() - _STANDARD:
-            fields[key] = d[key]
+        # In the order extra= gave them (a set difference would shuffle them, and every order
+        # would be another call site).
+        for key, value in record.__dict__.items():
+            if key not in _STANDARD:
+                fields[key] = value
         if record.exc_info:
             if not record.exc_text:
                 record.exc_text = (self.formatter or _FORMATTER).formatException(record.exc_info)
