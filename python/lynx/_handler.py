@@ -32,6 +32,8 @@ _PERCENT = re.compile(
 
 
 _FORMATTER = logging.Formatter()
+# How many attributes a LogRecord has before extra= adds any (formatters add a few more).
+_BASE_ATTRIBUTES = len(vars(logging.LogRecord("", 0, "", 0, "", (), None)))
 
 
 def _level(levelno: int) -> int:
@@ -51,12 +53,13 @@ def _level(levelno: int) -> int:
 class _Plan:
     """A %-format message as a lynx template, and how to turn each argument into its field."""
 
-    __slots__ = ("template", "kinds", "keys")
+    __slots__ = ("template", "kinds", "keys", "plain")
 
     def __init__(self, template, kinds, keys):
         self.template = template
         self.kinds = kinds  # per placeholder: 's' as is, 'r' repr, 'i' int, 'f' float
         self.keys = keys  # None: positional; else the mapping keys, in order
+        self.plain = all(k == "s" for k in kinds)  # the arguments go as they are
 
 
 def _plan(msg: str):
@@ -134,9 +137,11 @@ class Handler(logging.Handler):
     def _fields(self, record, fields):
         # In the order extra= gave them (a set difference would shuffle them, and every order
         # would be another call site).
-        for key, value in record.__dict__.items():
-            if key not in _STANDARD:
-                fields[key] = value
+        d = record.__dict__
+        if len(d) > _BASE_ATTRIBUTES:
+            for key, value in d.items():
+                if key not in _STANDARD:
+                    fields[key] = value
         if record.exc_info:
             if not record.exc_text:
                 record.exc_text = (self.formatter or _FORMATTER).formatException(record.exc_info)
@@ -159,7 +164,9 @@ class Handler(logging.Handler):
                         if not args:
                             if not plan.kinds:
                                 return plan.template, (), {}
-                        elif isinstance(args, tuple) and len(args) == len(plan.kinds):
+                        elif type(args) is tuple and len(args) == len(plan.kinds):
+                            if plan.plain:
+                                return plan.template, args, {}
                             return plan.template, tuple(map(_convert, plan.kinds, args)), {}
                     elif isinstance(args, dict):
                         return plan.template, (), {

@@ -11,6 +11,7 @@
 #include "lynx/engine.hpp"
 #include "lynx/logger.hpp"
 #include "python/src/encode.hpp"
+#include "python/src/logger_type.hpp"
 #include "python/src/options.hpp"
 #include "python/src/py_log.hpp"
 #include "python/src/sites.hpp"
@@ -83,43 +84,6 @@ class PyEngine {
   std::unique_ptr<Engine> engine_;
 };
 
-// lynx.Logger: a lynx::Logger (which lives until the process exits).
-struct PyLogger {
-  Logger* logger;
-};
-
-// A log method at `level`: the level check first, before any value is looked at.
-template <Level L>
-void log_at(const PyLogger& self, const py::object& tmpl, const py::args& args,
-            const py::kwargs& kwargs) {
-  if (!self.logger->accepts(L)) return;
-  if (!log_record(*self.logger, L, tmpl.ptr(), args.ptr(), kwargs.ptr(), caller_origin(0)))
-    throw py::error_already_set();
-}
-
-void log_level(const PyLogger& self, const py::handle& level, const py::object& tmpl,
-               const py::args& args, const py::kwargs& kwargs) {
-  const Level l = level_of(level, "Logger.log");
-  if (l == Level::off || !self.logger->accepts(l)) return;
-  if (!log_record(*self.logger, l, tmpl.ptr(), args.ptr(), kwargs.ptr(), caller_origin(0)))
-    throw py::error_already_set();
-}
-
-// Logger.exception(): error, with the traceback of the exception being handled as the field
-// `exception`.
-void log_exception(const PyLogger& self, const py::object& tmpl, const py::args& args,
-                   const py::kwargs& kwargs) {
-  if (!self.logger->accepts(Level::error)) return;
-  py::dict fields(kwargs);
-  py::object info = py::module_::import("sys").attr("exc_info")();
-  if (!info.cast<py::tuple>()[0].is_none())
-    fields["exception"] =
-        py::str("").attr("join")(py::module_::import("traceback").attr("format_exception")(*info));
-  if (!log_record(*self.logger, Level::error, tmpl.ptr(), args.ptr(), fields.ptr(),
-                  caller_origin(0)))
-    throw py::error_already_set();
-}
-
 }  // namespace
 
 }  // namespace lynx::python
@@ -141,33 +105,15 @@ PYBIND11_MODULE(_lynx, m) {
         if (!e.closed()) e.close();
       });
 
-  py::class_<PyLogger>(m, "Logger")
-      .def_property_readonly("name",
-                             [](const PyLogger& l) { return std::string(l.logger->name()); })
-      .def_property_readonly("id", [](const PyLogger& l) { return l.logger->id(); })
-      .def_property(
-          "level", [](const PyLogger& l) { return std::string(to_string(l.logger->level())); },
-          [](PyLogger& l, const py::handle& v) { l.logger->set_level(level_of(v, "level")); })
-      .def("set_level",
-           [](PyLogger& l, const py::handle& v) { l.logger->set_level(level_of(v, "level")); })
-      .def("enabled", [](const PyLogger& l,
-                         const py::handle& v) { return l.logger->enabled(level_of(v, "enabled")); })
-      .def("trace", &log_at<lynx::Level::trace>)
-      .def("debug", &log_at<lynx::Level::debug>)
-      .def("info", &log_at<lynx::Level::info>)
-      .def("warn", &log_at<lynx::Level::warn>)
-      .def("warning", &log_at<lynx::Level::warn>)
-      .def("error", &log_at<lynx::Level::error>)
-      .def("critical", &log_at<lynx::Level::critical>)
-      .def("exception", &log_exception)
-      .def("log", &log_level)
-      .def("__repr__", [](const PyLogger& l) {
-        return "<lynx.Logger " + std::string(l.logger->name()) + " (" +
-               std::string(to_string(l.logger->level())) + ")>";
-      });
+  if (!add_logger_type(m.ptr())) throw py::error_already_set();
 
   m.def(
-      "logger", [](const std::string& name) { return PyLogger{&lynx::logger(name)}; },
+      "logger",
+      [](const std::string& name) {
+        PyObject* obj = logger_object(lynx::logger(name));
+        if (obj == nullptr) throw py::error_already_set();
+        return py::reinterpret_steal<py::object>(obj);
+      },
       py::arg("name"), "The logger called `name` (the same one for the same name).");
   m.def(
       "set_level",
@@ -178,14 +124,4 @@ PYBIND11_MODULE(_lynx, m) {
   m.def("dropped_without_engine", &lynx::dropped_without_engine);
   m.def("_set_context_var", [](const py::object& var) { set_context_var(var.ptr()); });
   m.def("_site_count", &site_count);
-  // For lynx.Handler and the structlog bridge: a record whose origin (file, function, line) the
-  // caller states, at a level (0..5) the caller's own framework decided to write (the lynx
-  // logger's level is not applied again).
-  m.def("_emit", [](const PyLogger& l, int level, const py::object& tmpl, const py::tuple& args,
-                    const py::dict& fields, const std::string& file, const std::string& function,
-                    unsigned line) {
-    const auto lv = static_cast<lynx::Level>(level < 0 ? 0 : level > 5 ? 5 : level);
-    if (!log_record(*l.logger, lv, tmpl.ptr(), args.ptr(), fields.ptr(), {file, function, line}))
-      throw py::error_already_set();
-  });
 }

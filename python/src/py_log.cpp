@@ -3,8 +3,10 @@
 
 #include <frameobject.h>
 
+#include <cstdint>
 #include <cstring>
 #include <string>
+#include <vector>
 
 #include "lynx/detail/producer.hpp"
 #include "lynx/detail/template_check.hpp"
@@ -108,31 +110,74 @@ const std::string& field_name(std::string_view key) {
 
 }  // namespace
 
-Origin caller_origin(int skip) {
+// A frame's line costs a walk of its code's line table; the instruction offset is at hand. So
+// lines are cached by (code object, offset), direct-mapped. An entry holds its code object (a
+// strong reference), so that a freed code object's address cannot come back with other lines.
+struct LineSlot {
+  PyObject* code = nullptr;
+  int lasti = -1;
+  unsigned line = 0;
+};
+thread_local LineSlot t_lines[256];
+
+Origin caller_origin() {
   Origin o;
-  PyFrameObject* frame = PyEval_GetFrame();  // borrowed
-  Py_XINCREF(frame);
-  for (int i = 0; i < skip && frame != nullptr; ++i) {
-    PyFrameObject* back = PyFrame_GetBack(frame);
-    Py_DECREF(frame);
-    frame = back;
-  }
+  PyFrameObject* frame = PyEval_GetFrame();  // borrowed: the caller's frame
   if (frame == nullptr) return o;
-  PyCodeObject* code = PyFrame_GetCode(frame);
+  PyCodeObject* code = PyFrame_GetCode(frame);  // new reference
   o.file = utf8_view(code->co_filename);
 #if PY_VERSION_HEX >= 0x030B0000
   o.function = utf8_view(code->co_qualname);
+  const int lasti = PyFrame_GetLasti(frame);
+  LineSlot& slot =
+      t_lines[((reinterpret_cast<std::uintptr_t>(code) >> 4) ^ static_cast<unsigned>(lasti)) % 256];
+  if (slot.code != reinterpret_cast<PyObject*>(code) || slot.lasti != lasti) {
+    Py_INCREF(code);
+    Py_XSETREF(slot.code, reinterpret_cast<PyObject*>(code));
+    slot.lasti = lasti;
+    slot.line = static_cast<unsigned>(PyFrame_GetLineNumber(frame));
+  }
+  o.line = slot.line;
 #else
   o.function = utf8_view(code->co_name);
-#endif
   o.line = static_cast<unsigned>(PyFrame_GetLineNumber(frame));
-  // The code object outlives this call (its module keeps it), so the views stay valid.
+#endif
+  // The frame holds its code object for the whole call, so the views stay valid.
   Py_DECREF(code);
-  Py_DECREF(frame);
   return o;
 }
 
-bool log_record(const Logger& logger, Level level, PyObject* tmpl, PyObject* args, PyObject* kwargs,
+namespace {
+
+struct Keyword {
+  PyObject* name;
+  PyObject* value;
+  std::string_view text;  // the name's UTF-8
+  bool used;
+};
+thread_local std::vector<Keyword> t_keywords;
+
+// The call's keywords, in the order given.
+void collect_keywords(const CallArgs& a) {
+  std::vector<Keyword>& kw = t_keywords;
+  kw.clear();
+  if (a.kwnames != nullptr) {
+    const Py_ssize_t n = PyTuple_GET_SIZE(a.kwnames);
+    for (Py_ssize_t i = 0; i < n; ++i) {
+      PyObject* name = PyTuple_GET_ITEM(a.kwnames, i);
+      kw.push_back({name, a.kwvalues[i], utf8_view(name), false});
+    }
+  } else if (a.kwdict != nullptr) {
+    Py_ssize_t it = 0;
+    PyObject *name, *value;
+    while (PyDict_Next(a.kwdict, &it, &name, &value))
+      kw.push_back({name, value, PyUnicode_Check(name) ? utf8_view(name) : "_", false});
+  }
+}
+
+}  // namespace
+
+bool log_record(const Logger& logger, Level level, PyObject* tmpl, const CallArgs& args,
                 const Origin& origin) {
   if (!PyUnicode_Check(tmpl)) {
     PyErr_Format(PyExc_TypeError, "lynx: the template must be a str, not %.100s",
@@ -145,45 +190,48 @@ bool log_record(const Logger& logger, Level level, PyObject* tmpl, PyObject* arg
     PyErr_Format(PyExc_ValueError, "lynx: template %R: %s", tmpl, info.error.c_str());
     return false;
   }
-  const std::size_t nargs = args != nullptr ? static_cast<std::size_t>(PyTuple_GET_SIZE(args)) : 0;
-  if (nargs != info.positional) {
+  if (args.npos != info.positional) {
     PyErr_Format(PyExc_ValueError,
                  "lynx: template %R has %zu positional placeholders ({}) but %zu positional "
                  "arguments were given",
-                 tmpl, info.positional, nargs);
+                 tmpl, info.positional, args.npos);
     return false;
   }
+  collect_keywords(args);
+  std::vector<Keyword>& kw = t_keywords;
   ArgEncoder& enc = t_enc;
   enc.clear();
   std::size_t pos = 0, named = 0;
   for (const TemplatePart& p : info.placeholders) {
     if (p.name.empty()) {
-      enc.add(PyTuple_GET_ITEM(args, static_cast<Py_ssize_t>(pos++)));
+      enc.add(args.pos[pos++]);
       continue;
     }
-    PyObject* v = kwargs != nullptr ? PyDict_GetItemString(kwargs, p.name.c_str()) : nullptr;
-    if (v == nullptr) {
+    Keyword* k = nullptr;
+    for (Keyword& c : kw) {
+      if (!c.used && c.text == p.name) {
+        k = &c;
+        break;
+      }
+    }
+    if (k == nullptr) {
       PyErr_Format(PyExc_ValueError, "lynx: template %R: placeholder {%s} has no keyword argument",
                    tmpl, p.name.c_str());
       return false;
     }
-    enc.add(v);
+    k->used = true;
+    enc.add(k->value);
     ++named;
   }
   std::string_view format = text;
-  if (kwargs != nullptr && static_cast<std::size_t>(PyDict_GET_SIZE(kwargs)) > named) {
+  if (kw.size() > named) {
     // Keywords the template does not name: fields too, shown after the message.
     t_template.assign(text);
-    Py_ssize_t it = 0;
-    PyObject *key, *value;
-    while (PyDict_Next(kwargs, &it, &key, &value)) {
-      const std::string_view k = utf8_view(key);
-      bool in_template = false;
-      for (const TemplatePart& p : info.placeholders) in_template = in_template || p.name == k;
-      if (in_template) continue;
-      const std::string& name = field_name(k);
+    for (const Keyword& k : kw) {
+      if (k.used) continue;
+      const std::string& name = field_name(k.text);
       t_template.append(" ").append(name).append("={").append(name).append("}");
-      enc.add(value);
+      enc.add(k.value);
     }
     format = t_template;
   }

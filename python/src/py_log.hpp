@@ -13,6 +13,7 @@
 
 #include <Python.h>
 
+#include <cstddef>
 #include <string_view>
 
 #include "lynx/level.hpp"
@@ -27,15 +28,26 @@ struct Origin {
   unsigned line = 0;
 };
 
-// The calling Python frame's file, qualified function name and line (`skip` frames up). The views
-// stay valid while the frame's code object lives (for the duration of the log call).
-Origin caller_origin(int skip);
+// The calling Python frame's file, qualified function name and line. The views stay valid while
+// the frame's code object lives (at least for the duration of the log call).
+Origin caller_origin();
 
-// One record: `tmpl` (a lynx template; `{}` placeholders take `args` in order, `{name}` the
-// keyword `name`), keyword values not named in the template become fields appended to the
-// message as " name={name}". Returns false with a Python exception set (ValueError) for a
-// malformed template or a placeholder without a value; never fails otherwise.
-bool log_record(const Logger& logger, Level level, PyObject* tmpl, PyObject* args, PyObject* kwargs,
+// The values of one call: positional ones, and keywords either in the vectorcall form (names in
+// a tuple, values in an array) or as a dict.
+struct CallArgs {
+  PyObject* const* pos = nullptr;
+  std::size_t npos = 0;
+  PyObject* kwnames = nullptr;  // a tuple of str, with kwvalues
+  PyObject* const* kwvalues = nullptr;
+  PyObject* kwdict = nullptr;  // or a dict
+};
+
+// One record: `tmpl` (a lynx template; `{}` placeholders take the positional values in order,
+// `{name}` the keyword `name`); keyword values not named in the template become fields appended
+// to the message as " name={name}". Returns false with a Python exception set (TypeError,
+// ValueError) for a template that is not a str or is malformed, or a placeholder without a
+// value; never fails otherwise.
+bool log_record(const Logger& logger, Level level, PyObject* tmpl, const CallArgs& args,
                 const Origin& origin);
 
 // The contextvars.ContextVar whose value (a flat tuple name, value, name, value ...) every record
