@@ -152,3 +152,20 @@ def test_threads_log_into_their_own_rings(engine, read):
     assert {t: sorted(v) for t, v in by_thread.items()} == {t: list(range(500)) for t in range(4)}
     assert all(v == sorted(v) for v in by_thread.values())  # each thread's records in order
     assert len({r["thread"] for r in records}) == 4
+
+
+def test_one_logger_object_per_name():
+    assert lynx.logger("same") is lynx.logger("same")
+    assert lynx.logger("same").name == "same" and isinstance(lynx.logger("same").id, int)
+    with pytest.raises(TypeError):
+        lynx.Logger()
+    with pytest.raises(ValueError, match="not a level"):
+        lynx.logger("same").set_level("loud")
+
+
+def test_disabled_calls_do_not_look_at_their_arguments(engine, read):
+    log = lynx.logger("disabled")
+    log.set_level("error")
+    log.info("{missing}")  # would be a ValueError if the call went past the level check
+    log.info(42)
+    assert read(engine) == []
