@@ -70,7 +70,8 @@ struct Site {
 struct Registry {
   std::unordered_map<std::string, std::unique_ptr<TemplateInfo>> templates;
   std::unordered_map<std::string, Site*> sites;
-  std::string key;  // reused for lookups
+  std::size_t site_bytes = 0;  // the readers' estimate of all sites (sites.hpp)
+  std::string key;             // reused for lookups
 };
 
 // Leaked on purpose: sites outlive every engine and the interpreter's teardown.
@@ -112,7 +113,7 @@ const TemplateInfo& template_info(std::string_view text) {
   if (it != r.templates.end()) return *it->second;
   // Bounded like the sites: past the limit a template is parsed each time, not kept.
   static TemplateInfo scratch;
-  if (r.templates.size() >= kMaxSites) return scratch = parse(text);
+  if (r.templates.size() >= kMaxSites || text.size() > 4096) return scratch = parse(text);
   auto info = std::make_unique<TemplateInfo>(parse(text));
   return *r.templates.emplace(r.key, std::move(info)).first->second;
 }
@@ -130,7 +131,10 @@ const detail::CallSite* site_for(const SiteKey& k) {
   key.append(k.desc);
   auto it = r.sites.find(key);
   if (it != r.sites.end()) return &it->second->cs;
-  if (r.sites.size() >= kMaxSites) return nullptr;
+  const std::size_t bytes = kSiteOverhead + k.file.size() + k.function.size() +
+                            3 * k.format.size() + 16 * k.types.size() + 4 * k.desc.size();
+  if (r.sites.size() >= kMaxSites || r.site_bytes + bytes > kMaxSiteBytes) return nullptr;
+  r.site_bytes += bytes;
   Site* s = make_site(k);
   r.sites.emplace(key, s);
   return &s->cs;

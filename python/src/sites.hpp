@@ -7,9 +7,15 @@
 //   (level, template, file, function, line, argument types, type descriptors)
 // the first time such a call is made, and keeps it for the life of the process: records in any
 // ring may point at it until the backend has written them, a later engine may see it again, and
-// the backend must never see a freed address reused by another site. The number of sites is
-// bounded (kMaxSites); past it, records go through one fallback site per level that carries the
-// template as text, so that a program logging ever-new shapes cannot grow memory without limit.
+// the backend must never see a freed address reused by another site.
+//
+// The number of sites is bounded, and so are their bytes: a reader holds the definitions of each
+// file within format::kMaxDefinitionBytes (16 MiB, about 800 bytes of bookkeeping per site plus
+// its strings, the template three times) and refuses the rest of a file past it. The registry
+// stops at kMaxSites sites or kMaxSiteBytes of that estimate, whichever comes first, which keeps
+// every file readable whatever the Python program logs (C++ sites add their own, far fewer).
+// Past the limit, records go through one fallback site per level that carries the template as
+// text, so that a program logging ever-new shapes cannot grow memory without limit either.
 //
 // Thread safety: every function here is called with the GIL held, which serialises them.
 #pragma once
@@ -25,7 +31,11 @@
 
 namespace lynx::python {
 
-inline constexpr std::size_t kMaxSites = std::size_t{1} << 16;
+inline constexpr std::size_t kMaxSites = 8192;
+inline constexpr std::size_t kMaxSiteBytes = std::size_t{8} << 20;
+// What a reader's definition budget counts for one site beyond its strings (an upper estimate of
+// format/reader.cpp's sizeof(CallSiteInfo) and per-argument bookkeeping).
+inline constexpr std::size_t kSiteOverhead = 1024;
 
 // One placeholder of a template: its name, empty for a positional `{}`.
 struct TemplatePart {
@@ -53,7 +63,7 @@ struct SiteKey {
   std::string_view desc;   // descriptors of the structured arguments
 };
 
-// The call site for `key`, registered on first use. nullptr once kMaxSites are registered (the
+// The call site for `key`, registered on first use. nullptr once the registry is full (the
 // caller then uses fallback_site()).
 const detail::CallSite* site_for(const SiteKey& key);
 
