@@ -10,6 +10,8 @@
 #   bench      the benchmarks (-Dbench)
 #   packaging  the install checks of tests/install: CMake, the Debian packages (debhelper), the
 #              API reference (doxygen)
+#   python     the Python module lynx and its tests (-Dpython): pybind11, meson-python, pytest and
+#              the frameworks the integrations are tested with, all from Debian (never PyPI)
 set -eu
 group_packages() {
   case $1 in
@@ -19,11 +21,14 @@ group_packages() {
     tests) echo "doctest-dev clang libclang-rt-dev" ;;
     bench) echo "libspdlog-dev libbenchmark-dev" ;;
     packaging) echo "cmake debhelper dpkg-dev fakeroot doxygen" ;;
-    *) echo "install-deps.sh: unknown group '$1' (library, tools, tests, bench, packaging)" >&2
+    python) echo "python3-dev pybind11-dev python3-pybind11 python3-mesonpy python3-venv python3-pip
+                  python3-pytest python3-structlog python3-fastapi python3-starlette python3-httpx
+                  python3-flask python3-django python3-loguru" ;;
+    *) echo "install-deps.sh: unknown group '$1' (library, tools, tests, bench, packaging, python)" >&2
        exit 2 ;;
   esac
 }
-[ $# -eq 0 ] && set -- library tools tests bench packaging
+[ $# -eq 0 ] && set -- library tools tests bench packaging python
 packages=""
 for group in "$@"; do
   packages="$packages $(group_packages "$group")"
