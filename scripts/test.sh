@@ -34,7 +34,7 @@ run_suite() {  # build dir, ninja target, extra meson options...
 # The normal build builds everything (benchmarks and examples must keep compiling); the sanitizer
 # builds only what the tests run (meson-test-prereq), which saves two builds of the benchmarks.
 echo "== normal build"
-run_suite build-test ""
+run_suite build-test "" -Dpython=enabled
 # The sanitizer builds compile at -O1 with line tables only (-g1): enough for symbolised stack
 # traces, and under half the compile time of -O2 -g, which made the ASan+UBSan build alone take
 # 28 minutes (docs/testing.md).
