@@ -10,6 +10,7 @@
 #   bench      the benchmarks (-Dbench)
 #   packaging  the install checks of tests/install: CMake, the Debian packages (debhelper), the
 #              API reference (doxygen)
+#   fleet-ship `lynx ship` (libcurl, its HTTP client) and the ClickHouse server of tests/fleet/ship*
 set -eu
 group_packages() {
   case $1 in
@@ -19,11 +20,12 @@ group_packages() {
     tests) echo "doctest-dev clang libclang-rt-dev" ;;
     bench) echo "libspdlog-dev libbenchmark-dev" ;;
     packaging) echo "cmake debhelper dpkg-dev fakeroot doxygen" ;;
-    *) echo "install-deps.sh: unknown group '$1' (library, tools, tests, bench, packaging)" >&2
+    fleet-ship) echo "libcurl4-openssl-dev clickhouse-server clickhouse-client" ;;
+    *) echo "install-deps.sh: unknown group '$1' (library, tools, tests, bench, packaging, fleet-ship)" >&2
        exit 2 ;;
   esac
 }
-[ $# -eq 0 ] && set -- library tools tests bench packaging
+[ $# -eq 0 ] && set -- library tools tests bench packaging fleet-ship
 packages=""
 for group in "$@"; do
   packages="$packages $(group_packages "$group")"
