@@ -20,7 +20,7 @@ group_packages() {
     tests) echo "doctest-dev clang libclang-rt-dev" ;;
     bench) echo "libspdlog-dev libbenchmark-dev" ;;
     packaging) echo "cmake debhelper dpkg-dev fakeroot doxygen" ;;
-    fleet-ship) echo "libcurl4-openssl-dev clickhouse-server clickhouse-client" ;;
+    fleet-ship) echo "libcurl4-openssl-dev zlib1g-dev clickhouse-server clickhouse-client" ;;
     *) echo "install-deps.sh: unknown group '$1' (library, tools, tests, bench, packaging, fleet-ship)" >&2
        exit 2 ;;
   esac

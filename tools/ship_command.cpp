@@ -104,6 +104,9 @@ CLI::App* add_ship_command(CLI::App& app, ShipOptions& options) {
   ship->add_option("--batch-rows", options.batch_rows, "Rows per INSERT (about)")
       ->check(CLI::Range(1, 10'000'000))
       ->default_str("20000");
+  ship->add_option("--compress", options.compress, "Request bodies: gzip (level 1) or none")
+      ->check(CLI::IsMember({"gzip", "none"}))
+      ->default_str("gzip");
   ship->add_flag("--stats", options.stats, "At the end, print records and bytes sent to stderr");
   ship->add_option("DIR", options.directory, "The log directory");
   ship->footer(R"(Examples:
@@ -144,6 +147,7 @@ int run_ship(const ShipOptions& options, std::FILE* out, std::FILE* err) {
   }
   install_signals();
   HttpClient http(options.url);
+  http.set_gzip(options.compress == "gzip");
   if (options.create) {
     if (Status s = send(http, ship_schema(options.table, ""), "", diag); !s.ok()) {
       diag.io_error(s.message());

@@ -37,6 +37,7 @@ struct ShipOptions {
   bool create = false;
   bool once = false;
   bool stats = false;
+  std::string compress = "gzip";  // gzip or none
   std::size_t batch_rows = 20000;
 };
 

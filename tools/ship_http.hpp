@@ -3,6 +3,7 @@
 // between requests. CLI process only: never used by the logging backend.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -26,7 +27,12 @@ class HttpClient {
   Status post(std::string_view sql, std::string_view params, std::string_view body,
               std::string* answer);
 
-  // Total bytes of request bodies sent so far (the bench's bytes per record).
+  // Compress request bodies with gzip (level 1; Content-Encoding: gzip, which ClickHouse 18.16
+  // and later decompress). Off by default.
+  void set_gzip(bool on) { gzip_ = on; }
+
+  // Total bytes of request bodies sent so far, as sent (compressed or not) (the bench's bytes per
+  // record).
   std::uint64_t bytes_sent() const { return bytes_sent_; }
 
   // The SQL `s`, URL-escaped.
@@ -36,6 +42,8 @@ class HttpClient {
   std::string base_url_;
   void* curl_ = nullptr;  // CURL*
   std::uint64_t bytes_sent_ = 0;
+  bool gzip_ = false;
+  std::string compressed_;  // reused between requests
 };
 
 }  // namespace lynx::tools

@@ -5,6 +5,7 @@ namespace lynx::tools {
 
 HttpClient::HttpClient(std::string base_url) : base_url_(std::move(base_url)) {}
 HttpClient::~HttpClient() = default;
+// (set_gzip is inline: nothing to compress here.)
 
 std::string HttpClient::escape(std::string_view s) { return std::string(s); }
 
