@@ -49,8 +49,7 @@ void ShipSource::discover(const format::ShipCheckpoint& positions) {
   }
   std::sort(found.begin(), found.end());
   for (const std::string& name : found) {
-    if (std::find(known_.begin(), known_.end(), name) != known_.end()) continue;
-    known_.push_back(name);
+    if (!known_.insert(name).second) continue;
     const auto at = positions.find(name);
     const format::ShipPosition start = at == positions.end() ? format::ShipPosition{} : at->second;
     if (start.done) continue;  // shipped to its end by an earlier run

@@ -12,6 +12,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -52,8 +53,8 @@ class ShipSource {
   Diagnostics& diag_;
   bool once_;
   std::vector<std::unique_ptr<File>> files_;
-  std::vector<std::string> known_;
-  std::size_t next_ = 0;  // the file the next fill() starts with
+  std::set<std::string> known_;  // every file name seen
+  std::size_t next_ = 0;         // the file the next fill() starts with
   RowEncoder encoder_;
 };
 
