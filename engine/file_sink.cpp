@@ -95,6 +95,7 @@ FileSink::FileSink(const Options& o, const ClockCalibration& clock, StatCounters
     c.retention.keep_files = o.keep_files;
     c.retention.keep_bytes = o.keep_bytes;
     c.retention.keep_for_ns = std::chrono::nanoseconds(o.keep_for).count();
+    c.retention.ship_guard = o.ship_guard;
     c.sync = o.sync;
     if (!dictionary_.empty()) {
       c.dictionary = &dictionary_;

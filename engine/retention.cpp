@@ -7,9 +7,21 @@
 #include <string_view>
 
 #include "format/format.hpp"
+#include "format/ship_checkpoint.hpp"
 #include "io/writer.hpp"
 
 namespace lynx::detail {
+
+namespace {
+
+// Whether the shippers of the file's directory have all shipped it (Options::ship_guard).
+bool shipped(const std::string& path) {
+  const std::size_t slash = path.rfind('/');
+  if (slash == std::string::npos) return format::shipped_by_all(".", path);
+  return format::shipped_by_all(path.substr(0, slash), path.substr(slash + 1));
+}
+
+}  // namespace
 
 void add_if_regular_file(std::string path, std::uint64_t sequence, std::vector<ShardFile>* files) {
   struct stat st {};
@@ -72,6 +84,7 @@ std::vector<std::string> apply_retention_to(const std::vector<ShardFile>& files,
     bytes += f.path == current_path ? std::max(f.bytes, current_reserve) : f.bytes;
   for (const ShardFile& f : files) {  // oldest first
     if (f.path == current_path) continue;
+    if (policy.ship_guard && !shipped(f.path)) continue;
     const bool too_many = policy.keep_files != 0 && count > policy.keep_files;
     const bool too_big = policy.keep_bytes != 0 && bytes > policy.keep_bytes;
     const bool too_old = policy.keep_for_ns != 0 && now_ns - f.mtime_ns > policy.keep_for_ns;

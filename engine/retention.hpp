@@ -28,6 +28,9 @@ struct RetentionPolicy {
   unsigned keep_files = 0;       // 0: unlimited
   std::uint64_t keep_bytes = 0;  // 0: unlimited
   std::int64_t keep_for_ns = 0;  // 0: unlimited
+  // Options::ship_guard: only files that every `lynx ship` checkpoint of the directory lists as
+  // done may be deleted (format/ship_checkpoint.hpp).
+  bool ship_guard = false;
   bool active() const { return keep_files != 0 || keep_bytes != 0 || keep_for_ns != 0; }
 };
 

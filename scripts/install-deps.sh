@@ -12,6 +12,7 @@
 #              API reference (doxygen)
 #   python     the Python module lynx and its tests (-Dpython): pybind11, meson-python, pytest and
 #              the frameworks the integrations are tested with, all from Debian (never PyPI)
+#   fleet-ship `lynx ship` (libcurl, its HTTP client) and the ClickHouse server of tests/fleet/ship*
 set -eu
 group_packages() {
   case $1 in
@@ -24,11 +25,12 @@ group_packages() {
     python) echo "python3-dev pybind11-dev python3-pybind11 python3-mesonpy python3-venv python3-pip
                   python3-pytest python3-structlog python3-fastapi python3-starlette python3-httpx
                   python3-flask python3-django python3-loguru" ;;
-    *) echo "install-deps.sh: unknown group '$1' (library, tools, tests, bench, packaging, python)" >&2
+    fleet-ship) echo "libcurl4-openssl-dev zlib1g-dev clickhouse-server clickhouse-client" ;;
+    *) echo "install-deps.sh: unknown group '$1' (library, tools, tests, bench, packaging, python, fleet-ship)" >&2
        exit 2 ;;
   esac
 }
-[ $# -eq 0 ] && set -- library tools tests bench packaging python
+[ $# -eq 0 ] && set -- library tools tests bench packaging python fleet-ship
 packages=""
 for group in "$@"; do
   packages="$packages $(group_packages "$group")"

@@ -34,6 +34,7 @@ struct LogFollower::Entry {
   const format::CallSiteInfo* site = nullptr;
   const format::ThreadInfo* thread = nullptr;
   std::uint32_t pid = 0;
+  std::string_view program;  // in the file's reader
   std::vector<Value> values;
   std::vector<char> strings;
 };
@@ -118,6 +119,7 @@ void LogFollower::read(File& f, const std::function<void(const MergedRecord&)>& 
         Entry& e = batch_.emplace_back();
         e.ts_ns = r.ts_ns;
         e.pid = f.reader->header().pid;
+        e.program = f.reader->header().program;
         std::int64_t& last = thread_last_ns_
                                  .try_emplace(ThreadKey{e.pid, r.thread->os_tid},
                                               std::numeric_limits<std::int64_t>::min())
@@ -164,6 +166,7 @@ void LogFollower::flush(const std::function<void(const MergedRecord&)>& emit,
     m.site = e.site;
     m.thread = e.thread;
     m.pid = e.pid;
+    m.program = e.program;
     m.os_tid = e.thread->os_tid;
     m.values = e.values;
     emit(m);

@@ -232,6 +232,7 @@ class LogMerge::Stream {
     const format::CallSiteInfo* site = nullptr;
     const format::ThreadInfo* thread = nullptr;
     std::uint32_t pid = 0;
+    std::string_view program;  // in its file's reader, alive while the entry is
     std::uint64_t os_tid = 0;
     std::uint64_t file = 0;  // number of the OpenFile it came from
     std::size_t bytes = 0;   // what it counts against the window's bytes
@@ -410,6 +411,7 @@ class LogMerge::Stream {
     e.site = r.site;
     e.thread = r.thread;
     e.pid = f.pid;
+    e.program = f.reader->header().program;
     e.os_tid = r.thread->os_tid;
     e.file = file;
     e.values.assign(r.args.begin(), r.args.end());
@@ -513,6 +515,7 @@ const MergedRecord* LogMerge::next() {
   out_.site = e.site;
   out_.thread = e.thread;
   out_.pid = e.pid;
+  out_.program = e.program;
   out_.os_tid = e.os_tid;
   out_.values = e.values;
   out_.context = e.context;

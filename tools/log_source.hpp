@@ -106,7 +106,8 @@ struct MergedRecord {
   std::int64_t order_ns = 0;  // effective timestamp (see the merge rule)
   const format::CallSiteInfo* site = nullptr;
   const format::ThreadInfo* thread = nullptr;
-  std::uint32_t pid = 0;  // of the file it came from
+  std::uint32_t pid = 0;     // of the file it came from
+  std::string_view program;  // the file header's program name (lynx cat --format otlp-json)
   std::uint64_t os_tid = 0;
   std::span<const format::Value> values;          // string values point into the merge's storage
   std::span<const record::ContextEntry> context;  // format 2.1 extras, likewise

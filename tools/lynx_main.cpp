@@ -1,5 +1,5 @@
 // The `lynx` command-line tool: one subcommand per file in tools/ (`cat`, `tail`, `stats`,
-// `sites`, `verify`, `train`), and `help`.
+// `sites`, `verify`, `train`, `ship`), and `help`.
 // stdout carries the output, stderr the diagnostics (each line starts with "lynx: ").
 // Exit codes: 0 ok, 1 damaged data found (output still produced), 2 usage or I/O error.
 // A reader of stdout that goes away (a pipe into `head`) ends the command quietly with 0,
@@ -15,6 +15,7 @@
 #include "tools/cat_command.hpp"
 #include "tools/config_command.hpp"
 #include "tools/log_source.hpp"
+#include "tools/ship_command.hpp"
 #include "tools/stats_command.hpp"
 #include "tools/tail_command.hpp"
 #include "tools/train_command.hpp"
@@ -67,6 +68,8 @@ int main(int argc, char** argv) {
   CLI::App* train = add_train_command(app, train_options);
   ConfigOptions config_options;
   CLI::App* config = add_config_command(app, config_options);
+  ShipOptions ship_options;
+  CLI::App* ship = add_ship_command(app, ship_options);
   std::string help_topic;
   CLI::App* help =
       app.add_subcommand("help", "Show the commands, or a command's options and examples");
@@ -117,6 +120,7 @@ int main(int argc, char** argv) {
   if (verify->parsed()) return run_verify(verify_options, stdout, stderr);
   if (train->parsed()) return run_train(train_options, stdout, stderr);
   if (config->parsed()) return run_config_check(config_options, stdout, stderr);
+  if (ship->parsed()) return run_ship(ship_options, stdout, stderr);
   if (help->parsed()) {
     if (help_topic.empty()) {
       put(stdout, command_list(app));

@@ -21,7 +21,7 @@ constexpr std::size_t kFlushBytes = 1 << 20;
 
 void add_print_options(CLI::App& cmd, PrintOptions& o) {
   cmd.add_option("--format", o.format, "Output format, one line per record")
-      ->check(CLI::IsMember({"text", "json", "logfmt"}))
+      ->check(CLI::IsMember({"text", "json", "logfmt", "otlp-json"}))
       ->default_str("text")
       ->group("Output");
   cmd.add_option("--template", o.template_spec,
@@ -50,7 +50,7 @@ Status RecordPrinter::create(const PrintOptions& o, std::FILE* out,
   const render::OutputFormat format = o.format == "json"     ? render::OutputFormat::json
                                       : o.format == "logfmt" ? render::OutputFormat::logfmt
                                                              : render::OutputFormat::text;
-  if (!o.template_spec.empty() && format != render::OutputFormat::text) {
+  if (!o.template_spec.empty() && (format != render::OutputFormat::text || o.format != "text")) {
     return Status::error(
         Status::Code::invalid_argument,
         "--template lays out text lines: it cannot be used with --format " + o.format);
@@ -66,13 +66,20 @@ Status RecordPrinter::create(const PrintOptions& o, std::FILE* out,
   (*printer)->default_text_ = format == render::OutputFormat::text && o.template_spec.empty() &&
                               !topt.color && !topt.local_time;
   (*printer)->buf_.reserve(kFlushBytes + 64 * 1024);
+  if (o.format == "otlp-json") {
+    (*printer)->otlp_ = true;
+    char host[256] = {};
+    (*printer)->host_ = ::gethostname(host, sizeof host - 1) == 0 ? host : "localhost";
+  }
   return {};
 }
 
 void RecordPrinter::render(fmt::memory_buffer& buf, const MergedRecord& r) {
   record::Site site;
   const record::RecordView view = r.view(site);
-  if (default_text_) {
+  if (otlp_) {
+    otlp_renderer_.line(buf, view, {host_, r.program, r.pid});
+  } else if (default_text_) {
     renderer_.text(buf, view);  // the same line as the default template, without its dispatch
   } else if (format_ == render::OutputFormat::text) {
     text_.render(buf, view, renderer_, offset_cache_);

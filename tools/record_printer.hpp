@@ -12,6 +12,7 @@
 
 #include <fmt/format.h>
 
+#include "render/otlp.hpp"
 #include "render/render.hpp"
 #include "render/template.hpp"
 #include "tools/filter.hpp"
@@ -24,7 +25,7 @@ class App;
 namespace lynx::tools {
 
 struct PrintOptions {
-  std::string format = "text";  // text, json, logfmt
+  std::string format = "text";  // text, json, logfmt, otlp-json
   std::string template_spec;    // --template: a text layout (render/template.hpp)
   std::string color = "auto";   // auto, always, never
   bool local_time = false;
@@ -71,6 +72,9 @@ class RecordPrinter {
   render::Template text_;
   bool default_text_ = false;  // Renderer::text() prints exactly the line text_ would
   render::Renderer renderer_;
+  bool otlp_ = false;  // --format otlp-json
+  std::string host_;   // its resource's host.name
+  render::OtlpRenderer otlp_renderer_;
   render::LocalOffsetCache offset_cache_;
   fmt::memory_buffer buf_;
 };

@@ -68,6 +68,12 @@ struct Options {
   unsigned keep_files = 0;           ///< at most this many files
   std::uint64_t keep_bytes = 0;      ///< at most this many bytes in all
   std::chrono::seconds keep_for{0};  ///< no file last written longer ago than this
+  /// With `lynx ship` following the directory: retention never deletes a file that the
+  /// shipper's checkpoint (.lynx-ship*.checkpoint in the directory) does not list as shipped to
+  /// its end. Trade-off: while the shipper is stopped or behind (ClickHouse down), files pile up
+  /// beyond keep_files / keep_bytes / keep_for until it catches up; the disk can fill. Off
+  /// (default): retention deletes on schedule, shipped or not.
+  bool ship_guard = false;
   /// @}
   /// none: leave durability to the page cache; on_rotate: fdatasync a file when it is closed;
   /// every_batch: fdatasync after every write (each flush_every, flush() or full buffer).
