@@ -1,6 +1,8 @@
 #include "render/otlp.hpp"
 
+#include <algorithm>
 #include <limits>
+#include <string>
 
 #include "record/structured.hpp"
 #include "render/buffer_ops.hpp"
@@ -120,8 +122,22 @@ int otlp_severity_number(Level level) {
   return 0;
 }
 
+std::string_view OtlpRenderer::unique_key(std::string_view name, std::string_view prefix) {
+  const auto taken = [&](std::string_view k) {
+    return std::find(keys_.begin(), keys_.end(), k) != keys_.end();
+  };
+  std::string key(name);
+  if (taken(key)) key = std::string(prefix) + std::string(name);
+  for (int n = 2; taken(key); ++n)
+    key = std::string(prefix) + std::string(name) + "." + std::to_string(n);
+  keys_.push_back(std::move(key));
+  return keys_.back();
+}
+
 void OtlpRenderer::line(fmt::memory_buffer& out, const record::RecordView& r,
                         const OtlpResource& res) {
+  keys_ = {"code.filepath", "code.lineno",     "code.function", "thread.id",
+           "thread.name",   "lynx.suppressed", "lynx.backtrace"};
   append(out, "{\"resourceLogs\":[{\"resource\":{\"attributes\":[");
   append_key_value(out, "host.name", Value::string(res.host), scratch_);
   out.push_back(',');
@@ -160,7 +176,7 @@ void OtlpRenderer::line(fmt::memory_buffer& out, const record::RecordView& r,
   for (std::size_t i = 0; i < r.values.size(); ++i) {
     out.push_back(',');
     fmt::memory_buffer key;
-    const std::string_view k = field_name(*r.site, i, key);
+    const std::string_view k = unique_key(field_name(*r.site, i, key), "field.");
     append_key_value(out, k, r.values[i], scratch_);
   }
   const Value* trace = nullptr;
@@ -176,7 +192,7 @@ void OtlpRenderer::line(fmt::memory_buffer& out, const record::RecordView& r,
       continue;
     }
     out.push_back(',');
-    append_key_value(out, e.name, e.value, scratch_);
+    append_key_value(out, unique_key(e.name, "ctx."), e.value, scratch_);
   }
   if (r.suppressed != 0) {
     out.push_back(',');

@@ -15,7 +15,9 @@
 // string attributes. Structured values become arrayValue / kvlistValue.
 #pragma once
 
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -40,9 +42,14 @@ class OtlpRenderer {
   void line(fmt::memory_buffer& out, const record::RecordView& r, const OtlpResource& resource);
 
  private:
+  // The attribute key for `name`, unique within the record's attributes (OTLP requires it):
+  // `name` itself, else `prefix` + name, else that with ".2", ".3"... Kept in keys_.
+  std::string_view unique_key(std::string_view name, std::string_view prefix);
+
   Renderer renderer_;
   fmt::memory_buffer scratch_;
   fmt::memory_buffer name_;
+  std::vector<std::string> keys_;  // the attribute keys of the record being rendered
 };
 
 }  // namespace lynx::render

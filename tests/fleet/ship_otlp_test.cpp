@@ -315,4 +315,28 @@ TEST_CASE("lynx cat --format otlp-json: every line an ExportLogsServiceRequest, 
   CHECK(attribute(a2, "o")->members.empty());  // an empty optional: an empty AnyValue
 }
 
+TEST_CASE("lynx cat --format otlp-json: attribute keys stay unique when names clash") {
+  lynx::test::TempDir dir("otlp-keys");
+  {
+    lynx::Engine engine({.directory = dir.path(), .name = "o"});
+    lynx::Logger& log = lynx::logger("otlp.keys");
+    lynx::Context ctx("user", "from-context", "thread.id", "ctx-thread");
+    LYNX_INFO(log, "{user} then {user} and {code.lineno}", "first", "second", 7);
+  }
+  std::string otlp;
+  REQUIRE(lynx::test::run_lynx_to_end({"cat", "--format", "otlp-json", dir.path()}, &otlp) == 0);
+  const auto lines = lines_of(otlp);
+  REQUIRE(lines.size() == 1);
+  INFO(lines[0]);
+  const Json request = JsonParser::parse(lines[0]);
+  CHECK_NOTHROW(export_logs_request(request));  // which fails on a repeated key
+  const Json& a = *the_record(request).find("attributes");
+  CHECK(one(attribute(a, "user"), "stringValue") == "first");
+  CHECK(one(attribute(a, "field.user"), "stringValue") == "second");
+  CHECK(one(attribute(a, "field.code.lineno"), "intValue") == "7");
+  CHECK(one(attribute(a, "ctx.user"), "stringValue") == "from-context");
+  CHECK(one(attribute(a, "ctx.thread.id"), "stringValue") == "ctx-thread");
+  CHECK(one(attribute(a, "code.lineno"), "intValue") != "7");
+}
+
 }  // namespace
