@@ -41,6 +41,16 @@ std::size_t utf8_length(const unsigned char* p, const unsigned char* end) {
   return n;
 }
 
+// Whether any of the 8 bytes of `w` is below 0x20, a '"', a '\\' or above 0x7F (the classic
+// "has a byte less than n" and "has a zero byte" tests: exact as a yes/no).
+bool json_word_needs_look(std::uint64_t w) {
+  constexpr std::uint64_t kOnes = 0x0101010101010101ull, kHighs = 0x8080808080808080ull;
+  auto has_zero = [&](std::uint64_t x) { return (x - kOnes) & ~x & kHighs; };
+  const std::uint64_t below_space = (w - kOnes * 0x20) & ~w & kHighs;
+  return (below_space | has_zero(w ^ (kOnes * '"')) | has_zero(w ^ (kOnes * '\\')) |
+          (w & kHighs)) != 0;
+}
+
 }  // namespace
 
 void append_json_string(fmt::memory_buffer& out, std::string_view s) {
@@ -48,6 +58,13 @@ void append_json_string(fmt::memory_buffer& out, std::string_view s) {
   const auto* p = reinterpret_cast<const unsigned char*>(s.data());
   const auto* const end = p + s.size();
   const auto* run = p;  // start of bytes that need no escaping, appended in one go
+  // ASCII without controls, quotes or backslashes, 8 bytes at a time.
+  while (end - p >= 8) {
+    std::uint64_t w;
+    std::memcpy(&w, p, sizeof w);
+    if (json_word_needs_look(w)) break;
+    p += 8;
+  }
   while (p < end) {
     const unsigned c = *p;
     if (c >= 0x20 && c != '"' && c != '\\' && c < 0x80) {
@@ -60,7 +77,7 @@ void append_json_string(fmt::memory_buffer& out, std::string_view s) {
         continue;
       }
     }
-    out.append(reinterpret_cast<const char*>(run), reinterpret_cast<const char*>(p));
+    append(out, reinterpret_cast<const char*>(run), reinterpret_cast<const char*>(p));
     switch (c) {
       case '"': append(out, "\\\""); break;
       case '\\': append(out, "\\\\"); break;
@@ -74,12 +91,12 @@ void append_json_string(fmt::memory_buffer& out, std::string_view s) {
           append(out, "\\ufffd");
         } else {
           const char esc[6] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 0xF]};
-          out.append(esc, esc + 6);
+          append(out, esc, esc + 6);
         }
     }
     run = ++p;
   }
-  out.append(reinterpret_cast<const char*>(run), reinterpret_cast<const char*>(p));
+  append(out, reinterpret_cast<const char*>(run), reinterpret_cast<const char*>(p));
   out.push_back('"');
 }
 
@@ -131,6 +148,11 @@ std::size_t text_safe_prefix(std::string_view s) {
 }
 
 void append_text_escaped(fmt::memory_buffer& out, std::string_view s) {
+  // Almost every logger, file and message is printable ASCII only: one scan, one copy.
+  const std::size_t safe = text_safe_prefix(s);
+  append(out, s.data(), safe);
+  if (safe == s.size()) return;
+  s.remove_prefix(safe);
   const auto* p = reinterpret_cast<const unsigned char*>(s.data());
   const auto* const end = p + s.size();
   const auto* run = p;  // start of bytes that need no escaping, appended in one go
@@ -146,22 +168,22 @@ void append_text_escaped(fmt::memory_buffer& out, std::string_view s) {
         continue;
       }
     }
-    out.append(reinterpret_cast<const char*>(run), reinterpret_cast<const char*>(p));
+    append(out, reinterpret_cast<const char*>(run), reinterpret_cast<const char*>(p));
     if (c == '\n') {
       append(out, "\\n");
     } else if (c == '\r') {
       append(out, "\\r");
     } else if (c == 0xC2 && p + 1 < end && p[1] >= 0x80 && p[1] < 0xA0) {
       const char esc[6] = {'\\', 'u', '0', '0', kHex[p[1] >> 4], kHex[p[1] & 0xF]};
-      out.append(esc, esc + 6);
+      append(out, esc, esc + 6);
       ++p;  // the second byte of the C1 control
     } else {
       const char esc[4] = {'\\', 'x', kHex[c >> 4], kHex[c & 0xF]};
-      out.append(esc, esc + 4);
+      append(out, esc, esc + 4);
     }
     run = ++p;
   }
-  out.append(reinterpret_cast<const char*>(run), reinterpret_cast<const char*>(p));
+  append(out, reinterpret_cast<const char*>(run), reinterpret_cast<const char*>(p));
 }
 
 }  // namespace lynx::render

@@ -1,5 +1,7 @@
 #include "render/fixed_float.hpp"
 
+#include "render/buffer_ops.hpp"
+
 #include <bit>
 #include <cstdint>
 
@@ -12,11 +14,6 @@ constexpr std::uint64_t kPow10[] = {1,      10,      100,      1000,      10000,
 static_assert(sizeof kPow10 / sizeof kPow10[0] == kMaxFixedPrecision + 1);
 
 using u128 = unsigned __int128;
-
-void append_u64(fmt::memory_buffer& out, std::uint64_t v) {
-  const fmt::format_int f(v);
-  out.append(f.data(), f.data() + f.size());
-}
 
 }  // namespace
 
@@ -49,7 +46,7 @@ bool append_fixed(fmt::memory_buffer& out, double v, int precision) {
   }
   if (negative) out.push_back('-');
   const auto int_part = static_cast<std::uint64_t>(q / scale);
-  append_u64(out, int_part);
+  append_int(out, int_part);
   if (precision == 0) return true;
   auto frac = static_cast<std::uint64_t>(q - static_cast<u128>(int_part) * scale);
   char digits[kMaxFixedPrecision + 1];
@@ -58,7 +55,7 @@ bool append_fixed(fmt::memory_buffer& out, double v, int precision) {
     digits[i] = static_cast<char>('0' + frac % 10);
     frac /= 10;
   }
-  out.append(digits, digits + precision + 1);
+  append(out, digits, digits + precision + 1);
   return true;
 }
 

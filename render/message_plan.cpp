@@ -2,6 +2,7 @@
 
 #include <cstdint>
 
+#include "render/buffer_ops.hpp"
 #include "render/fixed_float.hpp"
 #include "render/render.hpp"
 
@@ -92,7 +93,7 @@ void MessagePlan::render(fmt::memory_buffer& out, std::span<const Value> values,
   const char* text = text_.data();
   for (const Piece& piece : pieces_) {
     if (piece.arg < 0) {
-      out.append(text + piece.begin, text + piece.begin + piece.size);
+      append(out, text + piece.begin, text + piece.begin + piece.size);
     } else if (piece.size == 0) {
       append_plain_value(out, values[static_cast<std::size_t>(piece.arg)]);
     } else if (const Value& v = values[static_cast<std::size_t>(piece.arg)];

@@ -186,7 +186,7 @@ void Renderer::text_message(fmt::memory_buffer& out, const record::Site& site,
   const std::size_t safe = text_safe_prefix({out.data() + mark, out.size() - mark});
   if (mark + safe != out.size()) {
     scratch_.clear();
-    scratch_.append(out.data() + mark + safe, out.data() + out.size());
+    append(scratch_, out.data() + mark + safe, out.data() + out.size());
     out.resize(mark + safe);
     append_text_escaped(out, {scratch_.data(), scratch_.size()});
   }
@@ -239,7 +239,7 @@ void Renderer::logfmt(fmt::memory_buffer& out, const record::RecordView& r) {
   message(scratch_, *r.site, r.values);
   // The message is copied aside: logfmt_fields() below reuses scratch_.
   msg_.clear();
-  msg_.append(scratch_.data(), scratch_.data() + scratch_.size());
+  append(msg_, scratch_.data(), scratch_.data() + scratch_.size());
   append_logfmt_value(out, {msg_.data(), msg_.size()});
   if (!r.values.empty()) out.push_back(' ');
   logfmt_fields(out, r);

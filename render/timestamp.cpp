@@ -4,9 +4,12 @@
 #include <cstring>
 #include <ctime>
 
+#include "render/buffer_ops.hpp"
 #include "render/render.hpp"
 
 namespace lynx::render {
+
+using detail::append;
 
 namespace {
 
@@ -83,7 +86,7 @@ void append_timestamp(fmt::memory_buffer& out, std::int64_t ts_ns, TimestampCach
   std::memcpy(buf, cache.text, TimestampCache::kSecondSize);
   put_digits(buf + TimestampCache::kSecondSize, nanos, 9);
   buf[sizeof buf - 1] = 'Z';
-  out.append(buf, buf + sizeof buf);
+  append(out, buf, buf + sizeof buf);
 }
 
 void append_timestamp(fmt::memory_buffer& out, std::int64_t ts_ns) {
@@ -118,7 +121,7 @@ void append_local_timestamp(fmt::memory_buffer& out, std::int64_t ts_ns, LocalOf
   char buf[6] = {cache.offset_s < 0 ? '-' : '+', 0, 0, ':', 0, 0};
   put_digits(buf + 1, static_cast<std::uint64_t>(off / 3600), 2);
   put_digits(buf + 4, static_cast<std::uint64_t>(off / 60 % 60), 2);
-  out.append(buf, buf + 6);
+  append(out, buf, buf + 6);
 }
 
 }  // namespace lynx::render
