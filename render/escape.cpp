@@ -4,6 +4,10 @@
 #include <cstdint>
 #include <cstring>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "render/buffer_ops.hpp"
 #include "render/render.hpp"
 
@@ -128,7 +132,17 @@ std::size_t text_safe_prefix(std::string_view s) {
   const auto* const begin = reinterpret_cast<const unsigned char*>(s.data());
   const auto* const end = begin + s.size();
   const auto* p = begin;
-  // Printable ASCII, 8 bytes at a time: almost every message is only that.
+  // Printable ASCII, 16 or 8 bytes at a time: almost every message is only that.
+#if defined(__SSE2__)
+  const __m128i below = _mm_set1_epi8(0x1F), del = _mm_set1_epi8(0x7F);
+  while (end - p >= 16) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+    // As signed bytes, 0x20..0x7F are the ones above 0x1F (bytes >= 0x80 are negative).
+    const __m128i plain = _mm_andnot_si128(_mm_cmpeq_epi8(v, del), _mm_cmpgt_epi8(v, below));
+    if (_mm_movemask_epi8(plain) != 0xFFFF) break;
+    p += 16;
+  }
+#endif
   while (end - p >= 8) {
     std::uint64_t w;
     std::memcpy(&w, p, sizeof w);

@@ -15,10 +15,9 @@ static_assert(sizeof kPow10 / sizeof kPow10[0] == kMaxFixedPrecision + 1);
 
 using u128 = unsigned __int128;
 
-}  // namespace
-
-bool append_fixed(fmt::memory_buffer& out, double v, int precision) {
-  if (precision < 0 || precision > kMaxFixedPrecision) return false;
+// At a constant precision the divisions by 10^precision become multiplications.
+template <int precision>
+bool append_fixed_at(fmt::memory_buffer& out, double v) {
   const auto bits = std::bit_cast<std::uint64_t>(v);
   const bool negative = (bits >> 63) != 0;
   const auto biased = static_cast<int>((bits >> 52) & 0x7FF);
@@ -45,10 +44,17 @@ bool append_fixed(fmt::memory_buffer& out, double v, int precision) {
     }
   }
   if (negative) out.push_back('-');
-  const auto int_part = static_cast<std::uint64_t>(q / scale);
+  std::uint64_t int_part, frac;
+  if (q >> 64 == 0) {  // the usual case: 64-bit division by a constant, a multiplication
+    const auto q64 = static_cast<std::uint64_t>(q);
+    int_part = q64 / scale;
+    frac = q64 % scale;
+  } else {
+    int_part = static_cast<std::uint64_t>(q / scale);
+    frac = static_cast<std::uint64_t>(q - static_cast<u128>(int_part) * scale);
+  }
   append_int(out, int_part);
-  if (precision == 0) return true;
-  auto frac = static_cast<std::uint64_t>(q - static_cast<u128>(int_part) * scale);
+  if constexpr (precision == 0) return true;
   char digits[kMaxFixedPrecision + 1];
   digits[0] = '.';
   for (int i = precision; i >= 1; --i) {
@@ -57,6 +63,24 @@ bool append_fixed(fmt::memory_buffer& out, double v, int precision) {
   }
   append(out, digits, digits + precision + 1);
   return true;
+}
+
+}  // namespace
+
+bool append_fixed(fmt::memory_buffer& out, double v, int precision) {
+  switch (precision) {
+    case 0: return append_fixed_at<0>(out, v);
+    case 1: return append_fixed_at<1>(out, v);
+    case 2: return append_fixed_at<2>(out, v);
+    case 3: return append_fixed_at<3>(out, v);
+    case 4: return append_fixed_at<4>(out, v);
+    case 5: return append_fixed_at<5>(out, v);
+    case 6: return append_fixed_at<6>(out, v);
+    case 7: return append_fixed_at<7>(out, v);
+    case 8: return append_fixed_at<8>(out, v);
+    case 9: return append_fixed_at<9>(out, v);
+    default: return false;
+  }
 }
 
 }  // namespace lynx::render::detail
