@@ -12,18 +12,22 @@
 
 namespace lynx::render::detail {
 
-inline void append(fmt::memory_buffer& out, const char* begin, std::size_t n) {
+[[gnu::always_inline]] inline void append(fmt::memory_buffer& out, const char* begin,
+                                          std::size_t n) {
   const std::size_t size = out.size();
   if (n > out.capacity() - size) out.reserve(size + n);  // grows by half at least
   if (n != 0) std::memcpy(out.data() + size, begin, n);
   out.resize(size + n);
 }
 
-inline void append(fmt::memory_buffer& out, const char* begin, const char* end) {
+[[gnu::always_inline]] inline void append(fmt::memory_buffer& out, const char* begin,
+                                          const char* end) {
   append(out, begin, static_cast<std::size_t>(end - begin));
 }
 
-inline void append(fmt::memory_buffer& out, std::string_view s) { append(out, s.data(), s.size()); }
+[[gnu::always_inline]] inline void append(fmt::memory_buffer& out, std::string_view s) {
+  append(out, s.data(), s.size());
+}
 
 template <class Int>
 inline void append_int(fmt::memory_buffer& out, Int v) {

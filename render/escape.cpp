@@ -55,9 +55,46 @@ bool json_word_needs_look(std::uint64_t w) {
           (w & kHighs)) != 0;
 }
 
+// Whether all of `s` goes into a JSON string as it is (ASCII, no control, quote or backslash):
+// 16 bytes at a time, the last few through a copy padded with plain bytes. Most strings a JSON
+// line holds (level, logger, file, function, field names, most messages) are.
+bool json_plain(std::string_view s) {
+#if defined(__SSE2__)
+  const __m128i below = _mm_set1_epi8(0x1F), quote = _mm_set1_epi8('"'),
+                backslash = _mm_set1_epi8('\\');
+  auto plain16 = [&](const void* at) {
+    const __m128i v = _mm_loadu_si128(static_cast<const __m128i*>(at));
+    // As signed bytes, 0x20..0x7F are the ones above 0x1F (bytes >= 0x80 are negative).
+    const __m128i bad = _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash));
+    return _mm_movemask_epi8(_mm_andnot_si128(bad, _mm_cmpgt_epi8(v, below))) == 0xFFFF;
+  };
+  const char* p = s.data();
+  std::size_t n = s.size();
+  for (; n >= 16; p += 16, n -= 16) {
+    if (!plain16(p)) return false;
+  }
+  char tail[16];
+  std::memset(tail, 'a', sizeof tail);
+  if (n != 0) std::memcpy(tail, p, n);
+  return plain16(tail);
+#else
+  for (const char ch : s) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (c < 0x20 || c == '"' || c == '\\' || c >= 0x80) return false;
+  }
+  return true;
+#endif
+}
+
 }  // namespace
 
 void append_json_string(fmt::memory_buffer& out, std::string_view s) {
+  if (json_plain(s)) {
+    out.push_back('"');
+    append(out, s);
+    out.push_back('"');
+    return;
+  }
   out.push_back('"');
   const auto* p = reinterpret_cast<const unsigned char*>(s.data());
   const auto* const end = p + s.size();
@@ -135,12 +172,18 @@ std::size_t text_safe_prefix(std::string_view s) {
   // Printable ASCII, 16 or 8 bytes at a time: almost every message is only that.
 #if defined(__SSE2__)
   const __m128i below = _mm_set1_epi8(0x1F), del = _mm_set1_epi8(0x7F);
-  while (end - p >= 16) {
-    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+  auto plain16 = [&](const void* at) {
+    const __m128i v = _mm_loadu_si128(static_cast<const __m128i*>(at));
     // As signed bytes, 0x20..0x7F are the ones above 0x1F (bytes >= 0x80 are negative).
     const __m128i plain = _mm_andnot_si128(_mm_cmpeq_epi8(v, del), _mm_cmpgt_epi8(v, below));
-    if (_mm_movemask_epi8(plain) != 0xFFFF) break;
-    p += 16;
+    return _mm_movemask_epi8(plain) == 0xFFFF;
+  };
+  while (end - p >= 16 && plain16(p)) p += 16;
+  if (end - p < 16) {  // the last few bytes, through a copy padded with plain ones
+    char tail[16];
+    std::memset(tail, 'a', sizeof tail);
+    if (p != end) std::memcpy(tail, p, static_cast<std::size_t>(end - p));
+    if (plain16(tail)) return s.size();
   }
 #endif
   while (end - p >= 8) {
