@@ -369,7 +369,8 @@ BlockReader::Step BlockReader::decode_record() {
     return Step::again;
   }
   Cursor c(payload_ + payload_pos_, payload_size_ - payload_pos_);
-  if (!(packed_ ? decode_packed(c) : decode_v1(c))) {
+  bool keep = true;
+  if (!(packed_ ? decode_packed(c, &keep) : decode_v1(c, &keep))) {
     in_data_ = false;
     const std::uint64_t lost = block_.record_count - records_done_;
     return report(block_at_, block_size_, lost,
@@ -381,14 +382,27 @@ BlockReader::Step BlockReader::decode_record() {
   record_.context = {};
   record_.suppressed = 0;
   record_.backtrace = false;
-  if (has_extras_) apply_extras();
+  if (has_extras_) apply_extras();  // also for a dropped record: it may carry its thread's context
   --records_left_;
   ++records_done_;
   ++summary_.records;
-  return Step::record;
+  return keep ? Step::record : Step::again;
 }
 
-bool BlockReader::decode_v1(Cursor& c) {
+namespace {
+
+// The gate's verdict on a record (keep without a gate), counted in the summary.
+RecordGate::Verdict judge(RecordGate* gate, const CallSiteInfo& site, const ThreadInfo& thread,
+                          std::int64_t ts, ReadSummary& summary) {
+  if (gate == nullptr) return RecordGate::Verdict::keep;
+  const RecordGate::Verdict v = gate->judge(site, thread, ts);
+  if (v != RecordGate::Verdict::keep) ++summary.dropped;
+  return v;
+}
+
+}  // namespace
+
+bool BlockReader::decode_v1(Cursor& c, bool* keep) {
   std::uint64_t site_id, thread_id, delta;
   if (!c.varint(&site_id) || !c.varint(&thread_id) || !c.varint(&delta)) return false;
   const auto site = sites_.find(static_cast<std::uint32_t>(site_id));
@@ -401,11 +415,13 @@ bool BlockReader::decode_v1(Cursor& c) {
   record_.site = site->second.get();
   record_.thread = thread->second.get();
   record_.args.resize(record_.site->types.size());
+  // Format 1 stores no sizes apart from the values: a dropped record's are read to step over them.
+  *keep = judge(gate_, *record_.site, *record_.thread, ts_, summary_) == RecordGate::Verdict::keep;
   if (!record::args_from_disk(record_.site->types, c, record_.args.data())) return false;
-  return record::expand_structured(record_.site->structured, record_.args);
+  return !*keep || record::expand_structured(record_.site->structured, record_.args);
 }
 
-bool BlockReader::decode_packed(Cursor& c) {
+bool BlockReader::decode_packed(Cursor& c, bool* keep) {
   std::uint8_t control;
   if (!c.bytes(&control, 1)) return false;
   if (control & record::kNewSite) {
@@ -436,15 +452,25 @@ bool BlockReader::decode_packed(Cursor& c) {
   ts_ = static_cast<std::int64_t>(static_cast<std::uint64_t>(ts_) +
                                   static_cast<std::uint64_t>(unzigzag(delta)));
   site.packed.enter_block(block_number_);
-  record_.args.resize(n);
-  if (!site.packed.decode(c, zero, record_.args.data()) ||
-      !record::expand_structured(site.structured, record_.args)) {
-    return false;
-  }
   record_.ts_ns = ts_;
   record_.site = &site;
   record_.thread = packed_thread_;
-  return true;
+  switch (judge(gate_, site, *packed_thread_, ts_, summary_)) {
+    case RecordGate::Verdict::drop_site:
+      // No later record of the site is wanted, so its predictions need not be kept: only the
+      // sizes of the residuals are read.
+      *keep = false;
+      ++summary_.undecoded;
+      return site.packed.skip(c, zero);
+    case RecordGate::Verdict::drop:
+      *keep = false;
+      record_.args.resize(n);  // the predictions move on; structured values stay unexpanded
+      return site.packed.decode(c, zero, record_.args.data());
+    case RecordGate::Verdict::keep: break;
+  }
+  record_.args.resize(n);
+  return site.packed.decode(c, zero, record_.args.data()) &&
+         record::expand_structured(site.structured, record_.args);
 }
 
 bool BlockReader::decode_extras(Cursor& c, std::uint32_t record_count) {

@@ -80,6 +80,25 @@ struct Record {
   std::uint32_t encoded_size = 0;  // its bytes in the decoded block (`lynx stats`: cost per site)
 };
 
+// Judges a record from its metadata alone, after its site, thread and timestamp are decoded and
+// before its arguments are (BlockReader::set_gate): `lynx cat --level`, `--logger`, `--thread`,
+// `--since`/`--until`. A dropped record is never delivered.
+class RecordGate {
+ public:
+  enum class Verdict {
+    keep,       // decode the arguments and deliver the record
+    drop,       // skip it: its arguments are decoded only as far as later records need them
+                // (packed blocks predict each value from the site's previous record)
+    drop_site,  // skip it, and no record of this site is ever wanted: its arguments are not
+                // decoded at all, only stepped over by their sizes. Must then be the verdict on
+                // every record of the site for the rest of the reader's life.
+  };
+  virtual Verdict judge(const CallSiteInfo& site, const ThreadInfo& thread, std::int64_t ts) = 0;
+
+ protected:
+  ~RecordGate() = default;
+};
+
 struct Problem {
   std::uint64_t offset = 0;        // byte offset in the file where the damage starts
   std::uint64_t bytes = 0;         // bytes that could not be used
@@ -93,6 +112,8 @@ struct ReadSummary {
   std::uint64_t bytes = 0;
   std::uint64_t problems = 0;
   std::uint64_t skipped_blocks = 0;  // outside the time range (BlockReader::set_time_range)
+  std::uint64_t dropped = 0;         // records the gate dropped (BlockReader::set_gate)
+  std::uint64_t undecoded = 0;       // ... of which with their arguments never decoded
   Status error;  // a read error (Code::io_error) that ended the reading early; ok otherwise
 };
 
@@ -151,6 +172,10 @@ class BlockReader {
     until_ = until;
   }
 
+  // Records the gate drops are skipped (counted in summary().records, dropped and undecoded);
+  // null: none. The gate must outlive the reader's use of it.
+  void set_gate(RecordGate* gate) { gate_ = gate; }
+
   // A zstd dictionary for files whose blocks need one but that do not carry it themselves
   // (`lynx cat --dictionary`). A dictionary block inside the file takes precedence.
   Status set_dictionary(const std::vector<std::byte>& dictionary);
@@ -177,9 +202,11 @@ class BlockReader {
   Step read_block();
   Step scan_for_sync();
   bool outside_time_range(const BlockHeader& h) const;
-  Step decode_record();           // the next record of the current block, in either encoding
-  bool decode_v1(Cursor& c);      // a format 1 record (BlockKind::data) into record_
-  bool decode_packed(Cursor& c);  // a packed record (BlockKind::packed) into record_
+  Step decode_record();  // the next record of the current block, in either encoding
+  // A format 1 record (BlockKind::data) or a packed record (BlockKind::packed) into record_;
+  // *keep false when the gate dropped it (its arguments are then not in record_).
+  bool decode_v1(Cursor& c, bool* keep);
+  bool decode_packed(Cursor& c, bool* keep);
   // Format 2.1: the extras table at the start of a packed_extras payload; false when malformed.
   bool decode_extras(Cursor& c, std::uint32_t record_count);
   void apply_extras();  // the extras of the record just decoded (the records_done_-th)
@@ -259,6 +286,7 @@ class BlockReader {
   std::vector<std::byte> scratch_;
   std::uint32_t dictionary_id_ = 0;  // of the dictionary loaded into zstd_, 0 for none
   PayloadFn payload_hook_;
+  RecordGate* gate_ = nullptr;
   Record record_;
   Problem problem_;
   Status error_;

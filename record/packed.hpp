@@ -136,6 +136,7 @@ class PackedSite {
   void enter_block(std::uint64_t block) noexcept {
     if (block_ == block) return;
     block_ = block;
+    skipped_ = false;
     for (Arg& a : args_) {
       a.prev = a.stride = 0;
       a.cost[0] = a.cost[1] = a.cost[2] = 0;
@@ -207,6 +208,7 @@ class PackedSite {
   // are for the whole block, as the reader's do) or into this site's state: valid until the
   // site's next record is decoded. False when the bytes are malformed.
   bool decode(format::Cursor& in, std::uint64_t zero, Value* out) {
+    if (skipped_) return false;  // the predictions missed a record (see skip())
     for (std::size_t i = 0; i < args_.size(); ++i) {
       Arg& a = args_[i];
       const bool same = (zero >> i) & 1;
@@ -258,6 +260,29 @@ class PackedSite {
         learn(a, v);
       }
       out[i] = value_of(a.kind, is_float ? float_bits(a, v) : v);
+    }
+    return true;
+  }
+
+  // Steps over one record's residuals without decoding them (a reader that wants no record of
+  // this site: `lynx cat --level error` and the like): only their sizes are read. The predictions
+  // are then stale for the rest of the block, so decode() refuses until the next block. False
+  // when the bytes are malformed as far as sizes go.
+  bool skip(format::Cursor& in, std::uint64_t zero) {
+    skipped_ = true;
+    for (std::size_t i = 0; i < args_.size(); ++i) {
+      if ((zero >> i) & 1) continue;
+      const PackOp op = args_[i].op;
+      std::uint64_t a, b;
+      const std::byte* p;
+      if (op == PackOp::string) {
+        if (!in.varint(&a) || !in.varint(&b) || !in.view(&p, b)) return false;
+      } else if (!in.varint(&a)) {
+        return false;
+      } else if (a == 0) {  // a float's escape: a new scale and the value
+        if ((op != PackOp::f32 && op != PackOp::f64) || !in.varint(&a) || !in.varint(&b))
+          return false;
+      }
     }
     return true;
   }
@@ -372,6 +397,7 @@ class PackedSite {
   std::vector<Arg> args_;
   std::string spare_;  // reader: where a string sharing a prefix is put together
   std::uint64_t block_ = ~std::uint64_t{0};
+  bool skipped_ = false;  // reader: skip() stepped over a record of this block
 };
 
 }  // namespace lynx::record

@@ -4,6 +4,10 @@
 #include <cstdint>
 #include <cstring>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "render/buffer_ops.hpp"
 #include "render/render.hpp"
 
@@ -41,13 +45,67 @@ std::size_t utf8_length(const unsigned char* p, const unsigned char* end) {
   return n;
 }
 
+// Whether any of the 8 bytes of `w` is below 0x20, a '"', a '\\' or above 0x7F (the classic
+// "has a byte less than n" and "has a zero byte" tests: exact as a yes/no).
+bool json_word_needs_look(std::uint64_t w) {
+  constexpr std::uint64_t kOnes = 0x0101010101010101ull, kHighs = 0x8080808080808080ull;
+  auto has_zero = [&](std::uint64_t x) { return (x - kOnes) & ~x & kHighs; };
+  const std::uint64_t below_space = (w - kOnes * 0x20) & ~w & kHighs;
+  return (below_space | has_zero(w ^ (kOnes * '"')) | has_zero(w ^ (kOnes * '\\')) |
+          (w & kHighs)) != 0;
+}
+
+// Whether all of `s` goes into a JSON string as it is (ASCII, no control, quote or backslash):
+// 16 bytes at a time, the last few through a copy padded with plain bytes. Most strings a JSON
+// line holds (level, logger, file, function, field names, most messages) are.
+bool json_plain(std::string_view s) {
+#if defined(__SSE2__)
+  const __m128i below = _mm_set1_epi8(0x1F), quote = _mm_set1_epi8('"'),
+                backslash = _mm_set1_epi8('\\');
+  auto plain16 = [&](const void* at) {
+    const __m128i v = _mm_loadu_si128(static_cast<const __m128i*>(at));
+    // As signed bytes, 0x20..0x7F are the ones above 0x1F (bytes >= 0x80 are negative).
+    const __m128i bad = _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash));
+    return _mm_movemask_epi8(_mm_andnot_si128(bad, _mm_cmpgt_epi8(v, below))) == 0xFFFF;
+  };
+  const char* p = s.data();
+  std::size_t n = s.size();
+  for (; n >= 16; p += 16, n -= 16) {
+    if (!plain16(p)) return false;
+  }
+  char tail[16];
+  std::memset(tail, 'a', sizeof tail);
+  if (n != 0) std::memcpy(tail, p, n);
+  return plain16(tail);
+#else
+  for (const char ch : s) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (c < 0x20 || c == '"' || c == '\\' || c >= 0x80) return false;
+  }
+  return true;
+#endif
+}
+
 }  // namespace
 
 void append_json_string(fmt::memory_buffer& out, std::string_view s) {
+  if (json_plain(s)) {
+    out.push_back('"');
+    append(out, s);
+    out.push_back('"');
+    return;
+  }
   out.push_back('"');
   const auto* p = reinterpret_cast<const unsigned char*>(s.data());
   const auto* const end = p + s.size();
   const auto* run = p;  // start of bytes that need no escaping, appended in one go
+  // ASCII without controls, quotes or backslashes, 8 bytes at a time.
+  while (end - p >= 8) {
+    std::uint64_t w;
+    std::memcpy(&w, p, sizeof w);
+    if (json_word_needs_look(w)) break;
+    p += 8;
+  }
   while (p < end) {
     const unsigned c = *p;
     if (c >= 0x20 && c != '"' && c != '\\' && c < 0x80) {
@@ -60,7 +118,7 @@ void append_json_string(fmt::memory_buffer& out, std::string_view s) {
         continue;
       }
     }
-    out.append(reinterpret_cast<const char*>(run), reinterpret_cast<const char*>(p));
+    append(out, reinterpret_cast<const char*>(run), reinterpret_cast<const char*>(p));
     switch (c) {
       case '"': append(out, "\\\""); break;
       case '\\': append(out, "\\\\"); break;
@@ -74,12 +132,12 @@ void append_json_string(fmt::memory_buffer& out, std::string_view s) {
           append(out, "\\ufffd");
         } else {
           const char esc[6] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 0xF]};
-          out.append(esc, esc + 6);
+          append(out, esc, esc + 6);
         }
     }
     run = ++p;
   }
-  out.append(reinterpret_cast<const char*>(run), reinterpret_cast<const char*>(p));
+  append(out, reinterpret_cast<const char*>(run), reinterpret_cast<const char*>(p));
   out.push_back('"');
 }
 
@@ -111,7 +169,23 @@ std::size_t text_safe_prefix(std::string_view s) {
   const auto* const begin = reinterpret_cast<const unsigned char*>(s.data());
   const auto* const end = begin + s.size();
   const auto* p = begin;
-  // Printable ASCII, 8 bytes at a time: almost every message is only that.
+  // Printable ASCII, 16 or 8 bytes at a time: almost every message is only that.
+#if defined(__SSE2__)
+  const __m128i below = _mm_set1_epi8(0x1F), del = _mm_set1_epi8(0x7F);
+  auto plain16 = [&](const void* at) {
+    const __m128i v = _mm_loadu_si128(static_cast<const __m128i*>(at));
+    // As signed bytes, 0x20..0x7F are the ones above 0x1F (bytes >= 0x80 are negative).
+    const __m128i plain = _mm_andnot_si128(_mm_cmpeq_epi8(v, del), _mm_cmpgt_epi8(v, below));
+    return _mm_movemask_epi8(plain) == 0xFFFF;
+  };
+  while (end - p >= 16 && plain16(p)) p += 16;
+  if (end - p < 16) {  // the last few bytes, through a copy padded with plain ones
+    char tail[16];
+    std::memset(tail, 'a', sizeof tail);
+    if (p != end) std::memcpy(tail, p, static_cast<std::size_t>(end - p));
+    if (plain16(tail)) return s.size();
+  }
+#endif
   while (end - p >= 8) {
     std::uint64_t w;
     std::memcpy(&w, p, sizeof w);
@@ -131,6 +205,11 @@ std::size_t text_safe_prefix(std::string_view s) {
 }
 
 void append_text_escaped(fmt::memory_buffer& out, std::string_view s) {
+  // Almost every logger, file and message is printable ASCII only: one scan, one copy.
+  const std::size_t safe = text_safe_prefix(s);
+  append(out, s.data(), safe);
+  if (safe == s.size()) return;
+  s.remove_prefix(safe);
   const auto* p = reinterpret_cast<const unsigned char*>(s.data());
   const auto* const end = p + s.size();
   const auto* run = p;  // start of bytes that need no escaping, appended in one go
@@ -146,22 +225,22 @@ void append_text_escaped(fmt::memory_buffer& out, std::string_view s) {
         continue;
       }
     }
-    out.append(reinterpret_cast<const char*>(run), reinterpret_cast<const char*>(p));
+    append(out, reinterpret_cast<const char*>(run), reinterpret_cast<const char*>(p));
     if (c == '\n') {
       append(out, "\\n");
     } else if (c == '\r') {
       append(out, "\\r");
     } else if (c == 0xC2 && p + 1 < end && p[1] >= 0x80 && p[1] < 0xA0) {
       const char esc[6] = {'\\', 'u', '0', '0', kHex[p[1] >> 4], kHex[p[1] & 0xF]};
-      out.append(esc, esc + 6);
+      append(out, esc, esc + 6);
       ++p;  // the second byte of the C1 control
     } else {
       const char esc[4] = {'\\', 'x', kHex[c >> 4], kHex[c & 0xF]};
-      out.append(esc, esc + 4);
+      append(out, esc, esc + 4);
     }
     run = ++p;
   }
-  out.append(reinterpret_cast<const char*>(run), reinterpret_cast<const char*>(p));
+  append(out, reinterpret_cast<const char*>(run), reinterpret_cast<const char*>(p));
 }
 
 }  // namespace lynx::render

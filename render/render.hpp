@@ -24,6 +24,7 @@
 
 #include "record/record_view.hpp"
 #include "record/value.hpp"
+#include "render/message_plan.hpp"
 
 namespace lynx::render {
 
@@ -31,6 +32,15 @@ enum class OutputFormat { text, json, logfmt };
 
 // UTC, RFC 3339 with nanoseconds: 2026-11-27T21:17:26.123456789Z.
 void append_timestamp(fmt::memory_buffer& out, std::int64_t ts_ns);
+// The same, remembering the text of the last second in `cache` (records come in time order:
+// most share the second of the one before, so only the nanoseconds are formatted).
+struct TimestampCache {
+  static constexpr std::size_t kSecondSize = 20;  // "2026-11-27T21:17:26."
+  bool valid = false;
+  std::int64_t second = 0;
+  char text[kSecondSize] = {};
+};
+void append_timestamp(fmt::memory_buffer& out, std::int64_t ts_ns, TimestampCache& cache);
 // Local time, RFC 3339 with nanoseconds and the offset of the local time zone at that instant
 // (TZ, /etc/localtime): 2026-11-27T22:17:26.123456789+01:00. Asks the C library for the offset
 // at most once per hour of timestamps (`cache` remembers it; one per thread).
@@ -90,6 +100,11 @@ class Renderer {
     }
   }
 
+  // append_timestamp() with this renderer's cache.
+  void timestamp(fmt::memory_buffer& out, std::int64_t ts_ns) {
+    append_timestamp(out, ts_ns, timestamps_);
+  }
+
   // The message, text-escaped (what text() prints after the file and line).
   void text_message(fmt::memory_buffer& out, const record::Site& site,
                     std::span<const record::Value> values);
@@ -98,6 +113,8 @@ class Renderer {
   void logfmt_fields(fmt::memory_buffer& out, const record::RecordView& r);
 
  private:
+  TimestampCache timestamps_;
+  detail::MessagePlans plans_;  // message(): each pattern split once (render/message_plan.hpp)
   fmt::dynamic_format_arg_store<fmt::format_context> store_;
   fmt::memory_buffer scratch_;
   fmt::memory_buffer msg_;

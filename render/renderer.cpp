@@ -3,6 +3,7 @@
 #include <string>
 
 #include "render/buffer_ops.hpp"
+#include "render/message_plan.hpp"
 #include "render/render.hpp"
 
 namespace lynx::render {
@@ -131,6 +132,17 @@ void append_json_extras(fmt::memory_buffer& out, const record::RecordView& r) {
 void Renderer::message(fmt::memory_buffer& out, const record::Site& site,
                        std::span<const Value> args) {
   const std::size_t mark = out.size();
+  if (site.template_ok) {
+    const detail::MessagePlan& plan = plans_.get(site.fmt_pattern);
+    if (plan.ok() && plan.placeholders() <= args.size()) {
+      try {
+        plan.render(out, args, texts_);
+        return;
+      } catch (const fmt::format_error&) {
+        out.resize(mark);  // fmt refuses a spec: the whole pattern again, below, says why
+      }
+    }
+  }
   std::string error = "malformed template";
   if (site.template_ok) {
     store_.clear();
@@ -174,14 +186,14 @@ void Renderer::text_message(fmt::memory_buffer& out, const record::Site& site,
   const std::size_t safe = text_safe_prefix({out.data() + mark, out.size() - mark});
   if (mark + safe != out.size()) {
     scratch_.clear();
-    scratch_.append(out.data() + mark + safe, out.data() + out.size());
+    append(scratch_, out.data() + mark + safe, out.data() + out.size());
     out.resize(mark + safe);
     append_text_escaped(out, {scratch_.data(), scratch_.size()});
   }
 }
 
 void Renderer::text(fmt::memory_buffer& out, const record::RecordView& r) {
-  append_timestamp(out, r.ts_ns);
+  timestamp(out, r.ts_ns);
   out.push_back(' ');
   append_level_upper(out, r.site->level);
   out.push_back(' ');
@@ -211,7 +223,7 @@ void Renderer::logfmt_fields(fmt::memory_buffer& out, const record::RecordView& 
 
 void Renderer::logfmt(fmt::memory_buffer& out, const record::RecordView& r) {
   append(out, "ts=");
-  append_timestamp(out, r.ts_ns);
+  timestamp(out, r.ts_ns);
   append(out, " level=");
   append(out, to_string(r.site->level));
   append(out, " logger=");
@@ -227,7 +239,7 @@ void Renderer::logfmt(fmt::memory_buffer& out, const record::RecordView& r) {
   message(scratch_, *r.site, r.values);
   // The message is copied aside: logfmt_fields() below reuses scratch_.
   msg_.clear();
-  msg_.append(scratch_.data(), scratch_.data() + scratch_.size());
+  append(msg_, scratch_.data(), scratch_.data() + scratch_.size());
   append_logfmt_value(out, {msg_.data(), msg_.size()});
   if (!r.values.empty()) out.push_back(' ');
   logfmt_fields(out, r);
@@ -236,7 +248,7 @@ void Renderer::logfmt(fmt::memory_buffer& out, const record::RecordView& r) {
 
 void Renderer::json(fmt::memory_buffer& out, const record::RecordView& r) {
   append(out, "{\"ts\":\"");
-  append_timestamp(out, r.ts_ns);
+  timestamp(out, r.ts_ns);
   append(out, "\",\"level\":");
   append_json_string(out, to_string(r.site->level));
   append(out, ",\"logger\":");

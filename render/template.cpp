@@ -174,7 +174,7 @@ void Template::render_plain(fmt::memory_buffer& out, const Op& op, const record:
     case Field::literal: return;
     case Field::ts:
       return options_.local_time ? append_local_timestamp(out, r.ts_ns, cache)
-                                 : append_timestamp(out, r.ts_ns);
+                                 : renderer.timestamp(out, r.ts_ns);
     case Field::ts_ns: return append_int(out, r.ts_ns);
     case Field::level: return append_upper(out, to_string(site.level));
     case Field::level_lower: return append(out, to_string(site.level));

@@ -1,11 +1,15 @@
 // RFC 3339 timestamps without a time zone library: the date comes from H. Hinnant's
 // civil_from_days, so any int64 nanosecond value renders (years 1677..2262).
 #include <cstdint>
+#include <cstring>
 #include <ctime>
 
+#include "render/buffer_ops.hpp"
 #include "render/render.hpp"
 
 namespace lynx::render {
+
+using detail::append;
 
 namespace {
 
@@ -35,25 +39,15 @@ char* put_digits(char* p, std::uint64_t v, int width) {
   return p + width;
 }
 
-}  // namespace
-
-void append_timestamp(fmt::memory_buffer& out, std::int64_t ts_ns) {
-  std::int64_t secs = ts_ns / 1'000'000'000;
-  std::int64_t rem = ts_ns % 1'000'000'000;  // no secs * 1e9: it overflows near INT64_MIN
-  if (rem < 0) {
-    rem += 1'000'000'000;
-    --secs;
-  }
-  const auto nanos = static_cast<std::uint64_t>(rem);
+// The text of a second: "2026-11-27T21:17:26." into p (20 bytes).
+void put_second(char* p, std::int64_t secs) {
   const std::int64_t days = floor_div(secs, 86400);
   const auto sod = static_cast<std::uint64_t>(secs - days * 86400);
   std::int64_t year;
   unsigned month, day;
   civil_from_days(days, &year, &month, &day);
   // int64 nanoseconds span the years 1677..2262: always four digits.
-  char buf[32] =
-      {};  // initialised: GCC 12 -O3 cannot see put_digits() fills it (maybe-uninitialized)
-  char* p = put_digits(buf, static_cast<std::uint64_t>(year), 4);
+  p = put_digits(p, static_cast<std::uint64_t>(year), 4);
   *p++ = '-';
   p = put_digits(p, month, 2);
   *p++ = '-';
@@ -64,10 +58,40 @@ void append_timestamp(fmt::memory_buffer& out, std::int64_t ts_ns) {
   p = put_digits(p, sod / 60 % 60, 2);
   *p++ = ':';
   p = put_digits(p, sod % 60, 2);
-  *p++ = '.';
-  p = put_digits(p, nanos, 9);
-  *p++ = 'Z';
-  out.append(buf, p);
+  *p = '.';
+}
+
+std::int64_t split_ns(std::int64_t ts_ns, std::uint64_t* nanos) {
+  std::int64_t secs = ts_ns / 1'000'000'000;
+  std::int64_t rem = ts_ns % 1'000'000'000;  // no secs * 1e9: it overflows near INT64_MIN
+  if (rem < 0) {
+    rem += 1'000'000'000;
+    --secs;
+  }
+  *nanos = static_cast<std::uint64_t>(rem);
+  return secs;
+}
+
+}  // namespace
+
+void append_timestamp(fmt::memory_buffer& out, std::int64_t ts_ns, TimestampCache& cache) {
+  std::uint64_t nanos;
+  const std::int64_t secs = split_ns(ts_ns, &nanos);
+  if (!cache.valid || secs != cache.second) {
+    put_second(cache.text, secs);
+    cache.second = secs;
+    cache.valid = true;
+  }
+  char buf[TimestampCache::kSecondSize + 10] = {};  // (GCC 12 -O3 warns otherwise)
+  std::memcpy(buf, cache.text, TimestampCache::kSecondSize);
+  put_digits(buf + TimestampCache::kSecondSize, nanos, 9);
+  buf[sizeof buf - 1] = 'Z';
+  append(out, buf, buf + sizeof buf);
+}
+
+void append_timestamp(fmt::memory_buffer& out, std::int64_t ts_ns) {
+  TimestampCache cache;
+  append_timestamp(out, ts_ns, cache);
 }
 
 }  // namespace lynx::render
@@ -97,7 +121,7 @@ void append_local_timestamp(fmt::memory_buffer& out, std::int64_t ts_ns, LocalOf
   char buf[6] = {cache.offset_s < 0 ? '-' : '+', 0, 0, ':', 0, 0};
   put_digits(buf + 1, static_cast<std::uint64_t>(off / 3600), 2);
   put_digits(buf + 4, static_cast<std::uint64_t>(off / 60 % 60), 2);
-  out.append(buf, buf + 6);
+  append(out, buf, buf + 6);
 }
 
 }  // namespace lynx::render

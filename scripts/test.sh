@@ -73,6 +73,7 @@ echo "== fuzzing (${LYNX_CI_FUZZ_SECONDS:-45} s per target, from tests/fuzz/corp
 fuzz_for reader
 fuzz_for render
 fuzz_for template
+fuzz_for where
 stage_done "fuzzing (with the clang build)"
 echo "lynx: all test suites passed in $(( ($(date +%s) - start) / 60 )) min"
 

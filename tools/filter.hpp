@@ -15,17 +15,20 @@
 //   --grep RE          RE2, searched (unanchored) in the rendered message
 //
 // Metadata first: level, logger, thread and whether a call site has every --where field are
-// decided from the call site or thread definition, once per site and file (SiteVerdict), so a
-// record they reject is dropped as soon as it is decoded: never copied, merged or rendered.
-// Packed blocks predict each value from the previous one of its site, so values are still
-// decoded; the CPU spent on them is small against formatting. --since/--until also skip whole
-// blocks by their header's time range (BlockReader::set_time_range) without decompressing them.
+// decided from the call site or thread definition, once per site and file (SiteVerdict), by a
+// FilterGate the reader asks before it decodes a record's arguments (format::RecordGate): a
+// record of a rejected site has its arguments stepped over by their sizes, never decoded; one of
+// a kept site rejected by its thread or time has them decoded only to keep the packed
+// predictions going (each value is predicted from the site's previous one), never expanded,
+// copied, merged or rendered. --since/--until also skip whole blocks by their header's time range
+// (BlockReader::set_time_range) without decompressing them.
 #pragma once
 
 #include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include <fmt/format.h>
@@ -102,6 +105,35 @@ class RecordFilter {
   std::vector<std::string> thread_names_;
   std::vector<Where> where_;
   std::unique_ptr<re2::RE2> grep_;
+};
+
+// The metadata filters of one file's reader (its call site pointers are only unique within the
+// file): judges records before their arguments are decoded, remembering each site's verdict.
+class FilterGate final : public format::RecordGate {
+ public:
+  explicit FilterGate(const RecordFilter& filter) : filter_(filter) {}
+  Verdict judge(const format::CallSiteInfo& site, const format::ThreadInfo& thread,
+                std::int64_t ts) override {
+    const RecordFilter::SiteVerdict& v = verdict(site);
+    if (!v.keep) return Verdict::drop_site;
+    return filter_.keep_time(ts) && filter_.keep_thread(thread) ? Verdict::keep : Verdict::drop;
+  }
+  // The verdict on `site` (for RecordFilter::keep_values on a record the gate kept).
+  const RecordFilter::SiteVerdict& verdict(const format::CallSiteInfo& site) {
+    if (&site != last_site_) {  // most records repeat the site before them: no lookup
+      auto it = verdicts_.find(&site);
+      if (it == verdicts_.end()) it = verdicts_.emplace(&site, filter_.judge_site(site)).first;
+      last_site_ = &site;
+      last_verdict_ = &it->second;  // unordered_map values stay where they are
+    }
+    return *last_verdict_;
+  }
+
+ private:
+  const RecordFilter& filter_;
+  std::unordered_map<const format::CallSiteInfo*, RecordFilter::SiteVerdict> verdicts_;
+  const format::CallSiteInfo* last_site_ = nullptr;
+  const RecordFilter::SiteVerdict* last_verdict_ = nullptr;
 };
 
 }  // namespace lynx::tools

@@ -24,8 +24,8 @@ struct LogFollower::File {
   bool opened = false;
   bool done = false;
   std::uint64_t bytes_seen = 0;
-  int quiet_polls = 0;  // polls without new bytes
-  std::unordered_map<const format::CallSiteInfo*, RecordFilter::SiteVerdict> verdicts;
+  int quiet_polls = 0;               // polls without new bytes
+  std::unique_ptr<FilterGate> gate;  // the metadata filters, asked before arguments are decoded
 };
 
 struct LogFollower::Entry {
@@ -83,7 +83,11 @@ void LogFollower::discover() {
     f->path = path;
     f->reader = std::make_unique<BlockReader>(path, std::move(source));
     f->reader->set_growing(true);
-    if (filter_ != nullptr) f->reader->set_time_range(filter_->since(), filter_->until());
+    if (filter_ != nullptr) {
+      f->reader->set_time_range(filter_->since(), filter_->until());
+      f->gate = std::make_unique<FilterGate>(*filter_);
+      f->reader->set_gate(f->gate.get());
+    }
     files_.push_back(std::move(f));
   }
 }
@@ -105,16 +109,10 @@ void LogFollower::read(File& f, const std::function<void(const MergedRecord&)>& 
     switch (f.reader->next()) {
       case BlockReader::Next::record: {
         const format::Record& r = f.reader->record();
-        if (filter_ != nullptr) {
-          if (!filter_->keep_time(r.ts_ns) || !filter_->keep_thread(*r.thread)) continue;
-          auto it = f.verdicts.find(r.site);
-          if (it == f.verdicts.end())
-            it = f.verdicts.emplace(r.site, filter_->judge_site(*r.site)).first;
-          if (!it->second.keep) continue;
-          if (filter_->filters_values() &&
-              !filter_->keep_values(r, it->second, renderer_, scratch_)) {
-            continue;
-          }
+        // The gate has judged its metadata already.
+        if (filter_ != nullptr && filter_->filters_values() &&
+            !filter_->keep_values(r, f.gate->verdict(*r.site), renderer_, scratch_)) {
+          continue;
         }
         Entry& e = batch_.emplace_back();
         e.ts_ns = r.ts_ns;

@@ -287,27 +287,15 @@ class LogMerge::Stream {
     std::uint32_t pid = 0;
     std::size_t in_window = 0;  // its records in the window: their sites live in its reader
     bool done = false;
-    // The filter's verdicts on its call sites (their pointers are only unique within the file).
-    std::unordered_map<const format::CallSiteInfo*, RecordFilter::SiteVerdict> verdicts;
-    const format::CallSiteInfo* last_site = nullptr;
-    const RecordFilter::SiteVerdict* last_verdict = nullptr;
+    // The metadata filters, asked by the reader before it decodes arguments (null: no filter).
+    std::unique_ptr<FilterGate> gate;
   };
 
-  // Whether the merge's filter keeps `r` (always without one).
+  // Whether the merge's filter keeps `r`, which its file's gate let through (always without one).
   bool keep(OpenFile& f, const format::Record& r) {
     const RecordFilter* filter = merge_.filter_;
-    if (filter == nullptr) return true;
-    if (!filter->keep_time(r.ts_ns) || !filter->keep_thread(*r.thread)) return false;
-    if (r.site != f.last_site) {  // most records repeat the site before them: no lookup
-      auto it = f.verdicts.find(r.site);
-      if (it == f.verdicts.end())
-        it = f.verdicts.emplace(r.site, filter->judge_site(*r.site)).first;
-      f.last_site = r.site;
-      f.last_verdict = &it->second;  // unordered_map values stay where they are
-    }
-    if (!f.last_verdict->keep) return false;
-    return !filter->filters_values() ||
-           filter->keep_values(r, *f.last_verdict, renderer_, scratch_);
+    if (filter == nullptr || !filter->filters_values()) return true;
+    return filter->keep_values(r, f.gate->verdict(*r.site), renderer_, scratch_);
   }
 
   // A window entry's place in the heap. The keys are copied here so that ordering the heap never
@@ -339,10 +327,13 @@ class LogMerge::Stream {
           f.reader ? std::move(f.reader) : open_log(f.path, merge_.dictionary_, merge_.diag_);
       if (!reader) continue;
       const std::uint32_t pid = reader->header().pid;
+      std::unique_ptr<FilterGate> gate;
       if (merge_.filter_ != nullptr) {
         reader->set_time_range(merge_.filter_->since(), merge_.filter_->until());
+        gate = std::make_unique<FilterGate>(*merge_.filter_);
+        reader->set_gate(gate.get());
       }
-      open_.push_back(OpenFile{std::move(reader), f.path, pid, 0, false, {}, nullptr, nullptr});
+      open_.push_back(OpenFile{std::move(reader), f.path, pid, 0, false, std::move(gate)});
       return &open_.back();
     }
     return nullptr;
