@@ -52,17 +52,19 @@ constexpr CallSite kDropSiteNoticeOne{
     kDropSiteTypes,
     {}};
 
+void append_bytes(std::vector<std::byte>& out, const void* p, std::size_t n) {
+  const std::size_t at = out.size();
+  out.resize(at + n);
+  if (n != 0) std::memcpy(out.data() + at, p, n);
+}
 void append_string(std::vector<std::byte>& out, std::string_view s) {
   const auto n = static_cast<std::uint32_t>(s.size());
-  const auto* b = reinterpret_cast<const std::byte*>(&n);
-  out.insert(out.end(), b, b + sizeof n);
-  const auto* c = reinterpret_cast<const std::byte*>(s.data());
-  out.insert(out.end(), c, c + s.size());
+  append_bytes(out, &n, sizeof n);
+  append_bytes(out, s.data(), s.size());
 }
 template <class T>
 void append_value(std::vector<std::byte>& out, T v) {
-  const auto* b = reinterpret_cast<const std::byte*>(&v);
-  out.insert(out.end(), b, b + sizeof v);
+  append_bytes(out, &v, sizeof v);
 }
 
 }  // namespace
