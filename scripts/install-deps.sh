@@ -10,6 +10,8 @@
 #   bench      the benchmarks (-Dbench)
 #   packaging  the install checks of tests/install: CMake, the Debian packages (debhelper), the
 #              API reference (doxygen)
+#   fleet-ops  the syslog sink's and the metrics endpoint's tests (rsyslogd, prometheus) and the
+#              HTTP library of Options::metrics_listen (cpp-httplib, header-only)
 set -eu
 group_packages() {
   case $1 in
@@ -19,11 +21,12 @@ group_packages() {
     tests) echo "doctest-dev clang libclang-rt-dev" ;;
     bench) echo "libspdlog-dev libbenchmark-dev" ;;
     packaging) echo "cmake debhelper dpkg-dev fakeroot doxygen" ;;
-    *) echo "install-deps.sh: unknown group '$1' (library, tools, tests, bench, packaging)" >&2
+    fleet-ops) echo "rsyslog prometheus libcpp-httplib-dev" ;;
+    *) echo "install-deps.sh: unknown group '$1' (library, tools, tests, bench, packaging, fleet-ops)" >&2
        exit 2 ;;
   esac
 }
-[ $# -eq 0 ] && set -- library tools tests bench packaging
+[ $# -eq 0 ] && set -- library tools tests bench packaging fleet-ops
 packages=""
 for group in "$@"; do
   packages="$packages $(group_packages "$group")"
