@@ -28,6 +28,9 @@ Stats StatCounters::snapshot() const {
   s.threads_registered = threads_registered.load(std::memory_order_relaxed);
   for (std::size_t i = 0; i < s.records_suppressed.size(); ++i)
     s.records_suppressed[i] = records_suppressed[i].load(std::memory_order_relaxed);
+  s.syslog_sent = syslog_sent.load(std::memory_order_relaxed);
+  s.syslog_dropped = syslog_dropped.load(std::memory_order_relaxed);
+  s.syslog_connects = syslog_connects.load(std::memory_order_relaxed);
   return s;
 }
 

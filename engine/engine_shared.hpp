@@ -19,7 +19,8 @@ namespace lynx::detail {
 
 // Relaxed counters: reported by Engine::stats(), never synchronised on. Every counter is written
 // by the backend thread only (add(): a plain load + store, no RMW), except threads_registered,
-// which producers increment at registration with fetch_add (they may register concurrently).
+// which producers increment at registration with fetch_add (they may register concurrently), and
+// the syslog_* counters, which the syslog sinks' sending threads also write (fetch_add).
 struct StatCounters {
   std::atomic<std::uint64_t> records_written{0};
   std::atomic<std::uint64_t> records_dropped{0};
@@ -30,6 +31,9 @@ struct StatCounters {
   std::atomic<std::uint64_t> write_errors{0};
   std::atomic<std::uint64_t> threads_registered{0};
   std::atomic<std::uint64_t> records_suppressed[6] = {};  // by Level
+  std::atomic<std::uint64_t> syslog_sent{0};
+  std::atomic<std::uint64_t> syslog_dropped{0};
+  std::atomic<std::uint64_t> syslog_connects{0};
 
   void add(std::atomic<std::uint64_t>& c, std::uint64_t n) {
     c.store(c.load(std::memory_order_relaxed) + n, std::memory_order_relaxed);

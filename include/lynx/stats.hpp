@@ -30,6 +30,14 @@ struct Stats {
   /// Exact for the threads of this engine (counted as they happen, whether or not a later record
   /// of their site reported them with `"suppressed": N`).
   std::array<std::uint64_t, 6> records_suppressed{};
+  /// \name Syslog sinks (lynx::syslog_sink), all of them together
+  /// @{
+  std::uint64_t syslog_sent = 0;  ///< messages handed to the socket
+  /// Messages dropped: the sink's buffer was full (receiver away or slow), a datagram the socket
+  /// refused as too large, or left unsent 1 s into stop. Reported in-band when messages flow again.
+  std::uint64_t syslog_dropped = 0;
+  std::uint64_t syslog_connects = 0;  ///< connections made (the first, then each reconnection)
+  /// @}
 };
 
 }  // namespace lynx
