@@ -31,12 +31,33 @@ struct StatCounters {
   std::atomic<std::uint64_t> write_errors{0};
   std::atomic<std::uint64_t> threads_registered{0};
   std::atomic<std::uint64_t> records_suppressed[6] = {};  // by Level
+  std::atomic<std::uint64_t> records_by_level[6] = {};
+  std::atomic<std::uint64_t> records_dropped_by_level[6] = {};
+  std::atomic<std::uint64_t> bytes_encoded{0};
+  std::atomic<std::uint64_t> rotations{0};
+  std::atomic<std::uint64_t> files_deleted{0};
+  std::atomic<std::uint64_t> ring_high_water_bytes{0};
+  // Backend lag (Stats::backend_lag): the backend observes, anyone reads; counts and sum are read
+  // without a common snapshot (a scrape may see a count without its sum yet: harmless).
+  std::atomic<std::uint64_t> lag_buckets[LagHistogram::kBuckets] = {};
+  std::atomic<std::uint64_t> lag_count{0};
+  std::atomic<std::uint64_t> lag_sum_ns{0};
   std::atomic<std::uint64_t> syslog_sent{0};
   std::atomic<std::uint64_t> syslog_dropped{0};
   std::atomic<std::uint64_t> syslog_connects{0};
 
   void add(std::atomic<std::uint64_t>& c, std::uint64_t n) {
     c.store(c.load(std::memory_order_relaxed) + n, std::memory_order_relaxed);
+  }
+  void raise(std::atomic<std::uint64_t>& c, std::uint64_t v) {
+    if (v > c.load(std::memory_order_relaxed)) c.store(v, std::memory_order_relaxed);
+  }
+  // Backend only, lock-free: three relaxed load + store pairs.
+  void observe_lag(std::int64_t ns) {
+    const std::uint64_t v = ns > 0 ? static_cast<std::uint64_t>(ns) : 0;
+    add(lag_buckets[LagHistogram::bucket_of(v)], 1);
+    add(lag_count, 1);
+    add(lag_sum_ns, v);
   }
   Stats snapshot() const;
 };

@@ -13,6 +13,7 @@
 #include "compress/zstd_dictionary.hpp"
 #include "engine/steady_clock.hpp"
 #include "engine/writer_seam.hpp"
+#include "lynx/detail/clock.hpp"
 
 namespace lynx::detail {
 
@@ -52,7 +53,10 @@ std::int64_t real_steady_ns() {
 }  // namespace
 
 FileSink::FileSink(const Options& o, const ClockCalibration& clock, StatCounters& stats)
-    : stats_(stats), flush_every_ns_(std::chrono::nanoseconds(o.flush_every).count()) {
+    : stats_(stats),
+      clock_(clock),
+      flush_every_ns_(std::chrono::nanoseconds(o.flush_every).count()),
+      lag_(o.shards) {
   pool_ = std::make_unique<io::BufferPool>(kIoBufferBytes, kIoBuffers);
   io::WriterConfig wc;
   wc.kind = o.io == Io::uring   ? io::Kind::uring
@@ -124,6 +128,7 @@ FileSink::FileSink(const Options& o, const ClockCalibration& clock, StatCounters
 FileSink::~FileSink() = default;
 
 bool FileSink::write(const SinkRecord& record) {
+  lag_[record.shard].push(record.ts_ns);
   shards_[record.shard]->add_record(record);
   return !starved();
 }
@@ -149,6 +154,7 @@ void FileSink::on_write_done(io::Buffer* buffer, const Status& status) {
   if (status.ok()) {
     stats_.add(stats_.bytes_written, buffer->size);
     stats_.add(stats_.records_written, buffer->records);
+    account_lag(buffer, true);
     pool_->release(buffer);
     return;
   }
@@ -174,7 +180,17 @@ void FileSink::on_write_done(io::Buffer* buffer, const Status& status) {
   }
   stats_.add(stats_.records_dropped, buffer->records);
   lost_records_ += buffer->records;
+  account_lag(buffer, false);
   pool_->release(buffer);
+}
+
+void FileSink::account_lag(io::Buffer* buffer, bool completed) {
+  const auto* shard = static_cast<const ShardWriter*>(buffer->owner);
+  if (shard == nullptr || buffer->records == 0) return;
+  const std::int64_t now = completed ? clock_.to_ns(now_ticks()) : 0;
+  lag_[shard->shard()].pop(buffer->records, [&](std::int64_t ts) {
+    if (completed) stats_.observe_lag(now - ts);
+  });
 }
 
 void FileSink::retry_failed_writes(bool now) {
