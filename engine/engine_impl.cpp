@@ -129,6 +129,9 @@ EngineImpl::EngineImpl(const Options& options)
       LoggerRegistry::instance().set_config_rate_limits(rate_limit_rules(config_));
       watcher_ = std::make_unique<ConfigWatcher>(config_, shared_);
     }
+    if (MetricsExporter::wanted(shared_.options))
+      metrics_ = std::make_unique<MetricsExporter>(shared_.options,
+                                                   [this] { return shared_.stats.snapshot(); });
   } catch (...) {
     stop();
     throw;
@@ -149,6 +152,7 @@ void EngineImpl::stop() {
   shared_.stop.store(true, std::memory_order_release);
   shared_.wake();
   thread_.join();
+  metrics_.reset();  // after the final drain: the file gets the final figures
 }
 
 void EngineImpl::flush() {
