@@ -1,9 +1,9 @@
 // The logger's own metrics for Prometheus (engine/metrics_text.hpp): Options::metrics_listen
-// serves them over HTTP (GET /metrics, cpp-httplib, one thread that accepts and one that answers;
-// never the backend), Options::metrics_file writes them every Options::metrics_every and once at
-// stop, atomically (a temporary file beside it, renamed over it), for node_exporter's textfile
-// collector. Both read Engine::stats() (relaxed counters; no lock shared with the backend or the
-// producers). Its threads never log through lynx.
+// serves them over HTTP (GET /metrics, cpp-httplib in the module of engine/metrics_module.hpp,
+// one thread that accepts and one that answers; never the backend), Options::metrics_file writes
+// them every Options::metrics_every and once at stop, atomically (a temporary file beside it,
+// renamed over it), for node_exporter's textfile collector. Both read Engine::stats() (relaxed
+// counters; no lock shared with the backend or the producers). Its threads never log through lynx.
 #pragma once
 
 #include <chrono>
@@ -19,7 +19,7 @@
 
 namespace lynx::detail {
 
-class MetricsServer;  // engine/metrics_server.cpp (cpp-httplib), or a stub without it
+class MetricsServer;  // below
 
 class MetricsExporter {
  public:
@@ -56,9 +56,11 @@ class MetricsExporter {
 // For the server: "HOST:PORT" or "[IPv6]:PORT"; throws std::invalid_argument naming `address`.
 void split_listen_address(const std::string& address, std::string* host, int* port);
 
+// engine/metrics_server.cpp: through liblynx-metrics.so, loaded on first use.
 class MetricsServer {
  public:
-  // Binds `host`:`port` (std::system_error when it cannot) and starts serving `text()`.
+  // Binds `host`:`port` (std::system_error when it cannot) and starts serving `text()`;
+  // std::invalid_argument when the module cannot be loaded.
   MetricsServer(const std::string& host, int port, std::function<std::string()> text);
   ~MetricsServer();
   MetricsServer(const MetricsServer&) = delete;

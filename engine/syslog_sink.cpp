@@ -61,7 +61,7 @@ SyslogSink::~SyslogSink() {
     {
       std::lock_guard lock(mutex_);
       stop_ = true;
-      stop_deadline_ns_ = steady_ns();
+      stop_deadline_ns_.store(steady_ns(), std::memory_order_relaxed);
     }
     wake_.notify_all();
     thread_.join();
@@ -126,7 +126,7 @@ void SyslogSink::close() {
   {
     std::lock_guard lock(mutex_);
     stop_ = true;
-    stop_deadline_ns_ = steady_ns() + kStopGraceNs;
+    stop_deadline_ns_.store(steady_ns() + kStopGraceNs, std::memory_order_relaxed);
   }
   wake_.notify_all();
   if (thread_.joinable()) thread_.join();
@@ -136,6 +136,8 @@ bool SyslogSink::send_batch() {
   std::uint64_t sent = 0;
   bool ok = true;
   while (batch_pos_ < batch_.size()) {
+    const std::int64_t deadline = stop_deadline_ns_.load(std::memory_order_relaxed);
+    if (deadline != 0 && steady_ns() >= deadline) break;  // run() gives up the rest
     std::uint32_t size = 0;
     std::memcpy(&size, batch_.data() + batch_pos_, sizeof size);
     const SyslogTransport::Sent r =
@@ -153,7 +155,7 @@ bool SyslogSink::send_batch() {
     done_.fetch_add(1, std::memory_order_release);
   }
   stats_.syslog_sent.fetch_add(sent, std::memory_order_relaxed);
-  if (ok && batch_notice_ != 0) {
+  if (ok && batch_pos_ >= batch_.size() && batch_notice_ != 0) {
     notice_formatter_.notice(notice_, now_ns(CLOCK_REALTIME), batch_notice_);
     if (transport_.send({notice_.data(), notice_.size()}) == SyslogTransport::Sent::broken) {
       ok = false;
@@ -182,7 +184,7 @@ void SyslogSink::run() {
       }
       const bool idle = batch_pos_ >= batch_.size() && batch_notice_ == 0;
       if (stop_ && idle) break;
-      if (stop_ && steady_ns() >= stop_deadline_ns_) {
+      if (stop_ && steady_ns() >= stop_deadline_ns_.load(std::memory_order_relaxed)) {
         std::uint64_t left = 0;
         for (const std::vector<char>* q : {&batch_, &queue_}) {
           for (std::size_t p = q == &batch_ ? batch_pos_ : 0; p < q->size();) {

@@ -72,7 +72,9 @@ class SyslogSink final : public Sink {
   std::uint64_t queued_ = 0;      // messages ever queued
   std::uint64_t unreported_ = 0;  // dropped, not yet reported in-band
   bool stop_ = false;
-  std::int64_t stop_deadline_ns_ = 0;
+  // Steady ns after which the sender gives up what is left; 0: not stopping. Written under
+  // mutex_, also read without it by send_batch() (so a long batch ends in time).
+  std::atomic<std::int64_t> stop_deadline_ns_{0};
   // The last connection attempt failed or the connection broke: flush() does not wait for the
   // sender then. Sender -> flush().
   std::atomic<bool> away_{false};

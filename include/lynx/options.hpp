@@ -140,8 +140,9 @@ struct Options {
   /// @{
   /// Serve them at http://HOST:PORT/metrics from a thread of the engine's own (never the backend),
   /// e.g. "127.0.0.1:9464"; "[::1]:9464" for IPv6. Empty (default): no server. An address that
-  /// cannot be bound makes the Engine throw std::system_error, a malformed one (or any, in a lynx
-  /// built without cpp-httplib: meson -Dmetrics) std::invalid_argument.
+  /// cannot be bound makes the Engine throw std::system_error, a malformed one
+  /// std::invalid_argument, and so does any when the HTTP module liblynx-metrics.so (cpp-httplib,
+  /// meson -Dmetrics; loaded only when asked for) cannot be found (docs/fleet.md).
   std::string metrics_listen = {};
   /// Write them to this file every metrics_every and when the engine stops, atomically (a
   /// temporary file beside it renamed over it), for node_exporter's textfile collector (a name

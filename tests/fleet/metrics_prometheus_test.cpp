@@ -15,8 +15,11 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <iterator>
 #include <string>
 #include <thread>
+#include <utility>
+#include <vector>
 
 #include "tests/support/skip.hpp"
 #include "tests/support/temp_dir.hpp"
@@ -68,6 +71,31 @@ double poll(httplib::Client& api, const std::string& query, Ok ok) {
   return v;
 }
 
+// The "expr" strings of docs/grafana-dashboard.json with Grafana's variables filled in (JSON
+// escapes undone: the generator writes only \" and \\).
+std::vector<std::string> dashboard_queries() {
+  std::ifstream in(LYNX_SOURCE_ROOT "/docs/grafana-dashboard.json");
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::vector<std::string> out;
+  for (std::size_t at = text.find("\"expr\": \""); at != std::string::npos;
+       at = text.find("\"expr\": \"", at + 1)) {
+    std::string q;
+    for (std::size_t i = at + 9; i < text.size() && text[i] != '"'; ++i) {
+      if (text[i] == '\\') ++i;
+      q.push_back(text[i]);
+    }
+    for (const auto& [from, to] : {std::pair<std::string, std::string>{"$__rate_interval", "10s"},
+                                   {"$job", ".*"},
+                                   {"$instance", ".*"},
+                                   {"$name", ".*"}}) {
+      for (std::size_t p = q.find(from); p != std::string::npos; p = q.find(from))
+        q.replace(p, from.size(), to);
+    }
+    out.push_back(q);
+  }
+  return out;
+}
+
 }  // namespace
 
 int main() {
@@ -110,6 +138,23 @@ int main() {
         "histogram_quantile(0.99, lynx_backend_lag_seconds_bucket): " + std::to_string(p99));
   const double up = poll(api, "up{job=\"lynx\"}", [](double v) { return v == 1; });
   check(up == 1, "up{job=\"lynx\"} == 1");
+  // Every query of the Grafana dashboard is valid PromQL over these metrics, and finds them.
+  const std::vector<std::string> queries = dashboard_queries();
+  check(queries.size() >= 10, std::to_string(queries.size()) + " dashboard queries");
+  for (const std::string& q : queries) {
+    const httplib::Params params{{"query", q}};
+    const httplib::Result r = api.Get("/api/v1/query", params, httplib::Headers{});
+    check(r && r->status == 200 && r->body.find("\"status\":\"success\"") != std::string::npos,
+          "dashboard query accepted: " + q);
+  }
+  const httplib::Params series{{"match[]", "{__name__=~\"lynx_.*\"}"}};
+  const httplib::Result names =
+      api.Get("/api/v1/label/__name__/values", series, httplib::Headers{});
+  for (const char* metric :
+       {"lynx_records_total", "lynx_records_dropped_total", "lynx_backend_lag_seconds_bucket",
+        "lynx_bytes_written_total", "lynx_write_errors_total", "lynx_ring_high_water_bytes"})
+    check(names && names->body.find(std::string("\"") + metric + "\"") != std::string::npos,
+          std::string("Prometheus has ") + metric);
 
   ::kill(pid, SIGTERM);
   int status = 0;

@@ -12,6 +12,7 @@
 #include <lynx/lynx.hpp>
 
 #include <chrono>
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -168,4 +169,25 @@ TEST_CASE("metrics_file is rewritten atomically and holds the final figures afte
   while (const dirent* x = ::readdir(d)) entries += x->d_name[0] != '.';
   ::closedir(d);
   CHECK(entries == 2);  // lynx.prom and logs/
+}
+
+TEST_CASE("without its module metrics_listen says what is missing") {
+  // Run by the fleet_metrics_no_module test, whose LYNX_METRICS_MODULE names no file.
+  if (std::getenv("LYNX_TEST_NO_METRICS_MODULE") == nullptr) return;
+  lynx::test::TempDir dir("metrics");
+  lynx::Options o{.directory = dir.path(), .name = "nomodule"};
+  o.metrics_listen = "127.0.0.1:" + std::to_string(free_tcp_port());
+  try {
+    lynx::Engine engine(o);
+    FAIL("the Engine started without its metrics module");
+  } catch (const std::invalid_argument& e) {
+    const std::string what = e.what();
+    CHECK(what.find("liblynx-metrics.so") != std::string::npos);
+    CHECK(what.find("/nonexistent/liblynx-metrics.so") != std::string::npos);
+  }
+  // The file needs no module.
+  o.metrics_listen.clear();
+  o.metrics_file = dir / "m.prom";
+  { lynx::Engine engine(o); }
+  CHECK(lynx::test::parse_exposition(slurp(dir / "m.prom")).error.empty());
 }

@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "exposition.hpp"
 #include "rsyslog_server.hpp"
 #include "tests/support/skip.hpp"
 #include "tests/support/temp_dir.hpp"
@@ -211,6 +212,25 @@ TEST_CASE("the configuration file names a syslog sink") {
   REQUIRE(r.size() == 1);
   CHECK(r[0].facility == "3");
   CHECK(r[0].msg == "from the config 1");
+}
+
+TEST_CASE("at stop, what a receiver that never came could not take is counted as dropped") {
+  lynx::Options o = options_for("never");
+  const int port = lynx::test::free_port(SOCK_STREAM);  // nobody listens there
+  o.sinks.push_back(lynx::syslog_sink({.address = "tcp://127.0.0.1:" + std::to_string(port)}));
+  o.metrics_file = g_dir->file("never.prom");  // written once more after the sinks closed
+  {
+    lynx::Engine engine(o);
+    for (int i = 0; i < 10; ++i) LYNX_INFO(lynx::logger("never"), "lost {i}", i);
+    engine.flush();  // does not wait for a receiver that is away
+    CHECK(engine.stats().syslog_sent == 0);
+  }
+  const lynx::test::Exposition e =
+      lynx::test::parse_exposition(lynx::test::read_file(g_dir->file("never.prom")));
+  REQUIRE(e.error.empty());
+  CHECK(e.value("lynx_syslog_dropped_total", {}) == 10);
+  CHECK(e.value("lynx_syslog_sent_total", {}) == 0);
+  CHECK(e.value("lynx_syslog_connects_total", {}) == 0);
 }
 
 TEST_CASE("bad syslog options make the Engine throw") {
