@@ -52,12 +52,14 @@ struct StatCounters {
   void raise(std::atomic<std::uint64_t>& c, std::uint64_t v) {
     if (v > c.load(std::memory_order_relaxed)) c.store(v, std::memory_order_relaxed);
   }
-  // Backend only, lock-free: three relaxed load + store pairs.
-  void observe_lag(std::int64_t ns) {
-    const std::uint64_t v = ns > 0 ? static_cast<std::uint64_t>(ns) : 0;
-    add(lag_buckets[LagHistogram::bucket_of(v)], 1);
-    add(lag_count, 1);
-    add(lag_sum_ns, v);
+  // Backend only, lock-free: `n` durations of sum `sum_ns`, whose buckets the caller counted
+  // with observe_lag_bucket().
+  void observe_lag_bucket(std::int64_t ns) {
+    add(lag_buckets[LagHistogram::bucket_of(ns > 0 ? static_cast<std::uint64_t>(ns) : 0)], 1);
+  }
+  void observe_lag_total(std::uint64_t n, std::uint64_t sum_ns) {
+    add(lag_count, n);
+    add(lag_sum_ns, sum_ns);
   }
   Stats snapshot() const;
 };

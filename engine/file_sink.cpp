@@ -188,9 +188,14 @@ void FileSink::account_lag(io::Buffer* buffer, bool completed) {
   const auto* shard = static_cast<const ShardWriter*>(buffer->owner);
   if (shard == nullptr || buffer->records == 0) return;
   const std::int64_t now = completed ? clock_.to_ns(now_ticks()) : 0;
+  std::uint64_t n = 0, sum = 0;
   lag_[shard->shard()].pop(buffer->records, [&](std::int64_t ts) {
-    if (completed) stats_.observe_lag(now - ts);
+    if (!completed) return;
+    stats_.observe_lag_bucket(now - ts);
+    ++n;
+    sum += now > ts ? static_cast<std::uint64_t>(now - ts) : 0;
   });
+  if (n != 0) stats_.observe_lag_total(n, sum);
 }
 
 void FileSink::retry_failed_writes(bool now) {

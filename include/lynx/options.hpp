@@ -138,6 +138,7 @@ struct Options {
   /// \name The logger's own metrics (docs/fleet.md)
   /// Engine::stats() in the Prometheus text format, with the label name="<Options::name>".
   /// @{
+
   /// Serve them at http://HOST:PORT/metrics from a thread of the engine's own (never the backend),
   /// e.g. "127.0.0.1:9464"; "[::1]:9464" for IPv6. Empty (default): no server. An address that
   /// cannot be bound makes the Engine throw std::system_error, a malformed one

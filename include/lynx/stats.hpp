@@ -5,6 +5,8 @@
 #include "lynx/cxx20.hpp"
 
 #include <array>
+#include <bit>
+#include <cstddef>
 #include <cstdint>
 
 namespace lynx {
@@ -13,14 +15,13 @@ namespace lynx {
 /// the durations above upper_bound_ns(i - 1) and at most upper_bound_ns(i) (1 us, 2 us, 4 us, ...
 /// 67 s); the last bucket counts everything longer. Counts per bucket, not cumulative.
 struct LagHistogram {
-  static constexpr std::size_t kBuckets = 28;
+  static constexpr std::size_t kBuckets = 28;  ///< 27 bounds, 1 us << i, and the overflow
   /// The upper bound of bucket `i` < kBuckets - 1, in ns (the last bucket has none).
   static constexpr std::uint64_t upper_bound_ns(std::size_t i) { return 1000ull << i; }
   /// The bucket of a duration.
   static constexpr std::size_t bucket_of(std::uint64_t ns) {
     if (ns <= 1000) return 0;
-    std::size_t b = 0;
-    for (std::uint64_t us = (ns - 1) / 1000; us != 0; us >>= 1) ++b;
+    const auto b = static_cast<std::size_t>(std::bit_width((ns - 1) / 1000));
     return b < kBuckets - 1 ? b : kBuckets - 1;
   }
   std::array<std::uint64_t, kBuckets> counts{};  ///< per bucket
