@@ -326,6 +326,8 @@ Backend::RunEnd Backend::drain_run(ActiveRing& r, const std::byte* first, std::u
                                 ? r.last_entry
                                 : site_miss(r, h, p, open);
     if (site != nullptr) [[likely]] {
+      shared_.stats.add(shared_.stats.records_by_level[static_cast<unsigned>(site->site->level)],
+                        1);
       const SinkRecord record{*site,        r.thread,          clock_.to_ns(h.ticks),
                               p + sizeof h, h.size - sizeof h, r.shard,
                               r.extras};
@@ -367,6 +369,8 @@ std::size_t Backend::drain_once() {
     ActiveRing& r = rings_[i];
     follow_successor(r);
     r.limit = r.ring->snapshot();
+    // The ring's fill as the producer left it (Stats::ring_high_water_bytes).
+    shared_.stats.raise(shared_.stats.ring_high_water_bytes, r.limit - r.ring->read_position());
     if (const std::byte* p = r.ring->peek(r.limit)) heap_.emplace_back(read_ticks(p), i);
   }
   // Stops early while a sink is starved: records wait in the rings (Sink::starved).
@@ -464,6 +468,8 @@ void Backend::report_drops(ActiveRing& r) {
     if (n == 0) continue;
     r.drop_slot_seen[i] += n;
     remaining -= n;
+    shared_.stats.add(shared_.stats.records_dropped_by_level[static_cast<unsigned>(site->level)],
+                      n);
     write_drop_notice(r.shard, site, r.ring->drop_logger(i), n);
   }
   if (remaining != 0) write_drop_notice(r.shard, nullptr, 0, remaining);

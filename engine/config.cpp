@@ -177,17 +177,54 @@ class Parser {
     }
   }
 
+  // A [[sinks]] table of type "syslog" (lynx::syslog_sink).
+  SinkSpec syslog_sink_of(const toml::table& t, const std::string& at) const {
+    SinkSpec s = lynx::syslog_sink();
+    SyslogSinkOptions& o = s.syslog;
+    for (auto&& [k, v] : t) {
+      const std::string name(k.str());
+      const std::string key = at + "." + name;
+      if (name == "type") continue;
+      if (name == "level") {
+        o.level = level(v, key);
+      } else if (name == "address") {
+        o.address = string(v, key);
+        if (o.address.empty()) fail(v, key, "must not be empty");
+      } else if (name == "app_name") {
+        o.app_name = string(v, key);
+      } else if (name == "hostname") {
+        o.hostname = string(v, key);
+      } else if (name == "facility") {
+        o.facility = static_cast<unsigned>(count(v, key, 23));
+      } else if (name == "buffer_bytes") {
+        o.buffer_bytes = size(v, key);
+        if (o.buffer_bytes < 4096) fail(v, key, "must be at least 4096");
+      } else if (name == "max_datagram_bytes") {
+        o.max_datagram_bytes = size(v, key);
+        if (o.max_datagram_bytes < 480 || o.max_datagram_bytes > 65000)
+          fail(v, key, "must be 480 to 65000");
+      } else {
+        fail_key(k, key,
+                 "unknown key for a syslog sink (type, address, level, app_name, hostname, "
+                 "facility, buffer_bytes, max_datagram_bytes)");
+      }
+    }
+    return s;
+  }
+
   SinkSpec sink(const toml::table& t, const std::string& at) const {
     const toml::node* type = t.get("type");
-    if (type == nullptr) fail(t, at, "needs a type (console, text or json)");
+    if (type == nullptr) fail(t, at, "needs a type (console, text, json or syslog)");
     const std::string kind = string(*type, at + ".type");
+    if (kind == "syslog") return syslog_sink_of(t, at);
     SinkSpec s;
     if (kind == "console") {
       s = console_sink();
     } else if (kind == "text" || kind == "json") {
       s = kind == "text" ? text_sink({}) : json_sink({});
     } else {
-      fail(*type, at + ".type", "\"" + kind + "\" is not a sink type (console, text, json)");
+      fail(*type, at + ".type",
+           "\"" + kind + "\" is not a sink type (console, text, json, syslog)");
     }
     const bool console = s.kind == SinkSpec::Kind::console;
     for (auto&& [k, v] : t) {
@@ -448,6 +485,18 @@ std::string print_config(const Options& o, const Config& c) {
       line("time", k.time == TimeZone::utc ? "\"utc\"" : "\"local\"");
       line("buffer_bytes", std::to_string(k.buffer_bytes));
       if (!k.layout.empty()) line("layout", quoted(k.layout));
+      continue;
+    }
+    if (sink.kind == SinkSpec::Kind::syslog) {
+      const SyslogSinkOptions& y = sink.syslog;
+      line("type", "\"syslog\"");
+      line("address", quoted(y.address));
+      line("level", level_name(y.level));
+      if (!y.app_name.empty()) line("app_name", quoted(y.app_name));
+      if (!y.hostname.empty()) line("hostname", quoted(y.hostname));
+      line("facility", std::to_string(y.facility));
+      line("buffer_bytes", std::to_string(y.buffer_bytes));
+      line("max_datagram_bytes", std::to_string(y.max_datagram_bytes));
       continue;
     }
     const FileSinkOptions& f = sink.file;

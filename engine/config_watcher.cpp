@@ -35,6 +35,12 @@ std::string base_of(const std::string& path) {
 bool same_but_level(SinkSpec a, SinkSpec b) {
   a.console.level = b.console.level = Level::trace;
   a.file.level = b.file.level = Level::trace;
+  a.syslog.level = b.syslog.level = Level::trace;
+  const SyslogSinkOptions &sa = a.syslog, &sb = b.syslog;
+  if (sa.address != sb.address || sa.app_name != sb.app_name || sa.facility != sb.facility ||
+      sa.hostname != sb.hostname || sa.buffer_bytes != sb.buffer_bytes ||
+      sa.max_datagram_bytes != sb.max_datagram_bytes)
+    return false;
   return a.kind == b.kind && a.console.colour == b.console.colour &&
          a.console.time == b.console.time && a.console.layout == b.console.layout &&
          a.console.buffer_bytes == b.console.buffer_bytes && a.console.fd == b.console.fd &&

@@ -28,6 +28,21 @@ Stats StatCounters::snapshot() const {
   s.threads_registered = threads_registered.load(std::memory_order_relaxed);
   for (std::size_t i = 0; i < s.records_suppressed.size(); ++i)
     s.records_suppressed[i] = records_suppressed[i].load(std::memory_order_relaxed);
+  for (std::size_t i = 0; i < s.records_by_level.size(); ++i) {
+    s.records_by_level[i] = records_by_level[i].load(std::memory_order_relaxed);
+    s.records_dropped_by_level[i] = records_dropped_by_level[i].load(std::memory_order_relaxed);
+  }
+  s.bytes_encoded = bytes_encoded.load(std::memory_order_relaxed);
+  s.rotations = rotations.load(std::memory_order_relaxed);
+  s.files_deleted = files_deleted.load(std::memory_order_relaxed);
+  s.ring_high_water_bytes = ring_high_water_bytes.load(std::memory_order_relaxed);
+  for (std::size_t i = 0; i < LagHistogram::kBuckets; ++i)
+    s.backend_lag.counts[i] = lag_buckets[i].load(std::memory_order_relaxed);
+  s.backend_lag.count = lag_count.load(std::memory_order_relaxed);
+  s.backend_lag.sum_ns = lag_sum_ns.load(std::memory_order_relaxed);
+  s.syslog_sent = syslog_sent.load(std::memory_order_relaxed);
+  s.syslog_dropped = syslog_dropped.load(std::memory_order_relaxed);
+  s.syslog_connects = syslog_connects.load(std::memory_order_relaxed);
   return s;
 }
 
@@ -114,6 +129,9 @@ EngineImpl::EngineImpl(const Options& options)
       LoggerRegistry::instance().set_config_rate_limits(rate_limit_rules(config_));
       watcher_ = std::make_unique<ConfigWatcher>(config_, shared_);
     }
+    if (MetricsExporter::wanted(shared_.options))
+      metrics_ = std::make_unique<MetricsExporter>(shared_.options,
+                                                   [this] { return shared_.stats.snapshot(); });
   } catch (...) {
     stop();
     throw;
@@ -134,6 +152,7 @@ void EngineImpl::stop() {
   shared_.stop.store(true, std::memory_order_release);
   shared_.wake();
   thread_.join();
+  metrics_.reset();  // after the final drain: the file gets the final figures
 }
 
 void EngineImpl::flush() {

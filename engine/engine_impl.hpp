@@ -9,6 +9,7 @@
 #include "engine/config_watcher.hpp"
 #include "engine/crash_handler.hpp"
 #include "engine/engine_shared.hpp"
+#include "engine/metrics_exporter.hpp"
 #include "lynx/options.hpp"
 #include "lynx/stats.hpp"
 
@@ -51,8 +52,9 @@ class EngineImpl {
   EngineShared shared_;
   Backend backend_;
   std::thread thread_;
-  std::unique_ptr<CrashHandler> crash_;     // after the backend thread, gone before it stops
-  std::unique_ptr<ConfigWatcher> watcher_;  // while a configuration file is used
+  std::unique_ptr<CrashHandler> crash_;       // after the backend thread, gone before it stops
+  std::unique_ptr<ConfigWatcher> watcher_;    // while a configuration file is used
+  std::unique_ptr<MetricsExporter> metrics_;  // Options::metrics_listen / metrics_file
   bool stopped_ = false;
   const int pid_;
 };

@@ -19,7 +19,8 @@ namespace lynx::detail {
 
 // Relaxed counters: reported by Engine::stats(), never synchronised on. Every counter is written
 // by the backend thread only (add(): a plain load + store, no RMW), except threads_registered,
-// which producers increment at registration with fetch_add (they may register concurrently).
+// which producers increment at registration with fetch_add (they may register concurrently), and
+// the syslog_* counters, which the syslog sinks' sending threads also write (fetch_add).
 struct StatCounters {
   std::atomic<std::uint64_t> records_written{0};
   std::atomic<std::uint64_t> records_dropped{0};
@@ -30,9 +31,35 @@ struct StatCounters {
   std::atomic<std::uint64_t> write_errors{0};
   std::atomic<std::uint64_t> threads_registered{0};
   std::atomic<std::uint64_t> records_suppressed[6] = {};  // by Level
+  std::atomic<std::uint64_t> records_by_level[6] = {};
+  std::atomic<std::uint64_t> records_dropped_by_level[6] = {};
+  std::atomic<std::uint64_t> bytes_encoded{0};
+  std::atomic<std::uint64_t> rotations{0};
+  std::atomic<std::uint64_t> files_deleted{0};
+  std::atomic<std::uint64_t> ring_high_water_bytes{0};
+  // Backend lag (Stats::backend_lag): the backend observes, anyone reads; counts and sum are read
+  // without a common snapshot (a scrape may see a count without its sum yet: harmless).
+  std::atomic<std::uint64_t> lag_buckets[LagHistogram::kBuckets] = {};
+  std::atomic<std::uint64_t> lag_count{0};
+  std::atomic<std::uint64_t> lag_sum_ns{0};
+  std::atomic<std::uint64_t> syslog_sent{0};
+  std::atomic<std::uint64_t> syslog_dropped{0};
+  std::atomic<std::uint64_t> syslog_connects{0};
 
   void add(std::atomic<std::uint64_t>& c, std::uint64_t n) {
     c.store(c.load(std::memory_order_relaxed) + n, std::memory_order_relaxed);
+  }
+  void raise(std::atomic<std::uint64_t>& c, std::uint64_t v) {
+    if (v > c.load(std::memory_order_relaxed)) c.store(v, std::memory_order_relaxed);
+  }
+  // Backend only, lock-free: `n` durations of sum `sum_ns`, whose buckets the caller counted
+  // with observe_lag_bucket().
+  void observe_lag_bucket(std::int64_t ns) {
+    add(lag_buckets[LagHistogram::bucket_of(ns > 0 ? static_cast<std::uint64_t>(ns) : 0)], 1);
+  }
+  void observe_lag_total(std::uint64_t n, std::uint64_t sum_ns) {
+    add(lag_count, n);
+    add(lag_sum_ns, sum_ns);
   }
   Stats snapshot() const;
 };

@@ -13,6 +13,7 @@
 #include "compress/zstd_dictionary.hpp"
 #include "engine/steady_clock.hpp"
 #include "engine/writer_seam.hpp"
+#include "lynx/detail/clock.hpp"
 
 namespace lynx::detail {
 
@@ -39,7 +40,10 @@ constexpr unsigned kMaxInFlight = 8;
 }  // namespace
 
 FileSink::FileSink(const Options& o, const ClockCalibration& clock, StatCounters& stats)
-    : stats_(stats), flush_every_ns_(std::chrono::nanoseconds(o.flush_every).count()) {
+    : stats_(stats),
+      clock_(clock),
+      flush_every_ns_(std::chrono::nanoseconds(o.flush_every).count()),
+      lag_(o.shards) {
   pool_ = std::make_unique<io::BufferPool>(kIoBufferBytes, kIoBuffers);
   io::WriterConfig wc;
   wc.kind = o.io == Io::uring   ? io::Kind::uring
@@ -112,6 +116,7 @@ FileSink::FileSink(const Options& o, const ClockCalibration& clock, StatCounters
 FileSink::~FileSink() = default;
 
 bool FileSink::write(const SinkRecord& record) {
+  lag_[record.shard].push(record.ts_ns);
   shards_[record.shard]->add_record(record);
   return !starved();
 }
@@ -137,6 +142,7 @@ void FileSink::on_write_done(io::Buffer* buffer, const Status& status) {
   if (status.ok()) {
     stats_.add(stats_.bytes_written, buffer->size);
     stats_.add(stats_.records_written, buffer->records);
+    account_lag(buffer, true);
     pool_->release(buffer);
     return;
   }
@@ -160,7 +166,22 @@ void FileSink::on_write_done(io::Buffer* buffer, const Status& status) {
   }
   stats_.add(stats_.records_dropped, buffer->records);
   lost_records_ += buffer->records;
+  account_lag(buffer, false);
   pool_->release(buffer);
+}
+
+void FileSink::account_lag(io::Buffer* buffer, bool completed) {
+  const auto* shard = static_cast<const ShardWriter*>(buffer->owner);
+  if (shard == nullptr || buffer->records == 0) return;
+  const std::int64_t now = completed ? clock_.to_ns(now_ticks()) : 0;
+  std::uint64_t n = 0, sum = 0;
+  lag_[shard->shard()].pop(buffer->records, [&](std::int64_t ts) {
+    if (!completed) return;
+    stats_.observe_lag_bucket(now - ts);
+    ++n;
+    sum += now > ts ? static_cast<std::uint64_t>(now - ts) : 0;
+  });
+  if (n != 0) stats_.observe_lag_total(n, sum);
 }
 
 void FileSink::retry_failed_writes(bool now) {

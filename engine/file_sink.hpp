@@ -14,6 +14,7 @@
 #include "compress/zstd_codec.hpp"
 #include "engine/clock_calibration.hpp"
 #include "engine/engine_shared.hpp"
+#include "engine/lag_queue.hpp"
 #include "engine/shard_writer.hpp"
 #include "engine/sink.hpp"
 #include "engine/write_retry.hpp"
@@ -50,9 +51,13 @@ class FileSink final : public Sink {
   // Resubmits every failed write when the back-off says so (or `now`), and waits for the results.
   void retry_failed_writes(bool now);
   void give_up_failed_writes();
+  // The records of a completed (or given up) write leave their shard's lag queue.
+  void account_lag(io::Buffer* buffer, bool completed);
 
   StatCounters& stats_;
+  const ClockCalibration& clock_;
   const std::int64_t flush_every_ns_;
+  std::vector<LagQueue> lag_;  // by shard (Stats::backend_lag)
   // Destroyed in reverse: the shards give their buffers back to the pool, the writer waits for
   // writes still in flight, then the pool (registered with io_uring) goes.
   std::unique_ptr<io::BufferPool> pool_;

@@ -130,6 +130,7 @@ void LineFileSink::rotate() {
   writer_->drain(on_done_);
   if (!stalled_.empty()) return;  // failed writes first go to the file they belong to
   rotate_due_ = false;
+  stats_.add(stats_.rotations, 1);
   finish_file();
   const std::vector<ShardFile> old = list_rotated_files(options_.path);
   char tail[32];
@@ -145,7 +146,9 @@ void LineFileSink::rotate() {
   std::vector<ShardFile> files = list_rotated_files(options_.path);
   files.push_back(ShardFile{~std::uint64_t{0}, options_.path, options_.rotate_bytes, now_ns_});
   std::vector<std::string> errors;
-  apply_retention_to(files, policy, options_.path, options_.rotate_bytes, now_ns_, &errors);
+  stats_.add(stats_.files_deleted, apply_retention_to(files, policy, options_.path,
+                                                      options_.rotate_bytes, now_ns_, &errors)
+                                       .size());
   for (const std::string& e : errors) std::fprintf(stderr, "lynx: retention: %s\n", e.c_str());
 }
 

@@ -126,8 +126,10 @@ Status ShardWriter::open_file() {
     rotate_at_ = (now / config_.rotate_every_ns + 1) * config_.rotate_every_ns;  // next boundary
   }
   std::vector<std::string> errors;
-  apply_retention(config_.directory, config_.name, config_.shard, config_.retention, path_,
-                  config_.rotate_bytes, now, &errors);
+  stats_.add(stats_.files_deleted,
+             apply_retention(config_.directory, config_.name, config_.shard, config_.retention,
+                             path_, config_.rotate_bytes, now, &errors)
+                 .size());
   for (const std::string& e : errors)
     report(Status::error(Status::Code::io_error, "retention: " + e));
 
@@ -242,8 +244,10 @@ void ShardWriter::seal() {
   }
   ensure_buffer(builder_.seal_bound());
   format::SealStats s;
-  buffer_->size += builder_.seal(buffer_->data + buffer_->size, &s);
+  const std::size_t sealed = builder_.seal(buffer_->data + buffer_->size, &s);
+  buffer_->size += sealed;
   buffer_->records += s.records;
+  stats_.add(stats_.bytes_encoded, sealed);
   stats_.add(stats_.bytes_raw, s.raw_bytes);
   stats_.add(stats_.blocks_written, s.records != 0 ? 1 : 0);
 }
@@ -259,6 +263,7 @@ void ShardWriter::seal_oversized() {
   buffer_ = pool_.acquire_oversized(builder_.seal_bound());
   format::SealStats st;
   buffer_->size = builder_.seal(buffer_->data, &st);
+  stats_.add(stats_.bytes_encoded, buffer_->size);
   buffer_->records = st.records;
   stats_.add(stats_.bytes_raw, st.raw_bytes);
   stats_.add(stats_.blocks_written, st.records != 0 ? 1 : 0);
@@ -367,6 +372,7 @@ std::uint64_t ShardWriter::abandon() {
 }
 
 void ShardWriter::rotate() {
+  stats_.add(stats_.rotations, 1);
   close();
   ++sequence_;
   Status s = open_file();

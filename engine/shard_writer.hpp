@@ -55,6 +55,7 @@ std::uint64_t next_sequence(const std::string& directory, const std::string& nam
 
 class ShardWriter {
  public:
+  std::uint32_t shard() const { return config_.shard; }
   ShardWriter(ShardConfig config, io::Writer& writer, io::BufferPool& pool,
               compress::ZstdCompressor* compressor, const ClockCalibration& clock,
               StatCounters& stats, const io::Writer::Completion& on_done);

@@ -2,6 +2,7 @@
 
 #include "engine/console_sink.hpp"
 #include "engine/line_file_sink.hpp"
+#include "engine/syslog_sink.hpp"
 
 namespace lynx::detail {
 
@@ -21,6 +22,9 @@ void add_formatted_sinks(EngineShared& shared, std::vector<std::unique_ptr<Sink>
       case SinkSpec::Kind::json:
         sinks.push_back(std::make_unique<LineFileSink>(render::OutputFormat::json, spec.file, o,
                                                        level, shared.stats));
+        break;
+      case SinkSpec::Kind::syslog:
+        sinks.push_back(std::make_unique<SyslogSink>(spec.syslog, level, shared.stats));
         break;
     }
   }

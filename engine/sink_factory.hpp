@@ -1,6 +1,7 @@
 // Builds the human-readable sinks of Options::sinks (engine/console_sink.hpp,
-// engine/line_file_sink.hpp) for the backend, after the binary FileSink. Each gets its live level
-// from EngineShared::sink_levels (a configuration reload changes them from its own thread).
+// engine/line_file_sink.hpp, engine/syslog_sink.hpp) for the backend, after the binary FileSink.
+// Each gets its live level from EngineShared::sink_levels (a configuration reload changes them from
+// its own thread).
 #pragma once
 
 #include <memory>

@@ -13,6 +13,8 @@
 #   python     the Python module lynx and its tests (-Dpython): pybind11, meson-python, pytest and
 #              the frameworks the integrations are tested with, all from Debian (never PyPI)
 #   fleet-ship `lynx ship` (libcurl, its HTTP client) and the ClickHouse server of tests/fleet/ship*
+#   fleet-ops  the syslog sink's and the metrics endpoint's tests (rsyslogd, prometheus) and the
+#              HTTP library of Options::metrics_listen (cpp-httplib, header-only)
 set -eu
 group_packages() {
   case $1 in
@@ -26,11 +28,12 @@ group_packages() {
                   python3-pytest python3-structlog python3-fastapi python3-starlette python3-httpx
                   python3-flask python3-django python3-loguru" ;;
     fleet-ship) echo "libcurl4-openssl-dev zlib1g-dev clickhouse-server clickhouse-client" ;;
-    *) echo "install-deps.sh: unknown group '$1' (library, tools, tests, bench, packaging, python, fleet-ship)" >&2
+    fleet-ops) echo "rsyslog prometheus libcpp-httplib-dev" ;;
+    *) echo "install-deps.sh: unknown group '$1' (library, tools, tests, bench, packaging, python, fleet-ship, fleet-ops)" >&2
        exit 2 ;;
   esac
 }
-[ $# -eq 0 ] && set -- library tools tests bench packaging python fleet-ship
+[ $# -eq 0 ] && set -- library tools tests bench packaging python fleet-ship fleet-ops
 packages=""
 for group in "$@"; do
   packages="$packages $(group_packages "$group")"

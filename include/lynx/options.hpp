@@ -141,6 +141,23 @@ struct Options {
   /// environment's LYNX_CONFIG is used when this is empty. An invalid file makes the Engine throw
   /// std::invalid_argument naming the file, line, key and problem.
   std::string config_file = {};
+  /// \name The logger's own metrics (docs/fleet.md)
+  /// Engine::stats() in the Prometheus text format, with the label name="<Options::name>".
+  /// @{
+
+  /// Serve them at http://HOST:PORT/metrics from a thread of the engine's own (never the backend),
+  /// e.g. "127.0.0.1:9464"; "[::1]:9464" for IPv6. Empty (default): no server. An address that
+  /// cannot be bound makes the Engine throw std::system_error, a malformed one
+  /// std::invalid_argument, and so does any when the HTTP module liblynx-metrics.so (cpp-httplib,
+  /// meson -Dmetrics; loaded only when asked for) cannot be found (docs/fleet.md).
+  std::string metrics_listen = {};
+  /// Write them to this file every metrics_every and when the engine stops, atomically (a
+  /// temporary file beside it renamed over it), for node_exporter's textfile collector (a name
+  /// ending in .prom in its --collector.textfile.directory). Empty (default): no file.
+  std::string metrics_file = {};
+  /// How often metrics_file is written (above 0).
+  std::chrono::milliseconds metrics_every{15000};
+  /// @}
 };
 
 }  // namespace lynx

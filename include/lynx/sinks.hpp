@@ -1,13 +1,15 @@
 /// \file
-/// Human-readable sinks: the console, text files and JSON-lines files. Each is formatted on the
-/// backend thread (never in a log call) and has its own minimum level:
+/// Human-readable sinks: the console, text files, JSON-lines files and syslog. Each is formatted on
+/// the backend thread (never in a log call) and has its own minimum level:
 ///
 ///     lynx::Options o;
 ///     o.sinks.push_back(lynx::console_sink({.level = lynx::Level::warn}));
 ///     o.sinks.push_back(lynx::text_sink({.path = "logs/app.log"}));
 ///     o.sinks.push_back(lynx::json_sink({.path = "logs/app.jsonl"}));
+///     o.sinks.push_back(lynx::syslog_sink({.address = "tcp://127.0.0.1:514"}));
 ///
-/// docs/sinks.md describes the line formats, rotation and what happens when the console blocks.
+/// docs/sinks.md describes the line formats, rotation and what happens when the console blocks;
+/// docs/fleet.md the syslog sink.
 #pragma once
 
 #include "lynx/cxx20.hpp"
@@ -80,20 +82,53 @@ struct FileSinkOptions {
   unsigned file_mode = 0640;
 };
 
-/// One human-readable sink, as Options::sinks holds it: made by console_sink(), text_sink() or
-/// json_sink().
+/// Options of lynx::syslog_sink(): RFC 5424 messages to a syslog receiver (docs/fleet.md).
+struct SyslogSinkOptions {
+  /// Where to send: `udp://HOST:PORT` (one datagram per record, at most max_datagram_bytes),
+  /// `tcp://HOST:PORT` (octet-counting framing, RFC 6587) or `unix://PATH` (a datagram socket
+  /// such as `/dev/log`). HOST is a numeric IPv4/IPv6 address or a name resolved once at start.
+  /// Anything else makes the Engine throw std::invalid_argument.
+  std::string address = "unix:///dev/log";
+  /// Records below this level are not sent (changeable live through the configuration file).
+  Level level = Level::trace;
+  /// APP-NAME of every message (at most 48 printable ASCII characters; longer is cut, other
+  /// characters become '_'). Empty: the program's name.
+  std::string app_name = {};
+  /// The facility (0 kern .. 23 local7); 1 (user) unless told otherwise. Above 23 makes the
+  /// Engine throw std::invalid_argument.
+  unsigned facility = 1;
+  /// HOSTNAME of every message. Empty: the machine's name (gethostname).
+  std::string hostname = {};
+  /// Rendered messages waiting for the sending thread (e.g. while the receiver is away) are kept
+  /// in a buffer of this many bytes; a message that does not fit is dropped (the newest go, the
+  /// oldest stay) and counted (Stats::syslog_dropped), and once messages flow again one message
+  /// says how many were dropped. At least 4096 (less makes the Engine throw
+  /// std::invalid_argument).
+  std::size_t buffer_bytes = 4u << 20;
+  /// UDP and unix: a message longer than this is cut to it (at a UTF-8 character boundary) so
+  /// that it fits one datagram; 480 to 65000 (RFC 5424 asks receivers for 480 at least, 2048
+  /// should). TCP messages are never cut.
+  std::size_t max_datagram_bytes = 2048;
+};
+
+/// One human-readable sink, as Options::sinks holds it: made by console_sink(), text_sink(),
+/// json_sink() or syslog_sink().
 struct SinkSpec {
   /// Which sink this is.
   enum class Kind : std::uint8_t {
     console,  ///< console_sink()
     text,     ///< text_sink()
-    json      ///< json_sink()
+    json,     ///< json_sink()
+    syslog    ///< syslog_sink()
   };
   Kind kind = Kind::console;     ///< which sink
   ConsoleSinkOptions console{};  ///< for Kind::console
   FileSinkOptions file{};        ///< for Kind::text and Kind::json
-  /// The sink's minimum level (console.level or file.level).
-  Level level() const noexcept { return kind == Kind::console ? console.level : file.level; }
+  SyslogSinkOptions syslog{};    ///< for Kind::syslog
+  /// The sink's minimum level (console.level, file.level or syslog.level).
+  Level level() const noexcept {
+    return kind == Kind::console ? console.level : kind == Kind::syslog ? syslog.level : file.level;
+  }
 };
 
 /// Lines like `lynx cat`, on stderr (or ConsoleSinkOptions::fd), coloured on a terminal. Never
@@ -116,6 +151,14 @@ inline SinkSpec json_sink(FileSinkOptions options) {
   SinkSpec s;
   s.kind = SinkSpec::Kind::json;
   s.file = std::move(options);
+  return s;
+}
+/// RFC 5424 messages to a syslog receiver over UDP, TCP or a Unix socket, sent from the sink's own
+/// thread (never the backend's); the record's fields and context as structured data.
+inline SinkSpec syslog_sink(SyslogSinkOptions options = {}) {
+  SinkSpec s;
+  s.kind = SinkSpec::Kind::syslog;
+  s.syslog = std::move(options);
   return s;
 }
 
