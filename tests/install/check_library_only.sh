@@ -1,6 +1,7 @@
 #!/bin/sh
 # `meson setup -Dtools=disabled -Dtests=disabled -Dbench=disabled` configures the library alone:
 # it looks up no dependency but liburing, zstd, xxhash, threads, cpp-httplib (-Dmetrics, optional),
+# pybind11 (-Dpython, optional: the Python module links the library alone),
 # the concurrentqueue header and
 # the headers of {fmt} and toml++ (header-only inside the library: its sinks and its configuration),
 # and builds no target of the tools, the tests or the benchmarks. (check_subproject.sh builds
@@ -14,7 +15,7 @@ meson setup "$work/lib" "$src" -Dtools=disabled -Dtests=disabled -Dbench=disable
 log="$work/lib/meson-logs/meson-log.txt"
 looked=$(sed -n -e "s/^Run-time dependency \([^ ]*\) found.*/\1/p" \
   -e 's/^Has header "\([^"]*\)" : .*/\1/p' "$log" | sort -u | tr '\n' ' ')
-[ "$looked" = "concurrentqueue/concurrentqueue.h cpp-httplib fmt liburing libxxhash libzstd threads tomlplusplus " ] ||
+[ "$looked" = "concurrentqueue/concurrentqueue.h cpp-httplib fmt liburing libxxhash libzstd pybind11 threads tomlplusplus " ] ||
   fail "the library-only setup looked up: $looked"
 # No target of tools/, tests/ or bench/ (render/ is part of the library: its sinks); the library
 # and the examples are there.
