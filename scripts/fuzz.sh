@@ -1,7 +1,7 @@
 #!/bin/sh
 # Builds the libFuzzer targets with clang and fuzzes the file reader for a bounded time.
 #   scripts/fuzz.sh [SECONDS [TARGET [libFuzzer options...]]]
-# SECONDS defaults to 60, TARGET to reader (the others: render, template, where). The build directory is
+# SECONDS defaults to 60, TARGET to reader (the others: render, template, where, checkpoint). The build directory is
 # $LYNX_FUZZ_BUILD (default build-fuzz, set up on first use). New inputs go to a temporary
 # directory, or to $LYNX_FUZZ_CORPUS when set (kept between runs); the committed seeds in
 # tests/fuzz/corpus are only read. Crash inputs land in the current directory. See docs/testing.md.

@@ -74,6 +74,7 @@ fuzz_for reader
 fuzz_for render
 fuzz_for template
 fuzz_for where
+fuzz_for checkpoint
 stage_done "fuzzing (with the clang build)"
 echo "lynx: all test suites passed in $(( ($(date +%s) - start) / 60 )) min"
 
