@@ -38,18 +38,9 @@ class Writer {
   }
   // `metric{name="..",extra} value`
   void sample(std::string_view metric, std::string_view extra, std::uint64_t value) {
-    out_ += metric;
-    out_ += '{';
-    out_ += label_;
-    if (!extra.empty()) {
-      out_ += ',';
-      out_ += extra;
-    }
-    out_ += "} ";
-    out_ += std::to_string(value);
-    out_ += '\n';
+    sample_text(metric, extra, std::to_string(value));
   }
-  void sample_text(std::string_view metric, std::string_view extra, const char* value) {
+  void sample_text(std::string_view metric, std::string_view extra, std::string_view value) {
     out_ += metric;
     out_ += '{';
     out_ += label_;
