@@ -1,0 +1,171 @@
+#include "tools/record_store.hpp"
+
+#include <algorithm>
+#include <cstring>
+
+namespace lynx::tools {
+
+using record::Kind;
+using record::Value;
+
+namespace {
+
+// A held value: its kind (one byte), then
+//   boolean, character                 one byte
+//   int64, uint64, pointer, floats     8 bytes (i, u or f)
+//   string                             size (4 bytes) and the bytes
+//   anything else (null, structured)   the whole Value, then, when it points to bytes, size and
+//                                      bytes (rare: copied as they are)
+constexpr std::size_t kSizeBytes = sizeof(std::uint32_t);
+
+std::size_t held_size(const Value& v) {
+  switch (v.kind) {
+    case Kind::boolean:
+    case Kind::character: return 2;
+    case Kind::int64:
+    case Kind::uint64:
+    case Kind::pointer:
+    case Kind::float32:
+    case Kind::float64: return 9;
+    case Kind::string: return 1 + kSizeBytes + v.s.size();
+    default: return 1 + sizeof(Value) + (v.has_bytes() ? kSizeBytes + v.s.size() : 0);
+  }
+}
+
+// Appends without alignment (the chunk's bytes hold values of any size at any offset).
+template <class T>
+std::byte* put_raw(std::byte* at, const T& x) {
+  std::memcpy(at, &x, sizeof x);
+  return at + sizeof x;
+}
+template <class T>
+const std::byte* get_raw(const std::byte* at, T* x) {
+  std::memcpy(x, at, sizeof *x);
+  return at + sizeof *x;
+}
+
+std::byte* put_bytes(std::byte* at, std::string_view s) {
+  at = put_raw(at, static_cast<std::uint32_t>(s.size()));
+  if (!s.empty()) std::memcpy(at, s.data(), s.size());
+  return at + s.size();
+}
+const std::byte* get_bytes(const std::byte* at, std::string_view* s) {
+  std::uint32_t n;
+  at = get_raw(at, &n);
+  *s = std::string_view(reinterpret_cast<const char*>(at), n);
+  return at + n;
+}
+
+std::byte* put_value(std::byte* at, const Value& v) {
+  *at++ = static_cast<std::byte>(v.kind);
+  switch (v.kind) {
+    case Kind::boolean: *at = static_cast<std::byte>(v.b); return at + 1;
+    case Kind::character: *at = static_cast<std::byte>(v.c); return at + 1;
+    case Kind::int64: return put_raw(at, v.i);
+    case Kind::uint64:
+    case Kind::pointer: return put_raw(at, v.u);
+    case Kind::float32:
+    case Kind::float64: return put_raw(at, v.f);
+    case Kind::string: return put_bytes(at, v.s);
+    default: at = put_raw(at, v); return v.has_bytes() ? put_bytes(at, v.s) : at;
+  }
+}
+
+const std::byte* get_value(const std::byte* at, Value* v) {
+  const auto kind = static_cast<Kind>(*at++);
+  switch (kind) {
+    case Kind::boolean: *v = Value::boolean(*at != std::byte{0}); return at + 1;
+    case Kind::character: *v = Value::character(static_cast<char>(*at)); return at + 1;
+    case Kind::int64: *v = Value{.kind = kind, .s = {}}; return get_raw(at, &v->i);
+    case Kind::uint64:
+    case Kind::pointer: *v = Value{.kind = kind, .s = {}}; return get_raw(at, &v->u);
+    case Kind::float32:
+    case Kind::float64: *v = Value{.kind = kind, .s = {}}; return get_raw(at, &v->f);
+    case Kind::string: *v = Value{.kind = kind, .s = {}}; return get_bytes(at, &v->s);
+    default: at = get_raw(at, v); return v->has_bytes() ? get_bytes(at, &v->s) : at;
+  }
+}
+
+constexpr std::size_t kAlign = alignof(RecordStore::Held);
+constexpr std::size_t aligned(std::size_t n) { return (n + kAlign - 1) & ~(kAlign - 1); }
+
+}  // namespace
+
+RecordStore::Chunk& RecordStore::room_for(std::size_t size) {
+  if (!chunks_.empty()) {
+    Chunk& c = chunks_[current_];
+    if (c.live == 0) c.used = 0;  // nothing held in it any more: start it again
+    if (c.capacity - c.used >= size) return c;
+    if (c.live == 0) spare_.push_back(current_);  // too small for this record: left empty
+  }
+  // A spare chunk big enough, else a new one (a record larger than a chunk gets its own).
+  for (std::size_t i = spare_.size(); i-- > 0;) {
+    if (chunks_[spare_[i]].capacity >= size) {
+      current_ = spare_[i];
+      spare_.erase(spare_.begin() + static_cast<std::ptrdiff_t>(i));
+      chunks_[current_].used = 0;
+      return chunks_[current_];
+    }
+  }
+  Chunk c;
+  c.capacity = std::max(kChunkSize, size);
+  c.data = std::make_unique_for_overwrite<std::byte[]>(c.capacity);
+  chunks_.push_back(std::move(c));
+  current_ = static_cast<std::uint32_t>(chunks_.size() - 1);
+  return chunks_.back();
+}
+
+const RecordStore::Held* RecordStore::put(const format::Record& r, std::int64_t order_ns,
+                                          std::uint64_t tag) {
+  std::size_t size = sizeof(Held);
+  for (const Value& v : r.args) size += held_size(v);
+  for (const record::ContextEntry& e : r.context)
+    size += kSizeBytes + e.name.size() + held_size(e.value);
+  size = aligned(size);
+  Chunk& c = room_for(size);
+  std::byte* at = c.data.get() + c.used;
+  Held* h = new (at) Held{};
+  h->ts_ns = r.ts_ns;
+  h->order_ns = order_ns;
+  h->site = r.site;
+  h->thread = r.thread;
+  h->suppressed = r.suppressed;
+  h->tag = tag;
+  h->chunk = current_;
+  h->size = static_cast<std::uint32_t>(size);
+  static_assert(format::kMaxCallSiteArgs <= UINT16_MAX);
+  h->values = static_cast<std::uint16_t>(r.args.size());
+  h->context = static_cast<std::uint32_t>(r.context.size());
+  h->backtrace = r.backtrace;
+  at += sizeof(Held);
+  for (const Value& v : r.args) at = put_value(at, v);
+  for (const record::ContextEntry& e : r.context) at = put_value(put_bytes(at, e.name), e.value);
+  c.used += size;
+  ++c.live;
+  bytes_ += size;
+  ++held_;
+  return h;
+}
+
+void RecordStore::load(const Held& h, Loaded* out) {
+  const std::byte* at = reinterpret_cast<const std::byte*>(&h) + sizeof(Held);
+  out->values.resize(h.values);
+  for (Value& v : out->values) at = get_value(at, &v);
+  out->context.resize(h.context);
+  for (record::ContextEntry& e : out->context) at = get_value(get_bytes(at, &e.name), &e.value);
+}
+
+std::size_t RecordStore::capacity() const {
+  std::size_t n = 0;
+  for (const Chunk& c : chunks_) n += c.capacity;
+  return n;
+}
+
+void RecordStore::drop(const Held* h) {
+  Chunk& c = chunks_[h->chunk];
+  bytes_ -= h->size;
+  --held_;
+  if (--c.live == 0 && h->chunk != current_) spare_.push_back(h->chunk);
+}
+
+}  // namespace lynx::tools
