@@ -178,41 +178,6 @@ void report_problem(const std::string& path, const format::Problem& p, Diagnosti
 
 namespace {
 
-// What the window needs to know of a Value, in one place: whether it points to bytes outside
-// itself (a string value), and how to point it elsewhere. Everything else is copied as is.
-bool points_outside(const Value& v) { return v.has_bytes(); }
-std::string_view outside_bytes(const Value& v) { return v.s; }
-void repoint(Value& v, std::string_view bytes) { v.s = bytes; }
-
-}  // namespace
-
-// A record's format 2.1 context copied into its entry (names and values that point outside);
-// returns the bytes it holds.
-template <class Entry>
-std::size_t copy_context(Entry& e, const format::Record& r) {
-  e.suppressed = r.suppressed;
-  e.backtrace = r.backtrace;
-  e.context.assign(r.context.begin(), r.context.end());
-  std::size_t need = 0;
-  for (const record::ContextEntry& c : e.context)
-    need += c.name.size() + (points_outside(c.value) ? outside_bytes(c.value).size() : 0);
-  e.context_strings.resize(need);
-  char* at = e.context_strings.data();
-  auto copy = [&](std::string_view s) {
-    if (!s.empty()) std::memcpy(at, s.data(), s.size());
-    const std::string_view copied(at, s.size());
-    at += s.size();
-    return copied;
-  };
-  for (record::ContextEntry& c : e.context) {
-    c.name = copy(c.name);
-    if (points_outside(c.value)) repoint(c.value, copy(outside_bytes(c.value)));
-  }
-  return need + e.context.size() * sizeof(record::ContextEntry);
-}
-
-namespace {
-
 struct FileToRead {
   std::string path;
   std::uint32_t shard = 0;
@@ -225,59 +190,42 @@ struct FileToRead {
 // The files of one shard number, in sequence order, and their reorder window.
 class LogMerge::Stream {
  public:
-  struct Entry {
-    std::int64_t ts_ns = 0;
-    std::int64_t order_ns = 0;
-    std::uint64_t arrival = 0;
-    const format::CallSiteInfo* site = nullptr;
-    const format::ThreadInfo* thread = nullptr;
-    std::uint32_t pid = 0;
-    std::string_view program;  // in its file's reader, alive while the entry is
-    std::uint64_t os_tid = 0;
-    std::uint64_t file = 0;  // number of the OpenFile it came from
-    std::size_t bytes = 0;   // what it counts against the window's bytes
-    std::vector<Value> values;
-    std::vector<char> strings;  // the bytes of its string values
-    // Format 2.1 extras: the context (names and string values in context_strings).
-    std::vector<record::ContextEntry> context;
-    std::vector<char> context_strings;
-    std::uint64_t suppressed = 0;
-    bool backtrace = false;
-  };
-
   explicit Stream(LogMerge& merge) : merge_(merge) {}
   void add_file(FileToRead file) { files_.push_back(std::move(file)); }
 
   // Reads until the window is full or the stream has ended. Returns whether it has a head.
   bool fill() {
     while (!ended_ && run_.size() + heap_.size() < merge_.window_records_ &&
-           bytes_ < merge_.window_bytes_) {
+           held_.bytes() < merge_.window_bytes_) {
       if (!pull()) ended_ = true;
     }
     return !empty();
   }
   bool empty() const { return run_.empty() && heap_.empty(); }
-  const Entry& head() const {
-    return pool_[head_from_run() ? run_.front().index : heap_.front().index];
+  std::int64_t head_order_ns() const {
+    return head_from_run() ? run_.front().order_ns : heap_.front().order_ns;
   }
   // Takes the head out of the window; it stays valid until release().
-  const Entry& take() {
+  const RecordStore::Held& take() {
     if (head_from_run()) {
-      taken_ = run_.front().index;
+      taken_ = run_.front().held;
       run_.pop_front();
     } else {
       std::pop_heap(heap_.begin(), heap_.end(), Later{});
-      taken_ = heap_.back().index;
+      taken_ = heap_.back().held;
       heap_.pop_back();
     }
-    return pool_[taken_];
+    return *taken_;
   }
   void release() {
-    Entry& e = pool_[taken_];
-    bytes_ -= e.bytes;
-    --open_[e.file - first_open_].in_window;
-    free_.push_back(taken_);
+    --open_[taken_->tag - first_open_].in_window;
+    held_.drop(taken_);
+    taken_ = nullptr;
     prune();
+  }
+  // The file a record of the window came from.
+  const BlockReader& reader_of(const RecordStore::Held& h) const {
+    return *open_[h.tag - first_open_].reader;
   }
 
  private:
@@ -304,7 +252,7 @@ class LogMerge::Stream {
   struct HeapKey {
     std::int64_t order_ns;
     std::uint64_t arrival;
-    std::uint32_t index;  // into pool_
+    const RecordStore::Held* held;
   };
   // Orders the heap as a min-heap by (effective ts, arrival).
   struct Later {
@@ -386,43 +334,11 @@ class LogMerge::Stream {
       last_thread_ = r.thread;
       last_file_ = file;
     }
-    std::uint32_t index;
-    if (!free_.empty()) {
-      index = free_.back();
-      free_.pop_back();
-    } else {
-      index = static_cast<std::uint32_t>(pool_.size());
-      pool_.emplace_back();
-    }
-    Entry& e = pool_[index];
-    e.ts_ns = r.ts_ns;
-    e.order_ns = std::max(r.ts_ns, *last_slot_);
-    *last_slot_ = e.order_ns;
-    e.arrival = arrivals_++;
-    e.site = r.site;
-    e.thread = r.thread;
-    e.pid = f.pid;
-    e.program = f.reader->header().program;
-    e.os_tid = r.thread->os_tid;
-    e.file = file;
-    e.values.assign(r.args.begin(), r.args.end());
-    std::size_t outside = 0;
-    for (const Value& v : e.values) {
-      if (points_outside(v)) outside += outside_bytes(v).size();
-    }
-    e.strings.resize(outside);
-    std::size_t at = 0;
-    for (Value& v : e.values) {
-      if (!points_outside(v)) continue;
-      const std::string_view s = outside_bytes(v);
-      if (!s.empty()) std::memcpy(e.strings.data() + at, s.data(), s.size());
-      repoint(v, std::string_view(e.strings.data() + at, s.size()));
-      at += s.size();
-    }
-    e.bytes = sizeof(Entry) + e.values.size() * sizeof(Value) + outside + copy_context(e, r);
-    bytes_ += e.bytes;
+    const std::int64_t order_ns = std::max(r.ts_ns, *last_slot_);
+    *last_slot_ = order_ns;
+    const RecordStore::Held* held = held_.put(r, order_ns, file);
     ++f.in_window;
-    const HeapKey key{e.order_ns, e.arrival, index};
+    const HeapKey key{order_ns, arrivals_++, held};
     if (run_.empty() || !Later{}(run_.back(), key)) {
       run_.push_back(key);
     } else {
@@ -437,13 +353,11 @@ class LogMerge::Stream {
   std::deque<OpenFile> open_;  // files whose records may still be in the window; the last is read
   std::uint64_t first_open_ = 0;  // number of open_.front()
   bool ended_ = false;
-  std::deque<Entry> pool_;  // a deque: entries never move, so their values' pointers hold
-  std::vector<std::uint32_t> free_;
+  RecordStore held_;  // the window's records
   std::deque<HeapKey> run_;
   std::vector<HeapKey> heap_;
-  std::size_t bytes_ = 0;
   std::uint64_t arrivals_ = 0;
-  std::uint32_t taken_ = 0;
+  const RecordStore::Held* taken_ = nullptr;
   const format::ThreadInfo* last_thread_ = nullptr;
   std::uint64_t last_file_ = 0;
   std::int64_t* last_slot_ = nullptr;
@@ -494,24 +408,26 @@ const MergedRecord* LogMerge::next() {
   Stream* best = nullptr;
   for (const auto& s : streams_) {
     // Strictly earlier only: on a tie the earlier stream wins, as in the stable sort.
-    if (!s->empty() && (best == nullptr || s->head().order_ns < best->head().order_ns)) {
+    if (!s->empty() && (best == nullptr || s->head_order_ns() < best->head_order_ns())) {
       best = s.get();
     }
   }
   if (best == nullptr) return nullptr;
-  const Stream::Entry& e = best->take();
+  const RecordStore::Held& h = best->take();
   taken_ = best;
-  out_.ts_ns = e.ts_ns;
-  out_.order_ns = e.order_ns;
-  out_.site = e.site;
-  out_.thread = e.thread;
-  out_.pid = e.pid;
-  out_.program = e.program;
-  out_.os_tid = e.os_tid;
-  out_.values = e.values;
-  out_.context = e.context;
-  out_.suppressed = e.suppressed;
-  out_.backtrace = e.backtrace;
+  RecordStore::load(h, &loaded_);
+  const BlockReader& reader = best->reader_of(h);
+  out_.ts_ns = h.ts_ns;
+  out_.order_ns = h.order_ns;
+  out_.site = h.site;
+  out_.thread = h.thread;
+  out_.pid = reader.header().pid;
+  out_.program = reader.header().program;
+  out_.os_tid = h.thread->os_tid;
+  out_.values = loaded_.values;
+  out_.context = loaded_.context;
+  out_.suppressed = h.suppressed;
+  out_.backtrace = h.backtrace;
   return &out_;
 }
 

@@ -10,12 +10,12 @@
 // order gives).
 //
 // Streaming: each stream keeps a reorder window of at most its share of kWindowRecords records or
-// kWindowBytes of values, whichever is reached first, ordered by (effective ts, arrival); a k-way
-// merge takes the smallest head across the streams. The result equals the full sort whenever a
-// record arrives fewer than a window's worth of records after records it must precede (the backend
-// writes records of different threads of one shard only slightly out of order); memory is bounded
-// by the windows and one block per stream, whatever the input. A thread logging to two shards is
-// ordered by what the merge has already seen of it.
+// kWindowBytes of held records (tools/record_store.hpp), whichever is reached first, ordered by
+// (effective ts, arrival); a k-way merge takes the smallest head across the streams. The result
+// equals the full sort whenever a record arrives fewer than a window's worth of records after
+// records it must precede (the backend writes records of different threads of one shard only
+// slightly out of order); memory is bounded by the windows and one block per stream, whatever the
+// input. A thread logging to two shards is ordered by what the merge has already seen of it.
 #pragma once
 
 #include <cstdint>
@@ -31,6 +31,7 @@
 
 #include "format/reader.hpp"
 #include "tools/filter.hpp"
+#include "tools/record_store.hpp"
 
 namespace lynx::tools {
 
@@ -159,7 +160,8 @@ class LogMerge {
   std::unordered_map<ThreadKey, std::int64_t, ThreadKeyHash> thread_last_ns_;
   std::size_t window_records_ = kWindowRecords;  // per stream: its share of the limits
   std::size_t window_bytes_ = kWindowBytes;
-  Stream* taken_ = nullptr;  // whose head the last next() returned; released at the next call
+  Stream* taken_ = nullptr;     // whose head the last next() returned; released at the next call
+  RecordStore::Loaded loaded_;  // its values and context
   MergedRecord out_;
 };
 
