@@ -29,14 +29,11 @@ struct LogFollower::File {
 };
 
 struct LogFollower::Entry {
-  std::int64_t ts_ns = 0, order_ns = 0;
+  std::int64_t order_ns = 0;  // the sort key, as held (copied: sorting does not chase `held`)
   std::uint64_t arrival = 0;
-  const format::CallSiteInfo* site = nullptr;
-  const format::ThreadInfo* thread = nullptr;
+  const RecordStore::Held* held = nullptr;
   std::uint32_t pid = 0;
   std::string_view program;  // in the file's reader
-  std::vector<Value> values;
-  std::vector<char> strings;
 };
 
 LogFollower::LogFollower(std::vector<std::string> paths, Diagnostics& diag,
@@ -115,7 +112,6 @@ void LogFollower::read(File& f, const std::function<void(const MergedRecord&)>& 
           continue;
         }
         Entry& e = batch_.emplace_back();
-        e.ts_ns = r.ts_ns;
         e.pid = f.reader->header().pid;
         e.program = f.reader->header().program;
         std::int64_t& last = thread_last_ns_
@@ -124,21 +120,8 @@ void LogFollower::read(File& f, const std::function<void(const MergedRecord&)>& 
                                  .first->second;
         e.order_ns = last = std::max(last, r.ts_ns);
         e.arrival = arrivals_++;
-        e.site = r.site;
-        e.thread = r.thread;
-        e.values.assign(r.args.begin(), r.args.end());
-        std::size_t outside = 0;
-        for (const Value& v : e.values) outside += v.has_bytes() ? v.s.size() : 0;
-        e.strings.resize(outside);
-        std::size_t at = 0;
-        for (Value& v : e.values) {
-          if (!v.has_bytes()) continue;
-          if (!v.s.empty()) std::memcpy(e.strings.data() + at, v.s.data(), v.s.size());
-          v.s = std::string_view(e.strings.data() + at, v.s.size());
-          at += v.s.size();
-        }
-        batch_bytes_ += outside;
-        if (batch_.size() >= kMaxBatch || batch_bytes_ >= kMaxBatchBytes) flush(emit, emitted);
+        e.held = held_.put(r, e.order_ns, 0);
+        if (batch_.size() >= kMaxBatch || held_.bytes() >= kMaxBatchBytes) flush(emit, emitted);
         continue;
       }
       case BlockReader::Next::problem: report_problem(f.path, f.reader->problem(), diag_); continue;
@@ -159,19 +142,24 @@ void LogFollower::flush(const std::function<void(const MergedRecord&)>& emit,
   });
   MergedRecord m;
   for (const Entry& e : batch_) {
-    m.ts_ns = e.ts_ns;
-    m.order_ns = e.order_ns;
-    m.site = e.site;
-    m.thread = e.thread;
+    const RecordStore::Held& h = *e.held;
+    RecordStore::load(h, &loaded_);
+    m.ts_ns = h.ts_ns;
+    m.order_ns = h.order_ns;
+    m.site = h.site;
+    m.thread = h.thread;
     m.pid = e.pid;
     m.program = e.program;
-    m.os_tid = e.thread->os_tid;
-    m.values = e.values;
+    m.os_tid = h.thread->os_tid;
+    m.values = loaded_.values;
+    m.context = loaded_.context;
+    m.suppressed = h.suppressed;
+    m.backtrace = h.backtrace;
     emit(m);
+    held_.drop(e.held);
     ++*emitted;
   }
   batch_.clear();
-  batch_bytes_ = 0;
 }
 
 std::size_t LogFollower::poll(const std::function<void(const MergedRecord&)>& emit) {

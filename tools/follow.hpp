@@ -27,7 +27,7 @@ namespace lynx::tools {
 
 inline constexpr std::chrono::milliseconds kPollInterval{100};
 inline constexpr std::size_t kMaxBatch = 65536;
-inline constexpr std::size_t kMaxBatchBytes = 16u << 20;  // of string values
+inline constexpr std::size_t kMaxBatchBytes = 16u << 20;  // of held records
 inline constexpr int kQuietPolls = 10;
 
 class LogFollower {
@@ -59,7 +59,8 @@ class LogFollower {
   std::set<std::string> known_;  // every path ever opened (or found empty and retried)
   std::vector<std::unique_ptr<File>> files_;
   std::vector<Entry> batch_;
-  std::size_t batch_bytes_ = 0;
+  RecordStore held_;  // the batch's records
+  RecordStore::Loaded loaded_;
   render::Renderer renderer_;  // the filter's working space
   fmt::memory_buffer scratch_;
   std::uint64_t arrivals_ = 0;

@@ -1,6 +1,7 @@
 // `lynx tail`: the last N records, and -f following a live directory: records appended after it
 // started, a block written in two pieces (waited for, not damage), a rotation to the next file
-// of a shard, a new shard, a file that has nothing flushed yet; memory while following.
+// of a shard, a new shard, a file that has nothing flushed yet; memory while following; a
+// record's context and extras.
 #define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
 #include <doctest/doctest.h>
 
@@ -10,6 +11,7 @@
 #include <thread>
 #include <vector>
 
+#include <lynx/lynx.hpp>
 #include "cli_test_support.hpp"
 
 namespace {
@@ -51,6 +53,7 @@ class Background {
     }
     return messages(lynx::test::slurp(out_));
   }
+  std::string out() const { return lynx::test::slurp(out_); }
   std::string err() const { return lynx::test::slurp(err_); }
   // Peak resident memory so far (VmHWM), in KiB.
   long peak_rss_kb() const {
@@ -160,4 +163,24 @@ TEST_CASE("tail -f keeps memory bounded while following a big file, with filters
 #if !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
   CHECK(rss < 100 * 1024);
 #endif
+}
+
+TEST_CASE("tail -f shows a record's context and extras as cat does") {
+  TempDir dir;
+  {
+    lynx::Engine engine(lynx::Options{.directory = dir.path(), .name = "ctx"});
+    auto& log = lynx::logger("orders");
+    LYNX_INFO(log, "plain {n}", 1);
+    lynx::Context ctx("request_id", 42, "tenant", "acme");
+    LYNX_INFO(log, "inside {n}", 2);
+  }
+  const Run cat = run_lynx({"cat", "--format=json", dir.path()});
+  REQUIRE(cat.exit_code == 0);
+  REQUIRE(lines(cat.out).size() == 2);
+  CHECK(lines(cat.out)[1].find(R"("ctx":{"request_id":42,"tenant":"acme"})") != std::string::npos);
+  Background tail({"tail", "-f", "-n", "2", "--format=json", dir.path()});
+  REQUIRE(tail.wait_lines(2).size() == 2);
+  tail.stop();
+  CHECK(tail.out() == cat.out);
+  CHECK(tail.err() == "");
 }
