@@ -223,9 +223,11 @@ class LogMerge::Stream {
     taken_ = nullptr;
     prune();
   }
-  // The file a record of the window came from.
-  const BlockReader& reader_of(const RecordStore::Held& h) const {
-    return *open_[h.tag - first_open_].reader;
+  // The file a record of the window came from: its pid as the merge knew it when it opened the
+  // file (a damaged header is restored from the metadata later), and its program.
+  std::uint32_t pid_of(const RecordStore::Held& h) const { return open_[h.tag - first_open_].pid; }
+  std::string_view program_of(const RecordStore::Held& h) const {
+    return open_[h.tag - first_open_].reader->header().program;
   }
 
  private:
@@ -416,13 +418,12 @@ const MergedRecord* LogMerge::next() {
   const RecordStore::Held& h = best->take();
   taken_ = best;
   RecordStore::load(h, &loaded_);
-  const BlockReader& reader = best->reader_of(h);
   out_.ts_ns = h.ts_ns;
   out_.order_ns = h.order_ns;
   out_.site = h.site;
   out_.thread = h.thread;
-  out_.pid = reader.header().pid;
-  out_.program = reader.header().program;
+  out_.pid = best->pid_of(h);
+  out_.program = best->program_of(h);
   out_.os_tid = h.thread->os_tid;
   out_.values = loaded_.values;
   out_.context = loaded_.context;
