@@ -14,6 +14,7 @@
 namespace lynx::render {
 
 using detail::append;
+using detail::copy_small;
 
 namespace {
 
@@ -56,8 +57,8 @@ bool json_word_needs_look(std::uint64_t w) {
 }
 
 // Whether all of `s` goes into a JSON string as it is (ASCII, no control, quote or backslash):
-// 16 bytes at a time, the last few through a copy padded with plain bytes. Most strings a JSON
-// line holds (level, logger, file, function, field names, most messages) are.
+// 16 bytes at a time, the last few as part of the last 16 (or a copy padded with plain bytes). Most
+// strings a JSON line holds (level, logger, file, function, field names, most messages) are.
 bool json_plain(std::string_view s) {
 #if defined(__SSE2__)
   const __m128i below = _mm_set1_epi8(0x1F), quote = _mm_set1_epi8('"'),
@@ -73,9 +74,11 @@ bool json_plain(std::string_view s) {
   for (; n >= 16; p += 16, n -= 16) {
     if (!plain16(p)) return false;
   }
+  if (n == 0) return true;
+  if (s.size() >= 16) return plain16(s.data() + s.size() - 16);  // the 16 that end it
   char tail[16];
   std::memset(tail, 'a', sizeof tail);
-  if (n != 0) std::memcpy(tail, p, n);
+  copy_small(tail, p, n);
   return plain16(tail);
 #else
   for (const char ch : s) {
@@ -179,11 +182,15 @@ std::size_t text_safe_prefix(std::string_view s) {
     return _mm_movemask_epi8(plain) == 0xFFFF;
   };
   while (end - p >= 16 && plain16(p)) p += 16;
-  if (end - p < 16) {  // the last few bytes, through a copy padded with plain ones
-    char tail[16];
-    std::memset(tail, 'a', sizeof tail);
-    if (p != end) std::memcpy(tail, p, static_cast<std::size_t>(end - p));
-    if (plain16(tail)) return s.size();
+  if (end - p < 16) {  // the last few bytes: the 16 that end the text, else a padded copy
+    if (s.size() >= 16) {
+      if (plain16(end - 16)) return s.size();
+    } else {
+      char tail[16];
+      std::memset(tail, 'a', sizeof tail);
+      copy_small(tail, reinterpret_cast<const char*>(p), static_cast<std::size_t>(end - p));
+      if (plain16(tail)) return s.size();
+    }
   }
 #endif
   while (end - p >= 8) {
