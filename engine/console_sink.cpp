@@ -111,6 +111,7 @@ ConsoleSink::ConsoleSink(const ConsoleSinkOptions& options, const std::atomic<st
   notice_template_ = format::parse_template(kNotice.format);
   notice_site_ = record::site_of(kNotice, "lynx", notice_template_.ok, notice_template_.names,
                                  notice_template_.fmt_pattern);
+  notice_site_.uid = record::next_site_uid();
 }
 
 ConsoleSink::~ConsoleSink() {

@@ -16,6 +16,7 @@ const record::RecordView* RecordDecoder::decode(const SinkRecord& r) {
     sv->parsed = format::parse_template(entry.site->format);
     sv->site = record::site_of(*entry.site, entry.logger, sv->parsed.ok, sv->parsed.names,
                                sv->parsed.fmt_pattern);
+    sv->site.uid = record::next_site_uid();
     // Structured arguments (lynx/types.hpp) are described once per call site; a descriptor the
     // producer wrote always parses.
     sv->types_ok = sv->types.parse(sv->site.types, entry.site->type_desc);

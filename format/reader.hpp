@@ -50,11 +50,15 @@ struct CallSiteInfo {
   ParsedTemplate parsed;         // field names and fmt pattern
   // Packed blocks (format 2): the site's packing plan and its predictions in the current block.
   record::PackedSite packed;
+  // Its identity for renderers' caches (record::Site::uid): each definition read gets its own.
+  std::uint64_t uid = record::next_site_uid();
 
   // The record-model view of this site (valid while this object lives, unchanged).
   record::Site view() const {
-    return record::Site{level,  logger, file,      line,         function,
-                        format, types,  parsed.ok, parsed.names, parsed.fmt_pattern};
+    record::Site s{level,  logger, file,      line,         function,
+                   format, types,  parsed.ok, parsed.names, parsed.fmt_pattern};
+    s.uid = uid;
+    return s;
   }
 };
 

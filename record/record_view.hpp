@@ -8,6 +8,7 @@
 // both hand out this view.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <span>
 #include <string>
@@ -34,7 +35,17 @@ struct Site {
   bool template_ok = false;
   std::span<const std::string> names;
   std::string_view fmt_pattern;
+  // Names this site among all sites the process has seen (next_site_uid()), so that renderers
+  // can keep what they made of it (render/site_text.hpp); 0: no identity, nothing is kept. A
+  // site's fields must not change while it has its uid (give a changed copy a new one).
+  std::uint64_t uid = 0;
 };
+
+// A new Site::uid, never given before in this process (from any thread).
+inline std::uint64_t next_site_uid() {
+  static std::atomic<std::uint64_t> last{0};
+  return last.fetch_add(1, std::memory_order_relaxed) + 1;
+}
 
 // The view of a hot-path call site (the backend's side): its logger's name and its template
 // parsed once (names and pattern) come from the caller, which keeps them alive.

@@ -25,6 +25,7 @@
 #include "record/record_view.hpp"
 #include "record/value.hpp"
 #include "render/message_plan.hpp"
+#include "render/site_text.hpp"
 
 namespace lynx::render {
 
@@ -115,6 +116,7 @@ class Renderer {
  private:
   TimestampCache timestamps_;
   detail::MessagePlans plans_;  // message(): each pattern split once (render/message_plan.hpp)
+  detail::SiteTexts sites_;     // text(), json(): each site's parts once (render/site_text.hpp)
   fmt::dynamic_format_arg_store<fmt::format_context> store_;
   fmt::memory_buffer scratch_;
   fmt::memory_buffer msg_;

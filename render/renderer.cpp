@@ -5,6 +5,7 @@
 #include "render/buffer_ops.hpp"
 #include "render/message_plan.hpp"
 #include "render/render.hpp"
+#include "render/site_text.hpp"
 
 namespace lynx::render {
 
@@ -14,14 +15,6 @@ using record::Kind;
 using record::Value;
 
 namespace {
-
-void append_level_upper(fmt::memory_buffer& out, Level level) {
-  const std::string_view name = to_string(level);
-  for (const char c : name) {
-    out.push_back(c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c);
-  }
-  for (std::size_t i = name.size(); i < 5; ++i) out.push_back(' ');
-}
 
 void push_arg(fmt::dynamic_format_arg_store<fmt::format_context>& store, const Value& v) {
   switch (v.kind) {
@@ -193,18 +186,12 @@ void Renderer::text_message(fmt::memory_buffer& out, const record::Site& site,
 }
 
 void Renderer::text(fmt::memory_buffer& out, const record::RecordView& r) {
+  const detail::SiteText* t = sites_.get(*r.site);
   timestamp(out, r.ts_ns);
   out.push_back(' ');
-  append_level_upper(out, r.site->level);
-  out.push_back(' ');
-  append_text_escaped(out, r.site->logger);
-  append(out, " [");
+  t ? append(out, t->text_head) : detail::append_text_head(out, *r.site);
   append_int(out, r.thread.os_tid);
-  append(out, "] ");
-  append_text_escaped(out, r.site->file);
-  out.push_back(':');
-  append_int(out, r.site->line);
-  out.push_back(' ');
+  t ? append(out, t->text_tail) : detail::append_text_tail(out, *r.site);
   text_message(out, *r.site, r.values);
   if (!r.context.empty() || r.suppressed != 0 || r.backtrace) append_text_extras(out, r, scratch_);
   out.push_back('\n');
@@ -247,33 +234,26 @@ void Renderer::logfmt(fmt::memory_buffer& out, const record::RecordView& r) {
 }
 
 void Renderer::json(fmt::memory_buffer& out, const record::RecordView& r) {
+  const detail::SiteText* t = sites_.get(*r.site);
   append(out, "{\"ts\":\"");
   timestamp(out, r.ts_ns);
-  append(out, "\",\"level\":");
-  append_json_string(out, to_string(r.site->level));
-  append(out, ",\"logger\":");
-  append_json_string(out, r.site->logger);
-  append(out, ",\"thread\":");
+  t ? append(out, t->json_head) : detail::append_json_head(out, *r.site);
   append_int(out, r.thread.os_tid);
   append(out, ",\"thread_name\":");
   append_json_string(out, r.thread.name);
   append(out, ",\"pid\":");
   append_int(out, r.thread.pid);
-  append(out, ",\"file\":");
-  append_json_string(out, r.site->file);
-  append(out, ",\"line\":");
-  append_int(out, r.site->line);
-  append(out, ",\"function\":");
-  append_json_string(out, r.site->function);
-  append(out, ",\"msg\":");
+  t ? append(out, t->json_tail) : detail::append_json_tail(out, *r.site);
   scratch_.clear();
   message(scratch_, *r.site, r.values);
   append_json_string(out, {scratch_.data(), scratch_.size()});
   append(out, ",\"fields\":{");
   for (std::size_t i = 0; i < r.values.size(); ++i) {
-    if (i != 0) out.push_back(',');
-    append_json_string(out, field_name(*r.site, i, name_));
-    out.push_back(':');
+    if (t != nullptr && i < t->key_end.size()) {
+      append(out, t->key(i));
+    } else {
+      detail::append_json_key(out, *r.site, i, name_);
+    }
     append_json_value(out, r.values[i]);
   }
   out.push_back('}');

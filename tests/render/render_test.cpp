@@ -301,3 +301,39 @@ TEST_CASE("a record straight from a producer's ring renders like one read from a
         "for 12.50 "
         "by bob\n");
 }
+
+TEST_CASE("lines of many sites, through the per-site cache, equal lines rendered from scratch") {
+  // More sites than the cache has slots, rendered in an order that makes them evict each other;
+  // escapes in the logger and the file, positional and named fields, every level.
+  std::vector<CallSiteInfo> sites;
+  for (int i = 0; i < 700; ++i) {
+    CallSiteInfo s = make_site(i % 3 == 0 ? "{} and {}" : "id {id} user {user}",
+                               {ArgType::i64, ArgType::string}, static_cast<Level>(i % 6));
+    s.logger = "svc." + std::to_string(i) + (i % 7 == 0 ? "\x1b[31m\"q\"" : "");
+    s.file = "src/f" + std::to_string(i % 11) + (i % 5 == 0 ? "\n.cpp" : ".cpp");
+    s.line = static_cast<std::uint32_t>(i);
+    s.function = i % 2 ? "run" : "f\\g";
+    sites.push_back(std::move(s));
+  }
+  const std::vector<Value> values{Value::int64(7), Value::string("ann")};
+  Renderer cached;
+  for (int round = 0; round < 3; ++round) {
+    for (std::size_t k = 0; k < sites.size(); ++k) {
+      const std::size_t i = (k * 257 + static_cast<std::size_t>(round) * 31) % sites.size();
+      const lynx::record::Site site = sites[i].view();
+      REQUIRE(site.uid != 0);
+      lynx::record::Site plain = site;
+      plain.uid = 0;  // no identity: rendered from its fields
+      const RecordView with_cache{kExampleTs, &site, {3, 99, "w"}, values};
+      const RecordView from_fields{kExampleTs, &plain, {3, 99, "w"}, values};
+      fmt::memory_buffer a, b;
+      Renderer fresh;
+      cached.text(a, with_cache);
+      cached.json(a, with_cache);
+      fresh.text(b, from_fields);
+      fresh.json(b, from_fields);
+      CAPTURE(i);
+      REQUIRE(str(a) == str(b));
+    }
+  }
+}
