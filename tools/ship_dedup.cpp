@@ -56,6 +56,7 @@ Status ShipDedup::wait_quiet() {
   // The prefix is hex digits and '-': nothing LIKE would read as a wildcard.
   const std::string sql =
       "SELECT count() FROM system.processes WHERE query_id LIKE '" + prefix_ + "%'";
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(10);
   for (;;) {
     std::string answer;
     const Status s = http_.post(sql, "", "", &answer);
@@ -65,6 +66,13 @@ Status ShipDedup::wait_quiet() {
     }
     if (!s.ok()) return s;
     if (std::strtoull(answer.c_str(), nullptr, 10) == 0) return Status();
+    // Still waiting: say so (the caller reports it and asks again after its backoff).
+    if (std::chrono::steady_clock::now() > give_up) {
+      return Status::error(Status::Code::unavailable,
+                           "an INSERT of this shipper is still running on the server "
+                           "(system.processes, query_id " +
+                               prefix_ + "...)");
+    }
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
 }
@@ -79,8 +87,13 @@ Status ShipDedup::held(std::uint64_t source, std::uint64_t from, std::uint64_t t
   if (to != std::numeric_limits<std::uint64_t>::max())
     sql += fmt::format(" AND lynx_seq <= {}", to);
   sql += " FORMAT TabSeparated";
+  // Whatever the user's profile says: a shard that cannot be reached is an error (retried), not
+  // an empty answer, and the answer is never cut short; either would send held rows again.
   std::string answer;
-  if (Status s = http_.post(sql, "", "", &answer); !s.ok()) return s;
+  if (Status s = http_.post(sql, "skip_unavailable_shards=0&max_result_rows=0", "", &answer);
+      !s.ok()) {
+    return s;
+  }
   const char* p = answer.c_str();
   while (*p != '\0') {
     char* end = nullptr;

@@ -44,8 +44,8 @@ class ShipDedup {
   std::string next_query_id();
 
   // Waits (polling every 100 ms) while the server runs an INSERT with this shipper's prefix.
-  // Code::unavailable when the server cannot be asked (retry later); a server that does not let
-  // us read system.processes is not waited for.
+  // Code::unavailable when the server cannot be asked, or after 10 s of waiting (retry later: the
+  // caller reports it); a server that does not let us read system.processes is not waited for.
   Status wait_quiet();
 
   // Removes from the batch the rows the table is known to hold, first asking the server about
