@@ -169,10 +169,12 @@ class Parser {
         c->keep_bytes = size(v, key);
       } else if (name == "keep_for") {
         c->keep_for = duration(v, key);
+      } else if (name == "ship_guard") {
+        c->ship_guard = boolean(v, key);
       } else {
         fail_key(k, key,
                  "unknown key (directory, name, binary, rotate_bytes, rotate_every, keep_files, "
-                 "keep_bytes, keep_for)");
+                 "keep_bytes, keep_for, ship_guard)");
       }
     }
   }
@@ -429,6 +431,7 @@ Options apply_config(Options o, const Config& c) {
   if (c.keep_files) o.keep_files = *c.keep_files;
   if (c.keep_bytes) o.keep_bytes = *c.keep_bytes;
   if (c.keep_for) o.keep_for = *c.keep_for;
+  if (c.ship_guard) o.ship_guard = *c.ship_guard;
   if (c.sinks) o.sinks = *c.sinks;
   if (c.redact_fields) o.redact_fields = *c.redact_fields;
   if (c.redact_patterns) o.redact_patterns = *c.redact_patterns;
@@ -452,6 +455,7 @@ std::string print_config(const Options& o, const Config& c) {
   line("keep_files", std::to_string(o.keep_files));
   line("keep_bytes", std::to_string(o.keep_bytes));
   line("keep_for", std::to_string(o.keep_for.count()));
+  line("ship_guard", o.ship_guard ? "true" : "false");
   s += "\n[redact]\n";
   std::string fields = "[";
   for (std::size_t i = 0; i < o.redact_fields.size(); ++i)

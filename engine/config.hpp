@@ -33,6 +33,7 @@ struct Config {
   // [files]: the binary shards. Only what the file names is set.
   std::optional<std::string> directory, name;
   std::optional<bool> binary;
+  std::optional<bool> ship_guard;  // Options::ship_guard (docs/fleet.md)
   std::optional<std::uint64_t> rotate_bytes, keep_bytes;
   std::optional<std::chrono::seconds> rotate_every, keep_for;
   std::optional<unsigned> keep_files;

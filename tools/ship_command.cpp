@@ -15,6 +15,7 @@
 #include "format/ship_checkpoint.hpp"
 #include "tools/follow.hpp"
 #include "tools/log_source.hpp"
+#include "tools/ship_dedup.hpp"
 #include "tools/ship_http.hpp"
 #include "tools/ship_source.hpp"
 #include "tools/ship_table.hpp"
@@ -26,6 +27,7 @@ namespace {
 constexpr std::size_t kMaxShipBatchBytes = 32u << 20;
 constexpr auto kFirstBackoff = std::chrono::milliseconds(100);
 constexpr auto kMaxBackoff = std::chrono::milliseconds(5000);
+constexpr std::size_t kMinInsertBlockRows = 1'048'576;  // ClickHouse's default
 
 std::atomic<bool> g_stop{false};
 
@@ -61,20 +63,50 @@ std::string default_host() {
   return name;
 }
 
-// Sends `rows`, retrying while the server cannot take them. ok, or the error that ends the run.
-Status send(HttpClient& http, const std::string& sql, std::string_view rows, Diagnostics& diag) {
+// Repeats `step` with backoff while the server cannot be reached or is busy; ok, or the error
+// that ends the run.
+template <typename Step>
+Status retrying(Step step, Diagnostics& diag) {
   auto backoff = kFirstBackoff;
   for (;;) {
-    std::string answer;
-    // insert_distributed_sync: through a Distributed table, the answer comes once the shards
-    // have the rows (not once the initiator queued them), so the checkpoint follows the data.
-    const Status s = http.post(sql, "insert_distributed_sync=1", rows, &answer);
-    if (s.ok() || s.code() != Status::Code::unavailable) return s;
-    if (g_stop.load()) return s;
+    const Status s = step();
+    if (s.ok() || s.code() != Status::Code::unavailable || g_stop.load()) return s;
     diag.note(s.message() + "; retrying in " + std::to_string(backoff.count()) + " ms");
     nap(backoff);
     backoff = std::min(backoff * 2, kMaxBackoff);
   }
+}
+
+// Inserts the batch, exactly once (tools/ship_dedup.hpp): first without the rows the table is
+// known to hold; after a failed attempt, which the server may have applied in whole or in part,
+// without the rows it holds by then. *sent / *dropped count the rows inserted / found there.
+Status insert(HttpClient& http, ShipDedup& dedup, const std::string& sql, fmt::memory_buffer* rows,
+              std::vector<ShipRow>* ids, Diagnostics& diag, std::uint64_t* sent,
+              std::uint64_t* dropped) {
+  if (Status s = retrying([&] { return dedup.drop_known(rows, ids, dropped); }, diag); !s.ok())
+    return s;
+  bool uncertain = false;
+  return retrying(
+      [&]() -> Status {
+        if (uncertain) {
+          if (Status s = dedup.wait_quiet(); !s.ok()) return s;
+          if (Status s = dedup.drop_held(rows, ids, dropped); !s.ok()) return s;
+        }
+        if (ids->empty()) return Status();  // every row is there already
+        // insert_distributed_sync: through a Distributed table, the answer comes once the shards
+        // have the rows (not once the initiator queued them), so the checkpoint follows the data.
+        // max_insert_block_size above the batch: the server parses it into one block, written
+        // as one part per day partition.
+        const std::string params = fmt::format(
+            "insert_distributed_sync=1&max_insert_block_size={}&query_id={}",
+            std::max<std::size_t>(kMinInsertBlockRows, ids->size() + 1), dedup.next_query_id());
+        std::string answer;
+        uncertain = true;  // until the server says otherwise
+        const Status s = http.post(sql, params, {rows->data(), rows->size()}, &answer);
+        if (s.ok()) *sent += ids->size();
+        return s;
+      },
+      diag);
 }
 
 // Drops the entries of files that are done and gone (deleted by retention).
@@ -149,26 +181,40 @@ int run_ship(const ShipOptions& options, std::FILE* out, std::FILE* err) {
   HttpClient http(options.url);
   http.set_gzip(options.compress == "gzip");
   if (options.create) {
-    if (Status s = send(http, ship_schema(options.table, ""), "", diag); !s.ok()) {
+    std::string answer;
+    if (Status s = retrying(
+            [&] { return http.post(ship_schema(options.table, ""), "", "", &answer); }, diag);
+        !s.ok()) {
       diag.io_error(s.message());
       return diag.exit_code();
     }
   }
   const std::string sql = "INSERT INTO " + options.table + " FORMAT JSONEachRow";
-  ShipSource source(options.directory, options.host.empty() ? default_host() : options.host,
-                    checkpoint, diag, options.once);
+  const std::string host = options.host.empty() ? default_host() : options.host;
+  ShipSource source(options.directory, host, checkpoint, diag, options.once);
   format::ShipCheckpoint positions = checkpoint;
+  std::error_code abs_ec;
+  const std::string shipper =
+      host + '\0' + std::filesystem::absolute(checkpoint_path, abs_ec).lexically_normal().string();
+  ShipDedup dedup(http, options.table, shipper);
+  // An INSERT of an earlier run may still be running on the server: wait before asking.
+  if (Status s = retrying([&] { return dedup.wait_quiet(); }, diag); !s.ok()) {
+    diag.io_error(s.message());
+    return diag.exit_code();
+  }
   fmt::memory_buffer rows;
-  std::uint64_t shipped = 0;
+  std::vector<ShipRow> ids;
+  std::uint64_t shipped = 0, found = 0;
   while (!g_stop.load()) {
     rows.clear();
-    const std::size_t n = source.fill(&rows, options.batch_rows, kMaxShipBatchBytes, &positions);
+    ids.clear();
+    const std::size_t n =
+        source.fill(&rows, &ids, options.batch_rows, kMaxShipBatchBytes, &positions);
     if (n != 0) {
-      if (Status s = send(http, sql, {rows.data(), rows.size()}, diag); !s.ok()) {
+      if (Status s = insert(http, dedup, sql, &rows, &ids, diag, &shipped, &found); !s.ok()) {
         diag.io_error(s.message());
         break;  // not acknowledged: the checkpoint stays where it was
       }
-      shipped += n;
     }
     if (positions != checkpoint) {
       prune(&positions, options.directory);
@@ -184,9 +230,10 @@ int run_ship(const ShipOptions& options, std::FILE* out, std::FILE* err) {
     }
   }
   if (options.stats) {
-    diag.note(fmt::format("ship: {} records in {} bytes ({:.1f} bytes per record)", shipped,
-                          http.bytes_sent(),
-                          shipped == 0 ? 0.0 : double(http.bytes_sent()) / double(shipped)));
+    diag.note(fmt::format(
+        "ship: {} records in {} bytes ({:.1f} bytes per record); {} already in the table", shipped,
+        http.bytes_sent(), shipped == 0 ? 0.0 : double(http.bytes_sent()) / double(shipped),
+        found));
   }
   return diag.exit_code();
 }

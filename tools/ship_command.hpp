@@ -5,10 +5,12 @@
 //   - the checkpoint (format/ship_checkpoint.hpp) in DIR says how far each file was shipped; it
 //     is written only after the server acknowledged a batch, so a crash before that sends the
 //     batch again, never skips one;
-//   - a batch sent again holds the same rows (same lynx_source, lynx_seq), which the
-//     ReplacingMergeTree collapses: a crash between acknowledgement and checkpoint duplicates
-//     nothing that FINAL or a merge does not remove.
-// While the server cannot be reached (or is busy), the batch is retried with exponential backoff
+//   - rows whose fate is uncertain (beyond the checkpoint at startup; those of an insert that
+//     failed) are first looked up in the table by their identity (lynx_source, lynx_seq), and
+//     only the missing ones are sent (tools/ship_dedup.hpp): a crash between acknowledgement and
+//     checkpoint duplicates nothing, at insert time.
+// While the server cannot be reached (or is busy), the batch (what of it the server does not hold
+// by then) is retried with exponential backoff
 // (0.1 s doubling to 5 s); an error the server gives for the batch itself (unknown table, bad
 // row) ends the command with exit code 2. Log files are only read, never changed or deleted.
 // SIGINT / SIGTERM end it after the batch in flight (exit 0).

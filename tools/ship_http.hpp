@@ -1,6 +1,6 @@
 // The HTTP side of `lynx ship`: one POST to ClickHouse's HTTP interface, through libcurl (Debian's
 // libcurl4-openssl-dev; a build without it has a stub that says so). One connection is kept alive
-// between requests. CLI process only: never used by the logging backend.
+// between requests without a body. CLI process only: never used by the logging backend.
 #pragma once
 
 #include <cstdint>
@@ -23,7 +23,9 @@ class HttpClient {
   // POSTs `body` to base_url?query=<sql>&<params> (params: "name=value&..." already escaped).
   // ok only for a 200 answer; *answer gets the response body either way. A refused or broken
   // connection or a timeout is Code::unavailable (worth retrying); an HTTP error the server
-  // gave (bad SQL, unknown table) is Code::invalid_argument with the server's message.
+  // gave (bad SQL, unknown table) is Code::invalid_argument with the server's message. A
+  // request with a body goes on a new connection, and is never sent twice by libcurl itself
+  // (which resends a request whose reused connection broke before any answer).
   Status post(std::string_view sql, std::string_view params, std::string_view body,
               std::string* answer);
 

@@ -80,6 +80,11 @@ Status HttpClient::post(std::string_view sql, std::string_view params, std::stri
     body = compressed_;
     headers = curl_slist_append(headers, "Content-Encoding: gzip");
   }
+  // A request with a body (an INSERT) never goes on a reused connection: when a reused
+  // connection breaks before any answer, libcurl sends the request again by itself, and the
+  // server may have applied the first one (it applied it and the connection broke before the
+  // answer): the caller must decide, after asking the server (tools/ship_dedup.hpp).
+  curl_easy_setopt(curl, CURLOPT_FRESH_CONNECT, body.empty() ? 0L : 1L);
   curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
   curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
   curl_easy_setopt(curl, CURLOPT_POST, 1L);

@@ -17,10 +17,11 @@ struct ShipSource::File {
   std::unique_ptr<BlockReader> reader;
   bool opened = false;
   bool done = false;
-  format::ShipPosition start;  // from the checkpoint: blocks already shipped
-  std::uint64_t seq = 0;       // records read so far (the next record's lynx_seq)
-  std::uint64_t block = 0;     // the block whose rows are pending
-  fmt::memory_buffer pending;  // rows of `block`, not yet in a batch
+  format::ShipPosition start;        // from the checkpoint: blocks already shipped
+  std::uint64_t seq = 0;             // records read so far (the next record's lynx_seq)
+  std::uint64_t block = 0;           // the block whose rows are pending
+  fmt::memory_buffer pending;        // rows of `block`, not yet in a batch
+  std::vector<ShipRow> pending_ids;  // their identities (`end` within `pending`)
   std::size_t pending_rows = 0;
   std::uint64_t pending_seq = 0;  // seq after the pending rows
   std::uint64_t bytes_seen = 0;
@@ -69,13 +70,19 @@ void ShipSource::discover(const format::ShipCheckpoint& positions) {
   }
 }
 
-bool ShipSource::read(File& f, fmt::memory_buffer* rows, std::size_t max_rows,
-                      std::size_t max_bytes, std::size_t* count,
+bool ShipSource::read(File& f, fmt::memory_buffer* rows, std::vector<ShipRow>* ids,
+                      std::size_t max_rows, std::size_t max_bytes, std::size_t* count,
                       format::ShipCheckpoint* positions) {
   // The pending block is whole (the next record belongs to another block, or no whole block
   // follows): into the batch, and the file's position moves past it.
   auto take_pending = [&](bool done) {
     if (f.pending_rows != 0) {
+      const std::size_t base = rows->size();
+      for (ShipRow id : f.pending_ids) {
+        id.end += base;
+        ids->push_back(id);
+      }
+      f.pending_ids.clear();
       rows->append(f.pending.data(), f.pending.data() + f.pending.size());
       *count += f.pending_rows;
       (*positions)[f.name] = {f.block, f.pending_seq, false};
@@ -108,6 +115,8 @@ bool ShipSource::read(File& f, fmt::memory_buffer* rows, std::size_t max_rows,
             r.args,     r.context, r.suppressed,
             r.backtrace};
         encoder_.row(f.pending, view, f.src, seq);
+        f.pending_ids.push_back(
+            {f.src.source, seq, r.ts_ns >= 0 ? r.ts_ns / 1'000'000'000 : 0, f.pending.size()});
         ++f.pending_rows;
         f.pending_seq = f.seq;
         if (stop) return false;  // the record just read waits in `pending` for the next batch
@@ -144,7 +153,8 @@ void ShipSource::close_rotated() {
   }
 }
 
-std::size_t ShipSource::fill(fmt::memory_buffer* rows, std::size_t max_rows, std::size_t max_bytes,
+std::size_t ShipSource::fill(fmt::memory_buffer* rows, std::vector<ShipRow>* ids,
+                             std::size_t max_rows, std::size_t max_bytes,
                              format::ShipCheckpoint* positions) {
   discover(*positions);
   for (const auto& f : files_) {
@@ -169,7 +179,7 @@ std::size_t ShipSource::fill(fmt::memory_buffer* rows, std::size_t max_rows, std
   for (std::size_t k = 0; k < n; ++k) {
     File& f = *files_[(next_ + k) % n];
     if (f.done || !f.opened) continue;
-    if (!read(f, rows, max_rows, max_bytes, &count, positions)) {
+    if (!read(f, rows, ids, max_rows, max_bytes, &count, positions)) {
       next_ = (next_ + k + 1) % n;
       break;
     }

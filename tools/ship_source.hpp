@@ -24,6 +24,15 @@
 
 namespace lynx::tools {
 
+// The identity of one row of a batch: lynx_source, lynx_seq, its time column (seconds) and where
+// its line ends in the batch (it starts where the previous one ends).
+struct ShipRow {
+  std::uint64_t source = 0;
+  std::uint64_t seq = 0;
+  std::int64_t time = 0;
+  std::size_t end = 0;
+};
+
 class ShipSource {
  public:
   // `once`: no waiting for a file's writer; a file whose shard has a newer file is read to its
@@ -36,16 +45,17 @@ class ShipSource {
 
   // Appends the rows of whole blocks to *rows until about max_rows rows (or max_bytes) or until
   // no file has a whole block more; updates *positions (by file name) to where the rows end.
-  // Returns how many rows it appended. One call is one poll of the directory.
-  std::size_t fill(fmt::memory_buffer* rows, std::size_t max_rows, std::size_t max_bytes,
-                   format::ShipCheckpoint* positions);
+  // Appends one ShipRow per row to *ids. Returns how many rows it appended. One call is one
+  // poll of the directory.
+  std::size_t fill(fmt::memory_buffer* rows, std::vector<ShipRow>* ids, std::size_t max_rows,
+                   std::size_t max_bytes, format::ShipCheckpoint* positions);
 
  private:
   struct File;
   void discover(const format::ShipCheckpoint& positions);
   // Reads `f` into *rows; false when the batch is full.
-  bool read(File& f, fmt::memory_buffer* rows, std::size_t max_rows, std::size_t max_bytes,
-            std::size_t* count, format::ShipCheckpoint* positions);
+  bool read(File& f, fmt::memory_buffer* rows, std::vector<ShipRow>* ids, std::size_t max_rows,
+            std::size_t max_bytes, std::size_t* count, format::ShipCheckpoint* positions);
   void close_rotated();
 
   std::string directory_;

@@ -3,11 +3,11 @@
 // insert_deduplication_token) and current versions.
 //
 // Exactly once: every row carries its identity, lynx_source (a hash of the host, the file's name,
-// creation time and pid) and lynx_seq (the record's index in its file), which are the end of the
-// sorting key of a ReplacingMergeTree. A batch sent again after a crash between the server's
-// acknowledgement and the checkpoint (tools/ship_command.hpp) holds rows identical to the first
-// ones; the table collapses them when it merges parts, and `FINAL` (or OPTIMIZE ... FINAL) makes
-// a query exact before that. A Distributed table shards by the same identity, so that both
+// creation time and pid) and lynx_seq (the record's index in its file). Before rows whose fate is
+// uncertain are sent again, the shipper asks the table which of them it holds
+// (tools/ship_dedup.hpp) and sends only the others. The identity is also the end of the sorting
+// key of a ReplacingMergeTree, the safety net for what that cannot see (docs/fleet.md): identical
+// copies collapse when parts merge. A Distributed table shards by the same identity, so that both
 // copies of a row land on the same shard.
 #pragma once
 

@@ -1,7 +1,9 @@
 // `lynx ship` against a real clickhouse-server started by this test on 127.0.0.1 (once for the
 // executable; skipped with exit 77 when clickhouse-server is not installed): every record logged
 // arrives exactly once, across rotations, a shipper killed with SIGKILL, a server restart while
-// the shipper runs, a batch sent twice (crash between acknowledgement and checkpoint); and
+// the shipper runs, an older checkpoint put back (crash between acknowledgement and the
+// checkpoint's rename), rows missing from the table, an insert whose answer was lost: all without
+// FINAL (exactly once at insert time, tools/ship_dedup.hpp); and
 // Options::ship_guard keeps retention from deleting files not shipped yet.
 #define DOCTEST_CONFIG_IMPLEMENT
 #include <doctest/doctest.h>
@@ -12,6 +14,7 @@
 #include <string>
 
 #include "format/ship_checkpoint.hpp"
+#include "tests/fleet/ship_proxy.hpp"
 #include "tests/fleet/ship_server.hpp"
 #include "tests/fleet/ship_support.hpp"
 #include "tests/support/skip.hpp"
@@ -90,6 +93,7 @@ TEST_CASE("every record once: rotations, a shipper killed with SIGKILL, a server
   CHECK(eventually([&] { return final_count("t_restart") >= std::uint64_t(next); }));
   CHECK(second->signal(SIGTERM) == 0);
   CHECK(final_count("t_restart") == std::uint64_t(next));
+  CHECK(g_server->count("SELECT count() FROM t_restart") == std::uint64_t(next));  // no FINAL
   CHECK(g_server->count("SELECT uniqExact(lynx_source, lynx_seq) FROM t_restart") ==
         std::uint64_t(next));
   CHECK(g_server->count("SELECT uniqExact(msg) FROM t_restart") == std::uint64_t(next));
@@ -100,29 +104,116 @@ TEST_CASE("every record once: rotations, a shipper killed with SIGKILL, a server
         "info\tship\t1\t1\t1\t0af7651916cd43dd8448eb211c80319c\t{\"user\":\"bob\"}\t17\n");
 }
 
-TEST_CASE("a batch sent again (crash between acknowledgement and checkpoint) is collapsed") {
+std::uint64_t plain_count(const std::string& table) {
+  return g_server->count("SELECT count() FROM " + table);
+}
+
+// "ship: N records in ... ; K already in the table" of --stats: N and K.
+std::pair<std::uint64_t, std::uint64_t> stats_of(const std::string& err) {
+  const std::size_t at = err.rfind("ship: ");
+  REQUIRE(at != std::string::npos);
+  const std::uint64_t sent = std::stoull(err.substr(at + 6));
+  const std::size_t semi = err.find("; ", at);
+  REQUIRE(semi != std::string::npos);
+  return {sent, std::stoull(err.substr(semi + 2))};
+}
+
+void copy_file(const std::filesystem::path& from, const std::filesystem::path& to) {
+  std::filesystem::copy_file(from, to, std::filesystem::copy_options::overwrite_existing);
+}
+
+TEST_CASE("an older checkpoint put back (crash before its rename): every record once, no FINAL") {
   create_table("t_twice");
   TempDir logs("twice");
+  TempDir keep("old-checkpoint");
+  lynx::Logger& log = lynx::logger("ship");
+  int next = 0;
+  const auto checkpoint = logs / lynx::format::kShipCheckpointName;
+  const std::vector<std::string> ship = {"ship",    "--clickhouse", g_server->url(), "--table",
+                                         "t_twice", "--once",       "--batch-rows",  "200",
+                                         "--stats", logs.path()};
+  {
+    lynx::Engine engine(options_for(logs));
+    log_records(log, 700, &next);
+    engine.flush();
+    REQUIRE(run_lynx_to_end(ship) == 0);
+    REQUIRE(std::filesystem::exists(checkpoint));
+    copy_file(checkpoint, keep / "old");  // files half shipped, none done
+    log_records(log, 800, &next);
+  }
+  REQUIRE(run_lynx_to_end(ship) == 0);
+  CHECK(plain_count("t_twice") == std::uint64_t(next));
+  std::string err;
+  REQUIRE(run_lynx_to_end(ship, nullptr, &err) == 0);  // the checkpoint says nothing is left
+  CHECK(stats_of(err).first == 0);
+  // The older checkpoint back, as if the renames after it never happened: the table is asked
+  // and nothing is sent again.
+  copy_file(keep / "old", checkpoint);
+  REQUIRE(run_lynx_to_end(ship, nullptr, &err) == 0);
+  CHECK(stats_of(err).first == 0);
+  CHECK(stats_of(err).second > 0);
+  CHECK(plain_count("t_twice") == std::uint64_t(next));
+  // No checkpoint at all: the same.
+  std::filesystem::remove(checkpoint);
+  REQUIRE(run_lynx_to_end(ship, nullptr, &err) == 0);
+  CHECK(stats_of(err) == std::pair<std::uint64_t, std::uint64_t>(0, next));
+  CHECK(plain_count("t_twice") == std::uint64_t(next));
+  CHECK(g_server->count("SELECT uniqExact(lynx_source, lynx_seq) FROM t_twice") ==
+        std::uint64_t(next));
+}
+
+TEST_CASE("rows missing from the table are sent, and only those") {
+  create_table("t_partial");
+  TempDir logs("partial");
   lynx::Logger& log = lynx::logger("ship");
   int next = 0;
   {
     lynx::Engine engine(options_for(logs));
-    log_records(log, 1500, &next);
+    log_records(log, 1200, &next);
   }
-  const std::vector<std::string> ship = {"ship",    "--clickhouse", g_server->url(), "--table",
-                                         "t_twice", "--once",       logs.path()};
+  const std::vector<std::string> ship = {"ship",      "--clickhouse", g_server->url(), "--table",
+                                         "t_partial", "--once",       "--batch-rows",  "300",
+                                         "--stats",   logs.path()};
   REQUIRE(run_lynx_to_end(ship) == 0);
-  CHECK(final_count("t_twice") == std::uint64_t(next));
-  REQUIRE(run_lynx_to_end(ship) == 0);  // the checkpoint says nothing is left
-  CHECK(g_server->count("SELECT count() FROM t_twice") == std::uint64_t(next));
-  // The checkpoint lost (what a kill -9 after the insert and before the rename leaves): all
-  // rows are sent again, identical, and collapse.
+  REQUIRE(plain_count("t_partial") == std::uint64_t(next));
+  // Some rows of some batches gone (as if an insert had reached part of its target).
+  g_server->query("ALTER TABLE t_partial DELETE WHERE lynx_seq % 7 = 3");
+  CHECK(eventually([] {
+    return g_server->count(
+               "SELECT count() FROM system.mutations WHERE table = 't_partial' AND "
+               "is_done = 0") == 0;
+  }));
+  const std::uint64_t missing = std::uint64_t(next) - plain_count("t_partial");
+  REQUIRE(missing > 0);
   std::filesystem::remove(logs / lynx::format::kShipCheckpointName);
-  REQUIRE(run_lynx_to_end(ship) == 0);
-  CHECK(g_server->count("SELECT count() FROM t_twice") == 2 * std::uint64_t(next));
-  CHECK(final_count("t_twice") == std::uint64_t(next));
-  g_server->query("OPTIMIZE TABLE t_twice FINAL");
-  CHECK(g_server->count("SELECT count() FROM t_twice") == std::uint64_t(next));
+  std::string err;
+  REQUIRE(run_lynx_to_end(ship, nullptr, &err) == 0);
+  CHECK(stats_of(err) == std::pair<std::uint64_t, std::uint64_t>(missing, next - missing));
+  CHECK(plain_count("t_partial") == std::uint64_t(next));
+  CHECK(g_server->count("SELECT uniqExact(lynx_source, lynx_seq) FROM t_partial") ==
+        std::uint64_t(next));
+}
+
+TEST_CASE("an insert whose answer was lost is not sent again") {
+  create_table("t_lost");
+  TempDir logs("lost");
+  lynx::Logger& log = lynx::logger("ship");
+  int next = 0;
+  {
+    lynx::Engine engine(options_for(logs));
+    log_records(log, 1000, &next);
+  }
+  lynx::test::DroppingProxy proxy(g_server->ports().http, 2);
+  std::string err;
+  REQUIRE(run_lynx_to_end({"ship", "--clickhouse", proxy.url(), "--table", "t_lost", "--once",
+                           "--batch-rows", "300", "--stats", logs.path()},
+                          nullptr, &err) == 0);
+  CHECK(proxy.dropped() == 2);
+  CHECK(err.find("retrying") != std::string::npos);
+  CHECK(stats_of(err).second > 0);  // the lost batches were found in the table
+  CHECK(plain_count("t_lost") == std::uint64_t(next));
+  CHECK(g_server->count("SELECT uniqExact(lynx_source, lynx_seq) FROM t_lost") ==
+        std::uint64_t(next));
 }
 
 TEST_CASE("ship_guard: retention deletes only files the shipper shipped") {

@@ -45,6 +45,7 @@ rotate_every = "1h"
 keep_files = 10
 keep_bytes = "1GiB"
 keep_for = "7d"
+ship_guard = true
 
 [redact]
 fields = ["password", "card"]
@@ -97,6 +98,7 @@ TEST_CASE("a full file sets what it names, and prints back to the same configura
   CHECK(o.keep_files == 10);
   CHECK(o.keep_bytes == 1ull << 30);
   CHECK(o.keep_for == std::chrono::hours(24 * 7));
+  CHECK(o.ship_guard);
   CHECK(o.level == lynx::Level::warn);
   CHECK(o.redact_fields == std::vector<std::string>{"password", "card"});
   CHECK(o.redact_patterns == (lynx::Detect::email | lynx::Detect::bearer));
@@ -131,11 +133,12 @@ TEST_CASE("every error names the file, line, key and problem") {
       {"[levels]\n\"a..b\" = \"info\"\n", "lynx.toml:2: levels.a..b: is not a dotted logger name"},
       {"[files]\nfolder = \"x\"\n",
        "lynx.toml:2: files.folder: unknown key (directory, name, binary, rotate_bytes, "
-       "rotate_every, keep_files, keep_bytes, keep_for)"},
+       "rotate_every, keep_files, keep_bytes, keep_for, ship_guard)"},
       {"[files]\ndirectory = \"\"\n", "lynx.toml:2: files.directory: must not be empty"},
       {"[files]\nname = \"a/b\"\n",
        "lynx.toml:2: files.name: must be a non-empty file name without '/'"},
       {"[files]\nbinary = \"yes\"\n", "lynx.toml:2: files.binary: must be true or false"},
+      {"[files]\nship_guard = 1\n", "lynx.toml:2: files.ship_guard: must be true or false"},
       {"[files]\nrotate_bytes = \"10XB\"\n",
        "lynx.toml:2: files.rotate_bytes: \"10XB\" has an unknown unit (B, KiB, MiB, GiB, KB, MB, "
        "GB)"},
@@ -250,6 +253,38 @@ TEST_CASE("a valid file configures the engine; LYNX_CONFIG names it when the opt
   const std::string text = lynx::test::slurp(dir / "app.log");
   CHECK(text.find("login [redacted]") != std::string::npos);
   CHECK(lynx::test::files_starting(dir / "bin", "app.").empty());  // binary = false
+}
+
+// files.ship_guard = true: retention deletes no file that no lynx ship checkpoint lists as shipped
+// (there is none here); false: keep_files applies as usual.
+TEST_CASE("files.ship_guard in the file reaches retention") {
+  for (const bool guard : {true, false}) {
+    CAPTURE(guard);
+    lynx::test::TempDir dir("guard");
+    const std::string path = dir / "lynx.toml";
+    write_file(path,
+               "[files]\nname = \"g\"\nrotate_bytes = \"32KiB\"\nkeep_files = 1\n"
+               "ship_guard = " +
+                   std::string(guard ? "true" : "false") + "\n");
+    {
+      lynx::Options o;
+      o.directory = dir / "bin";
+      o.compression = lynx::Compression::none;
+      o.config_file = path;
+      lynx::Engine engine(o);
+      lynx::Logger& log = lynx::logger("guard");
+      for (int i = 0; i < 2000; ++i) {
+        LYNX_INFO(log, "record {i} {filler}", i, std::string(100, char('a' + i % 26)));
+        if (i % 100 == 99) engine.flush();  // rotations, each followed by retention
+      }
+    }
+    const std::size_t files = lynx::test::files_starting(dir / "bin", "g").size();
+    if (guard) {
+      CHECK(files > 4);  // nothing shipped, nothing deleted
+    } else {
+      CHECK(files <= 2);
+    }
+  }
 }
 
 TEST_CASE("lynx config check prints the effective configuration or the one error") {
