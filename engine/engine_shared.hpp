@@ -52,12 +52,12 @@ struct StatCounters {
   void raise(std::atomic<std::uint64_t>& c, std::uint64_t v) {
     if (v > c.load(std::memory_order_relaxed)) c.store(v, std::memory_order_relaxed);
   }
-  // Backend only, lock-free: `n` durations of sum `sum_ns`, whose buckets the caller counted
-  // with observe_lag_bucket().
-  void observe_lag_bucket(std::int64_t ns) {
-    add(lag_buckets[LagHistogram::bucket_of(ns > 0 ? static_cast<std::uint64_t>(ns) : 0)], 1);
-  }
-  void observe_lag_total(std::uint64_t n, std::uint64_t sum_ns) {
+  // Backend only, lock-free: `n` durations of sum `sum_ns`, counted per bucket in `buckets`.
+  void observe_lag(const std::array<std::uint64_t, LagHistogram::kBuckets>& buckets,
+                   std::uint64_t n, std::uint64_t sum_ns) {
+    for (std::size_t i = 0; i < LagHistogram::kBuckets; ++i) {
+      if (buckets[i] != 0) add(lag_buckets[i], buckets[i]);
+    }
     add(lag_count, n);
     add(lag_sum_ns, sum_ns);
   }

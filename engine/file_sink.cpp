@@ -1,6 +1,7 @@
 #include "engine/file_sink.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
@@ -173,15 +174,14 @@ void FileSink::on_write_done(io::Buffer* buffer, const Status& status) {
 void FileSink::account_lag(io::Buffer* buffer, bool completed) {
   const auto* shard = static_cast<const ShardWriter*>(buffer->owner);
   if (shard == nullptr || buffer->records == 0) return;
-  const std::int64_t now = completed ? clock_.to_ns(now_ticks()) : 0;
+  if (!completed) {
+    lag_[shard->shard()].pop(buffer->records, [](std::int64_t) {});
+    return;
+  }
+  std::array<std::uint64_t, LagHistogram::kBuckets> buckets{};
   std::uint64_t n = 0, sum = 0;
-  lag_[shard->shard()].pop(buffer->records, [&](std::int64_t ts) {
-    if (!completed) return;
-    stats_.observe_lag_bucket(now - ts);
-    ++n;
-    sum += now > ts ? static_cast<std::uint64_t>(now - ts) : 0;
-  });
-  if (n != 0) stats_.observe_lag_total(n, sum);
+  count_lags(lag_[shard->shard()], buffer->records, clock_.to_ns(now_ticks()), &buckets, &n, &sum);
+  if (n != 0) stats_.observe_lag(buckets, n, sum);
 }
 
 void FileSink::retry_failed_writes(bool now) {
