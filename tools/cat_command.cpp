@@ -1,11 +1,15 @@
 #include "tools/cat_command.hpp"
 
+#include <sys/stat.h>
+
+#include <algorithm>
 #include <chrono>
 
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
 
 #include "tools/log_source.hpp"
+#include "tools/merge_pipeline.hpp"
 
 namespace lynx::tools {
 
@@ -28,6 +32,11 @@ CLI::App* add_cat_command(CLI::App& app, CatOptions& options) {
       ->check(CLI::NonNegativeNumber)
       ->group("Filters");
   cat->add_flag("-r,--recursive", options.recursive, "Read directories' subdirectories too");
+  cat->add_option("--threads", options.threads,
+                  "1: read, decode and print on one thread; 2: read and decode on a second one "
+                  "(default when the process may use several CPUs)")
+      ->type_name("N")
+      ->check(CLI::Range(1, 2));
   cat->add_option("--dictionary", options.dictionary,
                   "zstd dictionary (from `lynx train`) for files that do not carry theirs")
       ->type_name("FILE");
@@ -50,6 +59,32 @@ Exit codes: 0 ok, 1 damaged data (what was readable is printed), 2 usage or I/O 
   return cat;
 }
 
+namespace {
+
+// Prints the records of `logs` (a LogMerge or a PipelinedMerge) with --head and --tail.
+template <class Records>
+void print_records(Records& logs, const CatOptions& options, RecordPrinter& printer,
+                   Diagnostics& diag) {
+  std::unique_ptr<LastLines> last;
+  if (options.tail >= 0) last = std::make_unique<LastLines>(static_cast<std::size_t>(options.tail));
+  std::int64_t printed = 0;
+  bool ok = true;
+  while (ok && (options.head < 0 || printed < options.head)) {
+    const MergedRecord* r = logs.next();
+    if (r == nullptr) break;
+    ++printed;
+    if (last) {
+      last->add(*r, printer);
+    } else {
+      ok = printer.print(*r, diag);
+    }
+  }
+  if (ok && last) ok = last->print(printer, diag);
+  if (ok) printer.flush(diag);
+}
+
+}  // namespace
+
 int run_cat(const CatOptions& options, std::FILE* out, std::FILE* err) {
   Diagnostics diag(err);
   std::unique_ptr<RecordFilter> filter;
@@ -62,24 +97,21 @@ int run_cat(const CatOptions& options, std::FILE* out, std::FILE* err) {
     return diag.exit_code();
   }
   const std::vector<std::string> files = expand_paths(options.paths, diag, options.recursive);
-  LogMerge logs(files, diag, dictionary, filter.get());
-
-  std::unique_ptr<LastLines> last;
-  if (options.tail >= 0) last = std::make_unique<LastLines>(static_cast<std::size_t>(options.tail));
-  std::int64_t printed = 0;
-  bool ok = true;
-  while (ok && (options.head < 0 || printed < options.head)) {
-    const MergedRecord* r = logs.next();
-    if (r == nullptr) break;
-    ++printed;
-    if (last) {
-      last->add(*r, *printer);
-    } else {
-      ok = printer->print(*r, diag);
-    }
+  // A second thread only for regular files: one blocked reading a pipe could not be stopped
+  // (--head), and would keep lynx waiting for its writer.
+  const bool files_only = std::all_of(files.begin(), files.end(), [](const std::string& f) {
+    struct stat st {};
+    return f != kStdinPath && ::stat(f.c_str(), &st) == 0 && S_ISREG(st.st_mode);
+  });
+  const int threads = options.threads != 0 ? options.threads : several_cpus() ? 2 : 1;
+  if (threads == 1 || !files_only) {
+    LogMerge logs(files, diag, dictionary, filter.get());
+    print_records(logs, options, *printer, diag);
+  } else {
+    PipelinedMerge logs(files, diag, dictionary, filter.get());
+    print_records(logs, options, *printer, diag);
+    logs.stop();  // every diagnostic of the merge is in before the exit code is read
   }
-  if (ok && last) ok = last->print(*printer, diag);
-  if (ok) printer->flush(diag);
   return diag.exit_code();
 }
 

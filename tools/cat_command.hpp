@@ -29,6 +29,8 @@ struct CatOptions {
   bool recursive = false;
   std::string dictionary;  // empty: none
   std::vector<std::string> paths;
+  int threads = 0;  // 1: decode and print on one thread; 2: decode on a second; 0: 2 if there
+                    // are several CPUs
 };
 
 // Registers the `cat` subcommand on `app`; parsing fills `options`. Returns the subcommand.

@@ -298,6 +298,7 @@ class LogMerge::Stream {
   // Closes the files that are done and have no record left in the window.
   void prune() {
     while (!open_.empty() && open_.front().done && open_.front().in_window == 0) {
+      if (merge_.closed_ != nullptr) merge_.closed_->push_back(std::move(open_.front().reader));
       open_.pop_front();
       ++first_open_;
     }

@@ -18,6 +18,7 @@
 // input. A thread logging to two shards is ordered by what the merge has already seen of it.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <cstdio>
 #include <deque>
@@ -43,6 +44,7 @@ inline constexpr int kExitUsage = 2;      // usage or I/O error
 inline constexpr std::string_view kStdinPath = "-";
 
 // Reports problems on `err` as they are found ("lynx: <message>") and keeps the exit code.
+// Thread-safe (tools/merge_pipeline.hpp reports from two threads): each message is one write.
 class Diagnostics {
  public:
   explicit Diagnostics(std::FILE* err) : err_(err) {}
@@ -51,14 +53,14 @@ class Diagnostics {
   void note(std::string_view message);        // worth saying, but not an error
   // Standard output was closed by its reader (EPIPE): the command stops quietly; not an error.
   void broken_pipe() { broken_pipe_ = true; }
-  bool output_closed() const { return broken_pipe_; }
+  bool output_closed() const { return broken_pipe_.load(std::memory_order_relaxed); }
   int exit_code() const;
 
  private:
   std::FILE* err_;
-  bool io_error_ = false;
-  bool data_error_ = false;
-  bool broken_pipe_ = false;
+  std::atomic<bool> io_error_{false};
+  std::atomic<bool> data_error_{false};
+  std::atomic<bool> broken_pipe_{false};
 };
 
 // Writes `size` bytes to `out`. On failure returns false, after reporting it to `diag`: a
@@ -149,6 +151,11 @@ class LogMerge {
   // The next record in merge order; null at the end.
   const MergedRecord* next();
 
+  // From now on, the readers of files the merge is done with are moved to `*closed` instead of
+  // being destroyed: the sites and threads of records already handed out stay valid as long as
+  // the caller keeps them (tools/merge_pipeline.hpp). Null: destroyed, as by default.
+  void keep_closed(std::vector<std::unique_ptr<format::BlockReader>>* closed) { closed_ = closed; }
+
  private:
   class Stream;
 
@@ -163,6 +170,7 @@ class LogMerge {
   Stream* taken_ = nullptr;     // whose head the last next() returned; released at the next call
   RecordStore::Loaded loaded_;  // its values and context
   MergedRecord out_;
+  std::vector<std::unique_ptr<format::BlockReader>>* closed_ = nullptr;
 };
 
 }  // namespace lynx::tools

@@ -115,10 +115,10 @@ RecordStore::Chunk& RecordStore::room_for(std::size_t size) {
   return chunks_.back();
 }
 
-const RecordStore::Held* RecordStore::put(const format::Record& r, std::int64_t order_ns,
+const RecordStore::Held* RecordStore::put(const Source& r, std::int64_t order_ns,
                                           std::uint64_t tag) {
   std::size_t size = sizeof(Held);
-  for (const Value& v : r.args) size += held_size(v);
+  for (const Value& v : r.values) size += held_size(v);
   for (const record::ContextEntry& e : r.context)
     size += kSizeBytes + e.name.size() + held_size(e.value);
   size = aligned(size);
@@ -134,11 +134,11 @@ const RecordStore::Held* RecordStore::put(const format::Record& r, std::int64_t 
   h->chunk = current_;
   h->size = static_cast<std::uint32_t>(size);
   static_assert(format::kMaxCallSiteArgs <= UINT16_MAX);
-  h->values = static_cast<std::uint16_t>(r.args.size());
+  h->values = static_cast<std::uint16_t>(r.values.size());
   h->context = static_cast<std::uint32_t>(r.context.size());
   h->backtrace = r.backtrace;
   at += sizeof(Held);
-  for (const Value& v : r.args) at = put_value(at, v);
+  for (const Value& v : r.values) at = put_value(at, v);
   for (const record::ContextEntry& e : r.context) at = put_value(put_bytes(at, e.name), e.value);
   c.used += size;
   ++c.live;
@@ -153,6 +153,17 @@ void RecordStore::load(const Held& h, Loaded* out) {
   for (Value& v : out->values) at = get_value(at, &v);
   out->context.resize(h.context);
   for (record::ContextEntry& e : out->context) at = get_value(get_bytes(at, &e.name), &e.value);
+}
+
+void RecordStore::clear() {
+  spare_.clear();
+  for (std::uint32_t i = 0; i < chunks_.size(); ++i) {
+    chunks_[i].live = 0;
+    chunks_[i].used = 0;
+    if (i != current_) spare_.push_back(i);
+  }
+  bytes_ = 0;
+  held_ = 0;
 }
 
 std::size_t RecordStore::capacity() const {

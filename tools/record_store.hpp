@@ -54,13 +54,29 @@ class RecordStore {
   RecordStore(const RecordStore&) = delete;
   RecordStore& operator=(const RecordStore&) = delete;
 
-  // Copies `r` (its values' and context's bytes too) in; valid until drop().
-  const Held* put(const format::Record& r, std::int64_t order_ns, std::uint64_t tag);
+  // What put() copies in.
+  struct Source {
+    std::int64_t ts_ns = 0;
+    const format::CallSiteInfo* site = nullptr;
+    const format::ThreadInfo* thread = nullptr;
+    std::span<const record::Value> values;
+    std::span<const record::ContextEntry> context;
+    std::uint64_t suppressed = 0;
+    bool backtrace = false;
+  };
+  // Copies `r` (its values' and context's bytes too) in; valid until drop() or clear().
+  const Held* put(const Source& r, std::int64_t order_ns, std::uint64_t tag);
+  const Held* put(const format::Record& r, std::int64_t order_ns, std::uint64_t tag) {
+    return put(Source{r.ts_ns, r.site, r.thread, r.args, r.context, r.suppressed, r.backtrace},
+               order_ns, tag);
+  }
   // Expands `h`'s values and context into `out`: string values point into the store, valid until
   // `h` is dropped.
   static void load(const Held& h, Loaded* out);
   // The record is no longer held; its chunk is recycled when none of its records is.
   void drop(const Held* h);
+  // Drops every record at once (the chunks stay for reuse).
+  void clear();
 
   // The bytes of the records held (what a window counts against its limit).
   std::size_t bytes() const { return bytes_; }
