@@ -64,17 +64,15 @@ const SiteText* SiteTexts::get(const record::Site& site) {
   SiteText& t = slots_[site.uid % kSlots];
   if (t.uid == site.uid) return &t;
   fmt::memory_buffer b;
-  append_text_head(b, site);
-  t.text_head = to_string(b);
-  b.clear();
-  append_text_tail(b, site);
-  t.text_tail = to_string(b);
-  b.clear();
-  append_json_head(b, site);
-  t.json_head = to_string(b);
-  b.clear();
-  append_json_tail(b, site);
-  t.json_tail = to_string(b);
+  auto part = [&](void (*append_part)(fmt::memory_buffer&, const record::Site&)) {
+    b.clear();
+    append_part(b, site);
+    return to_string(b);
+  };
+  t.text_head = part(append_text_head);
+  t.text_tail = part(append_text_tail);
+  t.json_head = part(append_json_head);
+  t.json_tail = part(append_json_tail);
   b.clear();
   t.key_end.clear();
   for (std::size_t i = 0; i < site.types.size(); ++i) {

@@ -142,19 +142,9 @@ void LogFollower::flush(const std::function<void(const MergedRecord&)>& emit,
   });
   MergedRecord m;
   for (const Entry& e : batch_) {
-    const RecordStore::Held& h = *e.held;
-    RecordStore::load(h, &loaded_);
-    m.ts_ns = h.ts_ns;
-    m.order_ns = h.order_ns;
-    m.site = h.site;
-    m.thread = h.thread;
+    load_held(*e.held, &loaded_, &m);
     m.pid = e.pid;
     m.program = e.program;
-    m.os_tid = h.thread->os_tid;
-    m.values = loaded_.values;
-    m.context = loaded_.context;
-    m.suppressed = h.suppressed;
-    m.backtrace = h.backtrace;
     emit(m);
     held_.drop(e.held);
     ++*emitted;

@@ -418,18 +418,9 @@ const MergedRecord* LogMerge::next() {
   if (best == nullptr) return nullptr;
   const RecordStore::Held& h = best->take();
   taken_ = best;
-  RecordStore::load(h, &loaded_);
-  out_.ts_ns = h.ts_ns;
-  out_.order_ns = h.order_ns;
-  out_.site = h.site;
-  out_.thread = h.thread;
+  load_held(h, &loaded_, &out_);
   out_.pid = best->pid_of(h);
   out_.program = best->program_of(h);
-  out_.os_tid = h.thread->os_tid;
-  out_.values = loaded_.values;
-  out_.context = loaded_.context;
-  out_.suppressed = h.suppressed;
-  out_.backtrace = h.backtrace;
   return &out_;
 }
 

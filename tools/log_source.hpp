@@ -125,6 +125,21 @@ struct MergedRecord {
   }
 };
 
+// A held record (tools/record_store.hpp) as a MergedRecord: `*loaded` takes its values and
+// context, `*out` everything but the pid and program, which the caller knows.
+inline void load_held(const RecordStore::Held& h, RecordStore::Loaded* loaded, MergedRecord* out) {
+  RecordStore::load(h, loaded);
+  out->ts_ns = h.ts_ns;
+  out->order_ns = h.order_ns;
+  out->site = h.site;
+  out->thread = h.thread;
+  out->os_tid = h.thread->os_tid;
+  out->values = loaded->values;
+  out->context = loaded->context;
+  out->suppressed = h.suppressed;
+  out->backtrace = h.backtrace;
+}
+
 // The reorder windows' limits, for all streams together (see the file comment): each stream gets
 // an equal share, and at least the minimums, so that memory does not grow with the number of
 // shards of a directory (2 shards: 65,536 records or 24 MiB each).

@@ -53,7 +53,7 @@ void PipelinedMerge::run() {
       }
       const RecordStore::Source source{r->ts_ns,   r->site,       r->thread,   r->values,
                                        r->context, r->suppressed, r->backtrace};
-      b->items.push_back(Item{b->store.put(source, r->order_ns, 0), r->pid, r->program, r->os_tid});
+      b->items.push_back(Item{b->store.put(source, r->order_ns, 0), r->pid, r->program});
     }
     b->last = last;
     {
@@ -93,19 +93,9 @@ const MergedRecord* PipelinedMerge::next() {
     next_item_ = 0;
   }
   const Item& item = current_->items[next_item_++];
-  const RecordStore::Held& h = *item.held;
-  RecordStore::load(h, &loaded_);
-  out_.ts_ns = h.ts_ns;
-  out_.order_ns = h.order_ns;
-  out_.site = h.site;
-  out_.thread = h.thread;
+  load_held(*item.held, &loaded_, &out_);
   out_.pid = item.pid;
   out_.program = item.program;
-  out_.os_tid = item.os_tid;
-  out_.values = loaded_.values;
-  out_.context = loaded_.context;
-  out_.suppressed = h.suppressed;
-  out_.backtrace = h.backtrace;
   return &out_;
 }
 

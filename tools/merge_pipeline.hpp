@@ -52,7 +52,6 @@ class PipelinedMerge {
     const RecordStore::Held* held = nullptr;
     std::uint32_t pid = 0;
     std::string_view program;
-    std::uint64_t os_tid = 0;
   };
   struct Batch {
     RecordStore store;
