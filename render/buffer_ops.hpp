@@ -5,6 +5,8 @@
 // caller's buffer has grown to its working size after the first lines).
 #pragma once
 
+#include <array>
+#include <cstdint>
 #include <cstring>
 #include <string_view>
 
@@ -47,6 +49,45 @@ namespace lynx::render::detail {
 
 [[gnu::always_inline]] inline void append(fmt::memory_buffer& out, std::string_view s) {
   append(out, s.data(), s.size());
+}
+
+// "00" "01" ... "99": two digits per division by 100.
+inline constexpr auto kDigitPairs = [] {
+  std::array<char, 200> t{};
+  for (int i = 0; i < 100; ++i) {
+    t[2 * i] = static_cast<char>('0' + i / 10);
+    t[2 * i + 1] = static_cast<char>('0' + i % 10);
+  }
+  return t;
+}();
+
+// Writes the `width` lowest decimal digits of v (leading zeros kept) ending just before `end`;
+// returns where they start.
+inline char* put_digits_backwards(char* end, std::uint64_t v, int width) {
+  for (; width >= 2; width -= 2) {
+    end -= 2;
+    std::memcpy(end, &kDigitPairs[2 * (v % 100)], 2);
+    v /= 100;
+  }
+  if (width == 1) *--end = static_cast<char>('0' + v % 10);
+  return end;
+}
+
+// Writes v in decimal (no leading zeros; "0" for 0) ending just before `end`; returns where it
+// starts. At most 20 digits.
+inline char* put_decimal_backwards(char* end, std::uint64_t v) {
+  while (v >= 100) {
+    end -= 2;
+    std::memcpy(end, &kDigitPairs[2 * (v % 100)], 2);
+    v /= 100;
+  }
+  if (v >= 10) {
+    end -= 2;
+    std::memcpy(end, &kDigitPairs[2 * v], 2);
+  } else {
+    *--end = static_cast<char>('0' + v);
+  }
+  return end;
 }
 
 template <class Int>

@@ -43,25 +43,24 @@ bool append_fixed_at(fmt::memory_buffer& out, double v) {
       if (rem > half || (rem == half && (q & 1) != 0)) ++q;
     }
   }
-  if (negative) out.push_back('-');
-  std::uint64_t int_part, frac;
-  if (q >> 64 == 0) {  // the usual case: 64-bit division by a constant, a multiplication
+  // The digits of q, right to left, with the point before the last `precision` of them.
+  char buf[64];
+  char* const end = buf + sizeof buf;
+  char* p;
+  if (q >> 64 == 0) {  // the usual case: 64-bit divisions by constants, multiplications
     const auto q64 = static_cast<std::uint64_t>(q);
-    int_part = q64 / scale;
-    frac = q64 % scale;
+    p = put_digits_backwards(end, q64 % scale, precision);
+    if constexpr (precision != 0) *--p = '.';
+    p = put_decimal_backwards(p, q64 / scale);
   } else {
-    int_part = static_cast<std::uint64_t>(q / scale);
-    frac = static_cast<std::uint64_t>(q - static_cast<u128>(int_part) * scale);
+    const auto int_part = static_cast<std::uint64_t>(q / scale);
+    p = put_digits_backwards(
+        end, static_cast<std::uint64_t>(q - static_cast<u128>(int_part) * scale), precision);
+    if constexpr (precision != 0) *--p = '.';
+    p = put_decimal_backwards(p, int_part);
   }
-  append_int(out, int_part);
-  if constexpr (precision == 0) return true;
-  char digits[kMaxFixedPrecision + 1];
-  digits[0] = '.';
-  for (int i = precision; i >= 1; --i) {
-    digits[i] = static_cast<char>('0' + frac % 10);
-    frac /= 10;
-  }
-  append(out, digits, digits + precision + 1);
+  if (negative) *--p = '-';
+  append(out, p, end);
   return true;
 }
 

@@ -82,11 +82,15 @@ void append_timestamp(fmt::memory_buffer& out, std::int64_t ts_ns, TimestampCach
     cache.second = secs;
     cache.valid = true;
   }
-  char buf[TimestampCache::kSecondSize + 10] = {};  // (GCC 12 -O3 warns otherwise)
-  std::memcpy(buf, cache.text, TimestampCache::kSecondSize);
-  put_digits(buf + TimestampCache::kSecondSize, nanos, 9);
-  buf[sizeof buf - 1] = 'Z';
-  append(out, buf, buf + sizeof buf);
+  // Straight into the buffer: the second's text, nine digits of nanoseconds, 'Z'.
+  constexpr std::size_t kSize = TimestampCache::kSecondSize + 10;
+  const std::size_t size = out.size();
+  out.reserve(size + kSize);
+  char* p = out.data() + size;
+  std::memcpy(p, cache.text, TimestampCache::kSecondSize);
+  detail::put_digits_backwards(p + TimestampCache::kSecondSize + 9, nanos, 9);
+  p[kSize - 1] = 'Z';
+  out.resize(size + kSize);
 }
 
 void append_timestamp(fmt::memory_buffer& out, std::int64_t ts_ns) {
