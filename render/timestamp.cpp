@@ -31,11 +31,9 @@ void civil_from_days(std::int64_t z, std::int64_t* y, unsigned* m, unsigned* d) 
   *y = static_cast<std::int64_t>(yoe) + era * 400 + (*m <= 2 ? 1 : 0);
 }
 
+// `width` digits of v at p (leading zeros kept); returns the end.
 char* put_digits(char* p, std::uint64_t v, int width) {
-  for (int i = width - 1; i >= 0; --i) {
-    p[i] = static_cast<char>('0' + v % 10);
-    v /= 10;
-  }
+  detail::put_digits_backwards(p + width, v, width);
   return p + width;
 }
 

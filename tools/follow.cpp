@@ -146,10 +146,10 @@ void LogFollower::flush(const std::function<void(const MergedRecord&)>& emit,
     m.pid = e.pid;
     m.program = e.program;
     emit(m);
-    held_.drop(e.held);
     ++*emitted;
   }
   batch_.clear();
+  held_.clear();
 }
 
 std::size_t LogFollower::poll(const std::function<void(const MergedRecord&)>& emit) {

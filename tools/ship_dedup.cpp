@@ -10,13 +10,16 @@
 
 #include <xxhash.h>
 
+#include "format/reader.hpp"
+
 namespace lynx::tools {
 
 namespace {
 
 // A record of a file can be earlier than one before it by less than this (the backend merges
-// threads by time; format::BlockReader::kTimeRangeSlack), in seconds of the `time` column.
-constexpr std::int64_t kSlackSeconds = 1;
+// threads by time): format::BlockReader::kTimeRangeSlack, in whole seconds of the `time` column.
+constexpr std::int64_t kSlackSeconds =
+    (format::BlockReader::kTimeRangeSlack + 999'999'999) / 1'000'000'000;
 
 // Per source of a batch: its lowest and highest lynx_seq and its earliest time.
 struct Span {
@@ -36,8 +39,13 @@ std::map<std::uint64_t, Span> spans(const std::vector<ShipRow>& ids) {
   return out;
 }
 
-bool contains(const std::vector<std::uint64_t>& sorted, std::uint64_t v) {
-  return std::binary_search(sorted.begin(), sorted.end(), v);
+// Removes from the batch the rows `held` lists (sorted lynx_seq per source); returns how many.
+template <typename Held>
+std::size_t drop_rows_in(const Held& held, fmt::memory_buffer* rows, std::vector<ShipRow>* ids) {
+  return keep_rows(rows, ids, [&](const ShipRow& id) {
+    const auto it = held.find(id.source);
+    return it == held.end() || !std::binary_search(it->second.begin(), it->second.end(), id.seq);
+  });
 }
 
 }  // namespace
@@ -128,10 +136,7 @@ Status ShipDedup::drop_known(fmt::memory_buffer* rows, std::vector<ShipRow>* ids
     if (!seqs.empty()) known_[source] = std::move(seqs);
   }
   if (known_.empty()) return Status();
-  *dropped += keep_rows(rows, ids, [&](const ShipRow& id) {
-    const auto it = known_.find(id.source);
-    return it == known_.end() || !contains(it->second, id.seq);
-  });
+  *dropped += drop_rows_in(known_, rows, ids);
   // Rows are read in file order: once a batch reached a source's last held row, later batches
   // hold none of them.
   for (const auto& [source, span] : batch) {
@@ -150,10 +155,7 @@ Status ShipDedup::drop_held(fmt::memory_buffer* rows, std::vector<ShipRow>* ids,
     if (!seqs.empty()) found[source] = std::move(seqs);
   }
   if (found.empty()) return Status();
-  *dropped += keep_rows(rows, ids, [&](const ShipRow& id) {
-    const auto it = found.find(id.source);
-    return it == found.end() || !contains(it->second, id.seq);
-  });
+  *dropped += drop_rows_in(found, rows, ids);
   return Status();
 }
 
