@@ -60,6 +60,18 @@ struct CallSiteInfo {
     s.uid = uid;
     return s;
   }
+  // The same view, built at the first call and kept: what renders every record of the site
+  // (`lynx cat`) without building it each time. The fields must be final by the first call, and
+  // only one thread may call it (a copy of this object builds its own).
+  const record::Site& cached_view() const {
+    if (view_of_ != this) {
+      view_ = view();
+      view_of_ = this;
+    }
+    return view_;
+  }
+  mutable record::Site view_;  // cached_view()'s, when view_of_ is this
+  mutable const CallSiteInfo* view_of_ = nullptr;
 };
 
 struct ThreadInfo {

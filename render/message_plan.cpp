@@ -107,14 +107,24 @@ void MessagePlan::render(fmt::memory_buffer& out, std::span<const Value> values,
   }
 }
 
-const MessagePlan& MessagePlans::get(std::string_view pattern) {
-  const auto address = reinterpret_cast<std::uintptr_t>(pattern.data());
-  const std::size_t slot = static_cast<std::size_t>(((address >> 3) * 0x9E3779B97F4A7C15ull) >>
-                                                    56);  // kSlots == 256: the top 8 bits
+const MessagePlan& MessagePlans::get(const record::Site& site) {
   static_assert(kSlots == 256);
-  std::unique_ptr<MessagePlan>& plan = slots_[slot];
-  if (!plan || !plan->is(pattern)) plan = std::make_unique<MessagePlan>(pattern);
-  return *plan;
+  if (site.uid != 0) {
+    Slot& s = slots_[site.uid % kSlots];
+    if (s.uid != site.uid || !s.plan) {
+      s.uid = site.uid;
+      s.plan = std::make_unique<MessagePlan>(site.fmt_pattern);
+    }
+    return *s.plan;
+  }
+  const auto address = reinterpret_cast<std::uintptr_t>(site.fmt_pattern.data());
+  Slot& s = slots_[static_cast<std::size_t>(((address >> 3) * 0x9E3779B97F4A7C15ull) >>
+                                            56)];  // the top 8 bits
+  if (s.uid != 0 || !s.plan || !s.plan->is(site.fmt_pattern)) {
+    s.uid = 0;
+    s.plan = std::make_unique<MessagePlan>(site.fmt_pattern);
+  }
+  return *s.plan;
 }
 
 }  // namespace lynx::render::detail

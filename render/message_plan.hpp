@@ -21,6 +21,7 @@
 
 #include <fmt/format.h>
 
+#include "record/record_view.hpp"
 #include "record/value.hpp"
 
 namespace lynx::render::detail {
@@ -53,16 +54,21 @@ class MessagePlan {
   bool ok_ = false;
 };
 
-// The plans of the patterns seen lately, by the address of the pattern's bytes (a call site's
-// pattern stays where it is), checked against the bytes themselves so that a pattern at a reused
-// address is never given another's plan. Bounded: kSlots plans.
+// The plans of the patterns seen lately. A site with an identity (record::Site::uid) finds its
+// plan by it: one compare per record. Without one, by the address of the pattern's bytes (a call
+// site's pattern stays where it is), checked against the bytes themselves so that a pattern at a
+// reused address is never given another's plan. Bounded: kSlots plans.
 class MessagePlans {
  public:
-  const MessagePlan& get(std::string_view pattern);
+  const MessagePlan& get(const record::Site& site);
 
  private:
   static constexpr std::size_t kSlots = 256;
-  std::array<std::unique_ptr<MessagePlan>, kSlots> slots_;
+  struct Slot {
+    std::uint64_t uid = 0;  // the site whose plan it is; 0: found by its pattern
+    std::unique_ptr<MessagePlan> plan;
+  };
+  std::array<Slot, kSlots> slots_;
 };
 
 }  // namespace lynx::render::detail

@@ -126,7 +126,7 @@ void Renderer::message(fmt::memory_buffer& out, const record::Site& site,
                        std::span<const Value> args) {
   const std::size_t mark = out.size();
   if (site.template_ok) {
-    const detail::MessagePlan& plan = plans_.get(site.fmt_pattern);
+    const detail::MessagePlan& plan = plans_.get(site);
     if (plan.ok() && plan.placeholders() <= args.size()) {
       try {
         plan.render(out, args, texts_);

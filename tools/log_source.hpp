@@ -117,11 +117,11 @@ struct MergedRecord {
   std::uint64_t suppressed = 0;
   bool backtrace = false;
 
-  // The record-model view; `site_view` is the caller's storage for the site's view.
-  record::RecordView view(record::Site& site_view) const {
-    site_view = site->view();
-    return record::RecordView{ts_ns,      &site_view, {pid, os_tid, thread->name}, values, context,
-                              suppressed, backtrace};
+  // The record-model view (its site's view is the site's cached_view(): call from one thread).
+  record::RecordView view() const {
+    return record::RecordView{
+        ts_ns,    &site->cached_view(), {pid, os_tid, thread->name}, values, context, suppressed,
+        backtrace};
   }
 };
 

@@ -75,8 +75,7 @@ Status RecordPrinter::create(const PrintOptions& o, std::FILE* out,
 }
 
 void RecordPrinter::render(fmt::memory_buffer& buf, const MergedRecord& r) {
-  record::Site site;
-  const record::RecordView view = r.view(site);
+  const record::RecordView view = r.view();
   if (otlp_) {
     otlp_renderer_.line(buf, view, {host_, r.program, r.pid});
   } else if (default_text_) {
