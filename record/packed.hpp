@@ -248,7 +248,7 @@ class PackedSite {
           a.scale = static_cast<std::uint8_t>(scale);
           v = scale == 0 ? canonical(a.op, x) : static_cast<std::uint64_t>(format::unzigzag(x));
           restart(a, v);
-          out[i] = value_of(a.kind, is_float ? float_bits(a, v) : v);
+          out[i] = is_float ? float_value(a, v) : value_of(a.kind, v);
           continue;
         }
         v += static_cast<std::uint64_t>(format::unzigzag(z));
@@ -259,7 +259,7 @@ class PackedSite {
       } else {
         learn(a, v);
       }
-      out[i] = value_of(a.kind, is_float ? float_bits(a, v) : v);
+      out[i] = is_float ? float_value(a, v) : value_of(a.kind, v);
     }
     return true;
   }
@@ -343,6 +343,17 @@ class PackedSite {
   }
   static std::uint64_t float_bits(const Arg& a, std::uint64_t v) noexcept {
     return float_bits(a.op, a.scale, v);
+  }
+  // The Value of a float argument whose current form holds `v`; a decimal one carries its decimal
+  // (Value::decimal).
+  static Value float_value(const Arg& a, std::uint64_t v) noexcept {
+    const std::uint64_t bits = float_bits(a, v);
+    const double f =
+        a.op == PackOp::f64
+            ? std::bit_cast<double>(bits)
+            : static_cast<double>(std::bit_cast<float>(static_cast<std::uint32_t>(bits)));
+    if (a.scale == 0) return Value{.kind = a.kind, .f = f, .s = {}};
+    return Value::decimal(a.kind, f, static_cast<std::int64_t>(v), a.scale - 1u);
   }
   // The decimal mantissa of the float `bits` at scale k, when the float is exactly that decimal.
   static bool decimal_at(PackOp op, std::uint64_t bits, unsigned k, std::uint64_t* d) noexcept {

@@ -61,7 +61,23 @@ struct Value {
     return kind == Kind::string || kind == Kind::array || kind == Kind::object ||
            kind == Kind::error_code;
   }
-  bool operator==(const Value&) const = default;
+  // A float decoded from a packed block's decimal coding (record/packed.hpp) carries that decimal
+  // too: f is the float nearest to i / 10^(count - 1); count is 0 for any other float. Renderers
+  // may print the value from the integer (render/fixed_float.hpp); it says nothing f does not, so
+  // comparisons ignore it.
+  static Value decimal(Kind kind, double f, std::int64_t mantissa, unsigned decimals) {
+    return {.kind = kind, .i = mantissa, .f = f, .s = {}, .count = decimals + 1};
+  }
+  bool has_decimal() const {
+    return count != 0 && (kind == Kind::float32 || kind == Kind::float64);
+  }
+
+  bool operator==(const Value& o) const {
+    if (kind != o.kind) return false;
+    if (kind == Kind::float32 || kind == Kind::float64) return f == o.f;
+    return b == o.b && c == o.c && i == o.i && u == o.u && f == o.f && s == o.s && type == o.type &&
+           count == o.count;
+  }
 };
 
 }  // namespace lynx::record

@@ -2,8 +2,10 @@
 
 #include "render/buffer_ops.hpp"
 
+#include <array>
 #include <bit>
 #include <cstdint>
+#include <iterator>
 
 namespace lynx::render::detail {
 
@@ -12,6 +14,25 @@ namespace {
 constexpr std::uint64_t kPow10[] = {1,      10,      100,      1000,      10000,
                                     100000, 1000000, 10000000, 100000000, 1000000000};
 static_assert(sizeof kPow10 / sizeof kPow10[0] == kMaxFixedPrecision + 1);
+constexpr std::uint64_t kPow10Big[] = {1,
+                                       10,
+                                       100,
+                                       1000,
+                                       10000,
+                                       100000,
+                                       1000000,
+                                       10000000,
+                                       100000000,
+                                       1000000000,
+                                       10000000000,
+                                       100000000000,
+                                       1000000000000,
+                                       10000000000000,
+                                       100000000000000,
+                                       1000000000000000,
+                                       10000000000000000,
+                                       100000000000000000,
+                                       1000000000000000000};
 
 using u128 = unsigned __int128;
 
@@ -64,7 +85,104 @@ bool append_fixed_at(fmt::memory_buffer& out, double v) {
   return true;
 }
 
+// The digits of m (< 10^19 * 10) with a point before the last `decimals` of them (none when 0),
+// and a leading '-' when `negative`, ending before `end`; returns where they start.
+char* put_with_point(char* end, std::uint64_t m, unsigned decimals, bool negative) {
+  char* p = end;
+  if (decimals != 0) {
+    const std::uint64_t scale = kPow10Big[decimals];
+    p = put_digits_backwards(p, m % scale, static_cast<int>(decimals));
+    *--p = '.';
+    m /= scale;
+  }
+  p = put_decimal_backwards(p, m);
+  if (negative) *--p = '-';
+  return p;
+}
+
+// Half the float's spacing at a value is below 2^-(significand bits) of it: far below half of
+// the N-th decimal when |mantissa| * 10^(N - decimals) < 2^(bits - 2). The bound on |mantissa|
+// for each N - decimals, for a double and for a float.
+constexpr auto kDecimalLimit = [] {
+  std::array<std::array<std::uint64_t, kMaxFixedPrecision + 1>, 2> t{};
+  for (int pad = 0; pad <= kMaxFixedPrecision; ++pad) {
+    t[0][pad] = (std::uint64_t{1} << 51) / kPow10[pad];
+    t[1][pad] = (std::uint64_t{1} << 22) / kPow10[pad];
+  }
+  return t;
+}();
+
+template <int precision>
+bool append_fixed_decimal_at(fmt::memory_buffer& out, std::int64_t mantissa, unsigned decimals,
+                             bool float32) {
+  if (decimals > static_cast<unsigned>(precision)) return false;  // fmt rounds: not covered
+  const bool negative = mantissa < 0;
+  const std::uint64_t m =
+      negative ? 0 - static_cast<std::uint64_t>(mantissa) : static_cast<std::uint64_t>(mantissa);
+  const unsigned pad = static_cast<unsigned>(precision) - decimals;
+  if (m >= kDecimalLimit[float32 ? 1 : 0][pad]) return false;
+  const std::uint64_t q = m * kPow10[pad];  // the value times 10^precision, exactly
+  char buf[32];
+  char* const end = buf + sizeof buf;
+  char* p = put_digits_backwards(end, q % kPow10[precision], precision);
+  if constexpr (precision != 0) *--p = '.';
+  p = put_decimal_backwards(p, q / kPow10[precision]);
+  if (negative) *--p = '-';
+  append(out, p, end);
+  return true;
+}
+
 }  // namespace
+
+bool append_fixed_decimal(fmt::memory_buffer& out, std::int64_t mantissa, unsigned decimals,
+                          int precision, bool float32) {
+  switch (precision) {
+    case 0: return append_fixed_decimal_at<0>(out, mantissa, decimals, float32);
+    case 1: return append_fixed_decimal_at<1>(out, mantissa, decimals, float32);
+    case 2: return append_fixed_decimal_at<2>(out, mantissa, decimals, float32);
+    case 3: return append_fixed_decimal_at<3>(out, mantissa, decimals, float32);
+    case 4: return append_fixed_decimal_at<4>(out, mantissa, decimals, float32);
+    case 5: return append_fixed_decimal_at<5>(out, mantissa, decimals, float32);
+    case 6: return append_fixed_decimal_at<6>(out, mantissa, decimals, float32);
+    case 7: return append_fixed_decimal_at<7>(out, mantissa, decimals, float32);
+    case 8: return append_fixed_decimal_at<8>(out, mantissa, decimals, float32);
+    case 9: return append_fixed_decimal_at<9>(out, mantissa, decimals, float32);
+    default: return false;
+  }
+}
+
+bool append_shortest_decimal(fmt::memory_buffer& out, std::int64_t mantissa, unsigned decimals,
+                             bool float32) {
+  const bool negative = mantissa < 0;
+  std::uint64_t m =
+      negative ? 0 - static_cast<std::uint64_t>(mantissa) : static_cast<std::uint64_t>(mantissa);
+  if (m >= (float32 ? kPow10Big[6] : kPow10Big[15]) || decimals >= std::size(kPow10Big)) {
+    return false;
+  }
+  if (m == 0) {  // +0.0 (a decimal is never -0.0)
+    out.push_back('0');
+    return true;
+  }
+  while (decimals != 0 && m % 10 == 0) m /= 10, --decimals;
+  int digits = 1;
+  while (digits < 19 && m >= kPow10Big[digits]) ++digits;
+  // fmt writes the exponent form below 1e-4 (and from 1e16, beyond what is taken here).
+  if (digits - 1 - static_cast<int>(decimals) < -4) return false;
+  char buf[48];
+  char* const end = buf + sizeof buf;
+  char* p;
+  if (decimals < static_cast<unsigned>(digits)) {
+    p = put_with_point(end, m, decimals, negative);
+  } else {  // 0.00ddd
+    p = put_decimal_backwards(end, m);
+    for (unsigned z = static_cast<unsigned>(digits); z < decimals; ++z) *--p = '0';
+    *--p = '.';
+    *--p = '0';
+    if (negative) *--p = '-';
+  }
+  append(out, p, end);
+  return true;
+}
 
 bool append_fixed(fmt::memory_buffer& out, double v, int precision) {
   switch (precision) {

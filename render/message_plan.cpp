@@ -98,7 +98,9 @@ void MessagePlan::render(fmt::memory_buffer& out, std::span<const Value> values,
       append_plain_value(out, values[static_cast<std::size_t>(piece.arg)]);
     } else if (const Value& v = values[static_cast<std::size_t>(piece.arg)];
                piece.fixed >= 0 && (v.kind == Kind::float64 || v.kind == Kind::float32) &&
-               append_fixed(out, v.f, piece.fixed)) {
+               ((v.has_decimal() && append_fixed_decimal(out, v.i, v.count - 1u, piece.fixed,
+                                                         v.kind == Kind::float32)) ||
+                append_fixed(out, v.f, piece.fixed))) {
       // done: what fmt prints for "{:.Nf}"
     } else {
       format_one(out, std::string_view(text + piece.begin, piece.size),

@@ -6,6 +6,7 @@
 
 #include "record/structured.hpp"
 #include "render/buffer_ops.hpp"
+#include "render/fixed_float.hpp"
 #include "render/render.hpp"
 
 namespace lynx::render {
@@ -17,11 +18,21 @@ using record::Value;
 
 namespace {
 
-template <class Float>
-void append_json_float(fmt::memory_buffer& out, Float f) {
-  if (std::isnan(f)) return append(out, "\"NaN\"");
-  if (std::isinf(f)) return append(out, f > 0 ? "\"Infinity\"" : "\"-Infinity\"");
-  fmt::format_to(fmt::appender(out), FMT_COMPILE("{}"), f);
+// fmt's "{}" of a float value, from its decimal when it carries one (render/fixed_float.hpp).
+void append_shortest(fmt::memory_buffer& out, const Value& v) {
+  const bool float32 = v.kind == Kind::float32;
+  if (v.has_decimal() && detail::append_shortest_decimal(out, v.i, v.count - 1u, float32)) return;
+  if (float32) {
+    fmt::format_to(fmt::appender(out), FMT_COMPILE("{}"), static_cast<float>(v.f));
+  } else {
+    fmt::format_to(fmt::appender(out), FMT_COMPILE("{}"), v.f);
+  }
+}
+
+void append_json_float(fmt::memory_buffer& out, const Value& v) {
+  if (std::isnan(v.f)) return append(out, "\"NaN\"");
+  if (std::isinf(v.f)) return append(out, v.f > 0 ? "\"Infinity\"" : "\"-Infinity\"");
+  append_shortest(out, v);
 }
 
 // A duration: its count then its unit, as in "250ms" or "1.5s".
@@ -61,8 +72,8 @@ void append_json_value(fmt::memory_buffer& out, const Value& v) {
       return fmt::format_to(fmt::appender(out), FMT_COMPILE("\"{:#x}\""), v.u), void();
     case Kind::boolean: return append(out, v.b ? "true" : "false");
     case Kind::character: return append_json_string(out, std::string_view(&v.c, 1));
-    case Kind::float32: return append_json_float(out, static_cast<float>(v.f));
-    case Kind::float64: return append_json_float(out, v.f);
+    case Kind::float32:
+    case Kind::float64: return append_json_float(out, v);
     case Kind::string: return append_json_string(out, v.s);
     case Kind::null: break;
     case Kind::array:
@@ -120,8 +131,7 @@ void append_plain_value(fmt::memory_buffer& out, const Value& v) {
     case Kind::boolean: return append(out, v.b ? "true" : "false");
     case Kind::character: return out.push_back(v.c);
     case Kind::float32:
-      return fmt::format_to(fmt::appender(out), FMT_COMPILE("{}"), static_cast<float>(v.f)), void();
-    case Kind::float64: return fmt::format_to(fmt::appender(out), FMT_COMPILE("{}"), v.f), void();
+    case Kind::float64: return append_shortest(out, v);
     case Kind::string: return append(out, v.s);
     case Kind::null: return append(out, "null");
     case Kind::array:

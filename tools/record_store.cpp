@@ -12,7 +12,9 @@ namespace {
 
 // A held value: its kind (one byte), then
 //   boolean, character                 one byte
-//   int64, uint64, pointer, floats     8 bytes (i, u or f)
+//   int64, uint64, pointer             8 bytes (i or u)
+//   floats                             8 bytes (f), then count (1 byte; Value::decimal), then,
+//                                      when it is not 0, the decimal's mantissa (8 bytes: i)
 //   string                             size (4 bytes) and the bytes
 //   anything else (null, structured)   the whole Value, then, when it points to bytes, size and
 //                                      bytes (rare: copied as they are)
@@ -24,9 +26,9 @@ std::size_t held_size(const Value& v) {
     case Kind::character: return 2;
     case Kind::int64:
     case Kind::uint64:
-    case Kind::pointer:
+    case Kind::pointer: return 9;
     case Kind::float32:
-    case Kind::float64: return 9;
+    case Kind::float64: return v.has_decimal() ? 18 : 10;
     case Kind::string: return 1 + kSizeBytes + v.s.size();
     default: return 1 + sizeof(Value) + (v.has_bytes() ? kSizeBytes + v.s.size() : 0);
   }
@@ -65,7 +67,10 @@ std::byte* put_value(std::byte* at, const Value& v) {
     case Kind::uint64:
     case Kind::pointer: return put_raw(at, v.u);
     case Kind::float32:
-    case Kind::float64: return put_raw(at, v.f);
+    case Kind::float64:
+      at = put_raw(at, v.f);
+      *at++ = static_cast<std::byte>(v.count);
+      return v.count != 0 ? put_raw(at, v.i) : at;
     case Kind::string: return put_bytes(at, v.s);
     default: at = put_raw(at, v); return v.has_bytes() ? put_bytes(at, v.s) : at;
   }
@@ -80,7 +85,11 @@ const std::byte* get_value(const std::byte* at, Value* v) {
     case Kind::uint64:
     case Kind::pointer: *v = Value{.kind = kind, .s = {}}; return get_raw(at, &v->u);
     case Kind::float32:
-    case Kind::float64: *v = Value{.kind = kind, .s = {}}; return get_raw(at, &v->f);
+    case Kind::float64:
+      *v = Value{.kind = kind, .s = {}};
+      at = get_raw(at, &v->f);
+      v->count = static_cast<std::uint8_t>(*at++);
+      return v->count != 0 ? get_raw(at, &v->i) : at;
     case Kind::string: *v = Value{.kind = kind, .s = {}}; return get_bytes(at, &v->s);
     default: at = get_raw(at, v); return v->has_bytes() ? get_bytes(at, &v->s) : at;
   }

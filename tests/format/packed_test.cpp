@@ -277,12 +277,15 @@ TEST_CASE("a packed block encoded by hand from docs/format.md decodes as the spe
       [&](const lynx::format::Record& r) {
         got.push_back(std::to_string(r.ts_ns - kBase) + " " + std::to_string(r.thread->os_tid) +
                       " " + std::to_string(r.args[0].i) + " " + std::string(r.args[1].s) + " " +
-                      std::to_string(r.args[2].f));
+                      std::to_string(r.args[2].f) + " " + std::to_string(r.args[2].i) + "e-" +
+                      std::to_string(r.args[2].count - 1));
+        CHECK(r.args[2].has_decimal());  // the decimal it came as (Value::decimal)
       },
       [&](const lynx::format::Problem& p) { problems.push_back(p.message); });
   CHECK(problems.empty());
-  CHECK(got == std::vector<std::string>{"0 4242 10 bob 2.500000", "10 4242 20 bob 2.500000",
-                                        "7 4242 25 bobby 2.500000"});
+  CHECK(got == std::vector<std::string>{"0 4242 10 bob 2.500000 25e-1",
+                                        "10 4242 20 bob 2.500000 25e-1",
+                                        "7 4242 25 bobby 2.500000 25e-1"});
 }
 
 TEST_CASE("checkpoints: a damaged metadata block costs at most the records up to the next one") {

@@ -55,6 +55,8 @@ std::vector<Value> every_kind(std::string& bytes) {
       Value::float64(std::bit_cast<double>(0x7ff4000000000123ull)),
       Value::float64(-std::numeric_limits<double>::infinity()),
       Value::float64(std::numeric_limits<double>::denorm_min()),
+      Value::decimal(Kind::float64, 429.89, 42989, 2),  // floats carrying their decimal
+      Value::decimal(Kind::float32, static_cast<double>(-0.5f), -5, 1),
       Value::string(all.substr(0, 5)),
       Value::string({}),
       Value::string(all.substr(5, 302)),  // with a NUL and a 0xff byte
