@@ -56,6 +56,8 @@ bool json_word_needs_look(std::uint64_t w) {
           (w & kHighs)) != 0;
 }
 
+}  // namespace
+
 // Whether all of `s` goes into a JSON string as it is (ASCII, no control, quote or backslash):
 // 16 bytes at a time, the last few as part of the last 16 (or a copy padded with plain bytes). Most
 // strings a JSON line holds (level, logger, file, function, field names, most messages) are.
@@ -88,8 +90,6 @@ bool json_plain(std::string_view s) {
   return true;
 #endif
 }
-
-}  // namespace
 
 void append_json_string(fmt::memory_buffer& out, std::string_view s) {
   if (json_plain(s)) {

@@ -5,7 +5,7 @@
 #include <array>
 #include <bit>
 #include <cstdint>
-#include <iterator>
+#include <cstring>
 
 namespace lynx::render::detail {
 
@@ -14,25 +14,6 @@ namespace {
 constexpr std::uint64_t kPow10[] = {1,      10,      100,      1000,      10000,
                                     100000, 1000000, 10000000, 100000000, 1000000000};
 static_assert(sizeof kPow10 / sizeof kPow10[0] == kMaxFixedPrecision + 1);
-constexpr std::uint64_t kPow10Big[] = {1,
-                                       10,
-                                       100,
-                                       1000,
-                                       10000,
-                                       100000,
-                                       1000000,
-                                       10000000,
-                                       100000000,
-                                       1000000000,
-                                       10000000000,
-                                       100000000000,
-                                       1000000000000,
-                                       10000000000000,
-                                       100000000000000,
-                                       1000000000000000,
-                                       10000000000000000,
-                                       100000000000000000,
-                                       1000000000000000000};
 
 using u128 = unsigned __int128;
 
@@ -83,21 +64,6 @@ bool append_fixed_at(fmt::memory_buffer& out, double v) {
   if (negative) *--p = '-';
   append(out, p, end);
   return true;
-}
-
-// The digits of m (< 10^19 * 10) with a point before the last `decimals` of them (none when 0),
-// and a leading '-' when `negative`, ending before `end`; returns where they start.
-char* put_with_point(char* end, std::uint64_t m, unsigned decimals, bool negative) {
-  char* p = end;
-  if (decimals != 0) {
-    const std::uint64_t scale = kPow10Big[decimals];
-    p = put_digits_backwards(p, m % scale, static_cast<int>(decimals));
-    *--p = '.';
-    m /= scale;
-  }
-  p = put_decimal_backwards(p, m);
-  if (negative) *--p = '-';
-  return p;
 }
 
 // Half the float's spacing at a value is below 2^-(significand bits) of it: far below half of
@@ -154,33 +120,39 @@ bool append_fixed_decimal(fmt::memory_buffer& out, std::int64_t mantissa, unsign
 bool append_shortest_decimal(fmt::memory_buffer& out, std::int64_t mantissa, unsigned decimals,
                              bool float32) {
   const bool negative = mantissa < 0;
-  std::uint64_t m =
+  const std::uint64_t m =
       negative ? 0 - static_cast<std::uint64_t>(mantissa) : static_cast<std::uint64_t>(mantissa);
-  if (m >= (float32 ? kPow10Big[6] : kPow10Big[15]) || decimals >= std::size(kPow10Big)) {
-    return false;
-  }
+  if (m >= (float32 ? kPow10[6] : kPow10[9] * kPow10[6]) || decimals > 22) return false;
   if (m == 0) {  // +0.0 (a decimal is never -0.0)
     out.push_back('0');
     return true;
   }
-  while (decimals != 0 && m % 10 == 0) m /= 10, --decimals;
-  int digits = 1;
-  while (digits < 19 && m >= kPow10Big[digits]) ++digits;
+  // The digits of m, then without the trailing zeros of its decimals.
+  char digits[24];
+  char* end = digits + sizeof digits;
+  const char* const begin = put_decimal_backwards(end, m);
+  while (decimals != 0 && end[-1] == '0') --end, --decimals;
+  const auto n = static_cast<unsigned>(end - begin);
   // fmt writes the exponent form below 1e-4 (and from 1e16, beyond what is taken here).
-  if (digits - 1 - static_cast<int>(decimals) < -4) return false;
-  char buf[48];
-  char* const end = buf + sizeof buf;
-  char* p;
-  if (decimals < static_cast<unsigned>(digits)) {
-    p = put_with_point(end, m, decimals, negative);
-  } else {  // 0.00ddd
-    p = put_decimal_backwards(end, m);
-    for (unsigned z = static_cast<unsigned>(digits); z < decimals; ++z) *--p = '0';
-    *--p = '.';
-    *--p = '0';
-    if (negative) *--p = '-';
+  if (n + 4 < decimals + 1) return false;
+  // Fixed notation: "ddd", "dd.ddd" or "0.00ddd", after a '-' for a negative value.
+  const std::size_t size = negative + (decimals == 0 ? n : decimals < n ? n + 1 : decimals + 2);
+  const std::size_t at = out.size();
+  out.resize(at + size);
+  char* p = out.data() + at;
+  if (negative) *p++ = '-';
+  if (decimals == 0) {
+    std::memcpy(p, begin, n);
+  } else if (decimals < n) {
+    std::memcpy(p, begin, n - decimals);
+    p[n - decimals] = '.';
+    std::memcpy(p + n - decimals + 1, end - decimals, decimals);
+  } else {
+    p[0] = '0';
+    p[1] = '.';
+    std::memset(p + 2, '0', decimals - n);
+    std::memcpy(p + 2 + decimals - n, begin, n);
   }
-  append(out, p, end);
   return true;
 }
 

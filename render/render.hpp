@@ -17,6 +17,7 @@
 
 #include <cstdint>
 #include <span>
+#include <string>
 #include <string_view>
 
 #include <fmt/args.h>
@@ -54,6 +55,8 @@ void append_local_timestamp(fmt::memory_buffer& out, std::int64_t ts_ns, LocalOf
 // `s` as a JSON string with its quotes (RFC 8259). Bytes that are not valid UTF-8 become \ufffd,
 // so the output is valid JSON whatever the input.
 void append_json_string(fmt::memory_buffer& out, std::string_view s);
+// Whether append_json_string() puts `s` between its quotes as it is (nothing to escape).
+bool json_plain(std::string_view s);
 
 // `s` for a text line (see the file comment): printable text and valid UTF-8 as is, the rest
 // escaped. Tabs and backslashes stay as they are.
@@ -109,6 +112,9 @@ class Renderer {
   // The message, text-escaped (what text() prints after the file and line).
   void text_message(fmt::memory_buffer& out, const record::Site& site,
                     std::span<const record::Value> values);
+  // The message as a JSON string (what json() prints after "msg":).
+  void json_message(fmt::memory_buffer& out, const record::Site& site,
+                    std::span<const record::Value> values);
   // The structured fields as logfmt pairs, separated by spaces: `id=17 user=bob`. Values in
   // their default format (append_plain_value), quoted and escaped by append_logfmt_value.
   void logfmt_fields(fmt::memory_buffer& out, const record::RecordView& r);
@@ -122,6 +128,11 @@ class Renderer {
   fmt::memory_buffer msg_;
   fmt::memory_buffer name_;
   fmt::memory_buffer texts_;  // message(): structured values as text
+  // json(): `,"thread_name":..,"pid":..` of the last thread, and which thread that is.
+  fmt::memory_buffer thread_json_;
+  std::string thread_json_name_;
+  std::uint32_t thread_json_pid_ = 0;
+  bool thread_json_valid_ = false;
 };
 
 }  // namespace lynx::render

@@ -185,6 +185,20 @@ void Renderer::text_message(fmt::memory_buffer& out, const record::Site& site,
   }
 }
 
+void Renderer::json_message(fmt::memory_buffer& out, const record::Site& site,
+                            std::span<const Value> values) {
+  // Formatted in place between its quotes; only a message that holds something to escape is
+  // copied and escaped.
+  out.push_back('"');
+  const std::size_t mark = out.size();
+  message(out, site, values);
+  if (json_plain({out.data() + mark, out.size() - mark})) return out.push_back('"');
+  scratch_.clear();
+  append(scratch_, out.data() + mark, out.data() + out.size());
+  out.resize(mark - 1);
+  append_json_string(out, {scratch_.data(), scratch_.size()});
+}
+
 void Renderer::text(fmt::memory_buffer& out, const record::RecordView& r) {
   const detail::SiteText* t = sites_.get(*r.site);
   timestamp(out, r.ts_ns);
@@ -239,14 +253,22 @@ void Renderer::json(fmt::memory_buffer& out, const record::RecordView& r) {
   timestamp(out, r.ts_ns);
   t ? append(out, t->json_head) : detail::append_json_head(out, *r.site);
   append_int(out, r.thread.os_tid);
-  append(out, ",\"thread_name\":");
-  append_json_string(out, r.thread.name);
-  append(out, ",\"pid\":");
-  append_int(out, r.thread.pid);
+  // The thread's name and pid, rendered again only when they change (records of one thread
+  // mostly come in runs).
+  if (!thread_json_valid_ || r.thread.pid != thread_json_pid_ ||
+      r.thread.name != thread_json_name_) {
+    thread_json_.clear();
+    append(thread_json_, ",\"thread_name\":");
+    append_json_string(thread_json_, r.thread.name);
+    append(thread_json_, ",\"pid\":");
+    append_int(thread_json_, r.thread.pid);
+    thread_json_name_.assign(r.thread.name);
+    thread_json_pid_ = r.thread.pid;
+    thread_json_valid_ = true;
+  }
+  append(out, thread_json_.data(), thread_json_.size());
   t ? append(out, t->json_tail) : detail::append_json_tail(out, *r.site);
-  scratch_.clear();
-  message(scratch_, *r.site, r.values);
-  append_json_string(out, {scratch_.data(), scratch_.size()});
+  json_message(out, *r.site, r.values);
   append(out, ",\"fields\":{");
   for (std::size_t i = 0; i < r.values.size(); ++i) {
     if (t != nullptr && i < t->key_end.size()) {

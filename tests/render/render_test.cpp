@@ -302,6 +302,8 @@ TEST_CASE("a record straight from a producer's ring renders like one read from a
         "by bob\n");
 }
 
+constexpr std::string_view kThreadNames[] = {"w", "worker-2", "", "t\"q\\\n", "w"};
+
 TEST_CASE("lines of many sites, through the per-site cache, equal lines rendered from scratch") {
   // More sites than the cache has slots, rendered in an order that makes them evict each other;
   // escapes in the logger and the file, positional and named fields, every level.
@@ -324,8 +326,11 @@ TEST_CASE("lines of many sites, through the per-site cache, equal lines rendered
       REQUIRE(site.uid != 0);
       lynx::record::Site plain = site;
       plain.uid = 0;  // no identity: rendered from its fields
-      const RecordView with_cache{kExampleTs, &site, {3, 99, "w"}, values};
-      const RecordView from_fields{kExampleTs, &plain, {3, 99, "w"}, values};
+      // Threads change from record to record too (the JSON line keeps the last one's text).
+      const lynx::record::Thread thread{static_cast<std::uint32_t>(k % 3), 99,
+                                        kThreadNames[(k / 2) % std::size(kThreadNames)]};
+      const RecordView with_cache{kExampleTs, &site, thread, values};
+      const RecordView from_fields{kExampleTs, &plain, thread, values};
       fmt::memory_buffer a, b;
       Renderer fresh;
       cached.text(a, with_cache);
