@@ -36,6 +36,10 @@ class Cursor {
   const std::byte* pos() const { return p_; }
 
   bool varint(std::uint64_t* out) {
+    if (p_ < end_ && static_cast<std::uint8_t>(*p_) < 0x80) {  // one byte: most of them
+      *out = static_cast<std::uint8_t>(*p_++);
+      return true;
+    }
     std::uint64_t v = 0;
     for (unsigned shift = 0; shift < 64 && p_ < end_; shift += 7) {
       const auto b = static_cast<std::uint8_t>(*p_++);

@@ -76,19 +76,20 @@ constexpr std::uint64_t canonical(PackOp op, std::uint64_t v) noexcept {
   }
 }
 
-// A Value of `kind` from the canonical 64-bit form of a number.
-inline Value value_of(Kind kind, std::uint64_t v) noexcept {
+// Makes *out the Value of `kind` from the canonical 64-bit form of a number (field by field:
+// Value::reset).
+inline void set_number(Value* out, Kind kind, std::uint64_t v) noexcept {
+  out->reset(kind);
   switch (kind) {
-    case Kind::boolean: return Value::boolean(v != 0);
-    case Kind::character: return Value::character(static_cast<char>(v));
-    case Kind::int64: return Value::int64(static_cast<std::int64_t>(v));
-    case Kind::uint64: return Value::uint64(v);
-    case Kind::float32: return Value::float32(std::bit_cast<float>(static_cast<std::uint32_t>(v)));
-    case Kind::float64: return Value::float64(std::bit_cast<double>(v));
-    case Kind::pointer: return Value::pointer(v);
-    default: break;  // strings and structured values are not numbers
+    case Kind::boolean: out->b = v != 0; break;
+    case Kind::character: out->c = static_cast<char>(v); break;
+    case Kind::int64: out->i = static_cast<std::int64_t>(v); break;
+    case Kind::uint64:
+    case Kind::pointer: out->u = v; break;
+    case Kind::float32: out->f = std::bit_cast<float>(static_cast<std::uint32_t>(v)); break;
+    case Kind::float64: out->f = std::bit_cast<double>(v); break;
+    default: out->reset(Kind::int64); break;  // strings and structured values are not numbers
   }
-  return {};
 }
 
 // Arguments whose zero flags live in the control byte; the flags of later ones follow the ids.
@@ -208,9 +209,11 @@ class PackedSite {
   // are for the whole block, as the reader's do) or into this site's state: valid until the
   // site's next record is decoded. False when the bytes are malformed.
   bool decode(format::Cursor& in, std::uint64_t zero, Value* out) {
-    if (skipped_) return false;  // the predictions missed a record (see skip())
-    for (std::size_t i = 0; i < args_.size(); ++i) {
-      Arg& a = args_[i];
+    if (skipped_) return false;      // the predictions missed a record (see skip())
+    Arg* const args = args_.data();  // out[] cannot alias them: no reload per argument
+    const std::size_t n = args_.size();
+    for (std::size_t i = 0; i < n; ++i) {
+      Arg& a = args[i];
       const bool same = (zero >> i) & 1;
       if (a.op == PackOp::string) {
         if (!same) {
@@ -231,7 +234,8 @@ class PackedSite {
             a.seen = a.text;
           }
         }
-        out[i] = Value::string(a.seen);
+        out[i].reset(Kind::string);
+        out[i].s = a.seen;
         continue;
       }
       const bool is_float = a.op == PackOp::f32 || a.op == PackOp::f64;
@@ -248,7 +252,7 @@ class PackedSite {
           a.scale = static_cast<std::uint8_t>(scale);
           v = scale == 0 ? canonical(a.op, x) : static_cast<std::uint64_t>(format::unzigzag(x));
           restart(a, v);
-          out[i] = is_float ? float_value(a, v) : value_of(a.kind, v);
+          is_float ? set_float(&out[i], a, v) : set_number(&out[i], a.kind, v);
           continue;
         }
         v += static_cast<std::uint64_t>(format::unzigzag(z));
@@ -259,7 +263,7 @@ class PackedSite {
       } else {
         learn(a, v);
       }
-      out[i] = is_float ? float_value(a, v) : value_of(a.kind, v);
+      is_float ? set_float(&out[i], a, v) : set_number(&out[i], a.kind, v);
     }
     return true;
   }
@@ -344,16 +348,14 @@ class PackedSite {
   static std::uint64_t float_bits(const Arg& a, std::uint64_t v) noexcept {
     return float_bits(a.op, a.scale, v);
   }
-  // The Value of a float argument whose current form holds `v`; a decimal one carries its decimal
-  // (Value::decimal).
-  static Value float_value(const Arg& a, std::uint64_t v) noexcept {
-    const std::uint64_t bits = float_bits(a, v);
-    const double f =
-        a.op == PackOp::f64
-            ? std::bit_cast<double>(bits)
-            : static_cast<double>(std::bit_cast<float>(static_cast<std::uint32_t>(bits)));
-    if (a.scale == 0) return Value{.kind = a.kind, .f = f, .s = {}};
-    return Value::decimal(a.kind, f, static_cast<std::int64_t>(v), a.scale - 1u);
+  // Makes *out the Value of a float argument whose current form holds `v`; a decimal one carries
+  // its decimal (Value::decimal).
+  static void set_float(Value* out, const Arg& a, std::uint64_t v) noexcept {
+    set_number(out, a.kind, float_bits(a, v));
+    if (a.scale != 0) {
+      out->i = static_cast<std::int64_t>(v);
+      out->count = a.scale;  // decimals + 1
+    }
   }
   // The decimal mantissa of the float `bits` at scale k, when the float is exactly that decimal.
   static bool decimal_at(PackOp op, std::uint64_t bits, unsigned k, std::uint64_t* d) noexcept {

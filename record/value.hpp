@@ -61,6 +61,22 @@ struct Value {
     return kind == Kind::string || kind == Kind::array || kind == Kind::object ||
            kind == Kind::error_code;
   }
+  // Makes this a value of kind `k` with every other field zero, one field at a time: what hot
+  // decoders use instead of assigning a temporary (Value::int64(..) and the like), which GCC
+  // builds on the stack in pieces and copies with wide loads that stall on those stores (a fifth
+  // of `lynx cat`'s time went there).
+  void reset(Kind k) noexcept {
+    kind = k;
+    b = false;
+    c = 0;
+    i = 0;
+    u = 0;
+    f = 0;
+    s = {};
+    type = nullptr;
+    count = 0;
+  }
+
   // A float decoded from a packed block's decimal coding (record/packed.hpp) carries that decimal
   // too: f is the float nearest to i / 10^(count - 1); count is 0 for any other float. Renderers
   // may print the value from the integer (render/fixed_float.hpp); it says nothing f does not, so

@@ -76,21 +76,22 @@ std::byte* put_value(std::byte* at, const Value& v) {
   }
 }
 
+// Fills *v field by field (Value::reset): assigning a temporary stalled on its own stores.
 const std::byte* get_value(const std::byte* at, Value* v) {
   const auto kind = static_cast<Kind>(*at++);
   switch (kind) {
-    case Kind::boolean: *v = Value::boolean(*at != std::byte{0}); return at + 1;
-    case Kind::character: *v = Value::character(static_cast<char>(*at)); return at + 1;
-    case Kind::int64: *v = Value{.kind = kind, .s = {}}; return get_raw(at, &v->i);
+    case Kind::boolean: v->reset(kind), v->b = *at != std::byte{0}; return at + 1;
+    case Kind::character: v->reset(kind), v->c = static_cast<char>(*at); return at + 1;
+    case Kind::int64: v->reset(kind); return get_raw(at, &v->i);
     case Kind::uint64:
-    case Kind::pointer: *v = Value{.kind = kind, .s = {}}; return get_raw(at, &v->u);
+    case Kind::pointer: v->reset(kind); return get_raw(at, &v->u);
     case Kind::float32:
     case Kind::float64:
-      *v = Value{.kind = kind, .s = {}};
+      v->reset(kind);
       at = get_raw(at, &v->f);
       v->count = static_cast<std::uint8_t>(*at++);
       return v->count != 0 ? get_raw(at, &v->i) : at;
-    case Kind::string: *v = Value{.kind = kind, .s = {}}; return get_bytes(at, &v->s);
+    case Kind::string: v->reset(kind); return get_bytes(at, &v->s);
     default: at = get_raw(at, v); return v->has_bytes() ? get_bytes(at, &v->s) : at;
   }
 }
