@@ -341,13 +341,15 @@ class LogMerge::Stream {
     *last_slot_ = order_ns;
     const RecordStore::Held* held = held_.put(r, order_ns, file);
     ++f.in_window;
-    const HeapKey key{order_ns, arrivals_++, held};
-    if (run_.empty() || !Later{}(run_.back(), key)) {
-      run_.push_back(key);
-    } else {
-      heap_.push_back(key);
-      std::push_heap(heap_.begin(), heap_.end(), Later{});
-    }
+    const std::uint64_t arrival = arrivals_++;
+    // Keys are written in place, field by field: copying a key built aside made GCC load it
+    // whole right after storing it in pieces, a stall for every record.
+    const bool in_order = run_.empty() || !Later{}(run_.back(), HeapKey{order_ns, arrival, held});
+    HeapKey& k = in_order ? run_.emplace_back() : heap_.emplace_back();
+    k.order_ns = order_ns;
+    k.arrival = arrival;
+    k.held = held;
+    if (!in_order) std::push_heap(heap_.begin(), heap_.end(), Later{});
   }
 
   LogMerge& merge_;

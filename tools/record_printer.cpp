@@ -15,7 +15,8 @@ namespace lynx::tools {
 namespace {
 
 // Output goes out in chunks of about this size: one fwrite per chunk, never a flush per line.
-constexpr std::size_t kFlushBytes = 1 << 20;
+// Small enough that the buffer stays in the CPU's caches between chunks (1 MiB did not).
+constexpr std::size_t kFlushBytes = 128 << 10;
 
 }  // namespace
 
