@@ -405,6 +405,13 @@ LogMerge::LogMerge(const std::vector<std::string>& files, Diagnostics& diag,
 LogMerge::~LogMerge() = default;
 
 const MergedRecord* LogMerge::next() {
+  const RecordStore::Held* h = next_held(&out_.pid, &out_.program);
+  if (h == nullptr) return nullptr;
+  load_held(*h, &loaded_, &out_);
+  return &out_;
+}
+
+const RecordStore::Held* LogMerge::next_held(std::uint32_t* pid, std::string_view* program) {
   if (taken_ != nullptr) {
     taken_->release();
     taken_->fill();
@@ -420,10 +427,9 @@ const MergedRecord* LogMerge::next() {
   if (best == nullptr) return nullptr;
   const RecordStore::Held& h = best->take();
   taken_ = best;
-  load_held(h, &loaded_, &out_);
-  out_.pid = best->pid_of(h);
-  out_.program = best->program_of(h);
-  return &out_;
+  *pid = best->pid_of(h);
+  *program = best->program_of(h);
+  return &h;
 }
 
 }  // namespace lynx::tools

@@ -165,6 +165,9 @@ class LogMerge {
 
   // The next record in merge order; null at the end.
   const MergedRecord* next();
+  // The same record as it is held in its window (tools/record_store.hpp), valid until the next
+  // call, and its file's pid and program; null at the end. Use either this or next().
+  const RecordStore::Held* next_held(std::uint32_t* pid, std::string_view* program);
 
   // From now on, the readers of files the merge is done with are moved to `*closed` instead of
   // being destroyed: the sites and threads of records already handed out stay valid as long as

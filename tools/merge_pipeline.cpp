@@ -42,18 +42,18 @@ void PipelinedMerge::run() {
     if (!b) return;
     bool last = false;
     while (b->items.size() < kBatchRecords && b->store.bytes() < kBatchBytes) {
-      const MergedRecord* r = merge_->next();
+      Item item;
+      const RecordStore::Held* h = merge_->next_held(&item.pid, &item.program);
       // Readers closed by that call held only records handed out before it: in this batch or
       // an earlier one, all consumed before this batch is freed.
       for (auto& reader : closed_) b->closed.push_back(std::move(reader));
       closed_.clear();
-      if (r == nullptr) {
+      if (h == nullptr) {
         last = true;
         break;
       }
-      const RecordStore::Source source{r->ts_ns,   r->site,       r->thread,   r->values,
-                                       r->context, r->suppressed, r->backtrace};
-      b->items.push_back(Item{b->store.put(source, r->order_ns, 0), r->pid, r->program});
+      item.held = b->store.copy(*h, 0);  // its bytes as they are: expanded only by the consumer
+      b->items.push_back(item);
     }
     b->last = last;
     {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <new>
 
 namespace lynx::tools {
 
@@ -153,6 +154,20 @@ const RecordStore::Held* RecordStore::put(const Source& r, std::int64_t order_ns
   c.used += size;
   ++c.live;
   bytes_ += size;
+  ++held_;
+  return h;
+}
+
+const RecordStore::Held* RecordStore::copy(const Held& from, std::uint64_t tag) {
+  Chunk& c = room_for(from.size);
+  std::byte* at = c.data.get() + c.used;
+  std::memcpy(at, &from, from.size);
+  Held* h = std::launder(reinterpret_cast<Held*>(at));
+  h->tag = tag;
+  h->chunk = current_;
+  c.used += from.size;
+  ++c.live;
+  bytes_ += from.size;
   ++held_;
   return h;
 }

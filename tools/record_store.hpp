@@ -70,6 +70,9 @@ class RecordStore {
     return put(Source{r.ts_ns, r.site, r.thread, r.args, r.context, r.suppressed, r.backtrace},
                order_ns, tag);
   }
+  // Copies a record held in this or another store in as it is (its bytes are position-free):
+  // what the pipeline's batches take from the merge's window without expanding it.
+  const Held* copy(const Held& h, std::uint64_t tag);
   // Expands `h`'s values and context into `out`: string values point into the store, valid until
   // `h` is dropped.
   static void load(const Held& h, Loaded* out);

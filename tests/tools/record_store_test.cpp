@@ -128,9 +128,36 @@ TEST_CASE("a held record loads back exactly, after the bytes it came from are go
     check_same(out.context[i].value, w);
   }
   CHECK(store.held() == 1);
+  // A copy into another store (the pipeline's batches) is the same record, with its own tag,
+  // after the original is dropped and its bytes are reused by another record.
+  RecordStore other;
+  const RecordStore::Held* copied = other.copy(*h, 3);
+  CHECK(other.bytes() == store.bytes());
   store.drop(h);
   CHECK(store.held() == 0);
   CHECK(store.bytes() == 0);
+  Record overwrite = r;
+  overwrite.args = {Value::string(std::string_view(want_bytes)), Value::int64(-7)};
+  overwrite.context = {};
+  (void)store.put(overwrite, 1, 1);
+  RecordStore::Loaded again;
+  RecordStore::load(*copied, &again);
+  CHECK(copied->tag == 3);
+  CHECK(copied->ts_ns == 123456789);
+  CHECK(copied->order_ns == 99);
+  CHECK(copied->suppressed == 42);
+  CHECK(copied->backtrace);
+  REQUIRE(again.values.size() == want.size());
+  for (std::size_t i = 0; i < want.size(); ++i) {
+    CAPTURE(i);
+    Value w = want[i];
+    w.s = repoint(w.s, bytes, expect_bytes);
+    check_same(again.values[i], w);  // strings compared by content
+  }
+  REQUIRE(again.context.size() == want_context.size());
+  CHECK(again.context[0].name == "request_id");
+  other.drop(copied);
+  CHECK(other.held() == 0);
 }
 
 TEST_CASE("a record without values or context, and one larger than a chunk") {
