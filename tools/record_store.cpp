@@ -21,6 +21,12 @@ namespace {
 //                                      bytes (rare: copied as they are)
 constexpr std::size_t kSizeBytes = sizeof(std::uint32_t);
 
+// A float's count byte: its Value::decimal count, 0 when it carries none (or one too large for a
+// byte, which no decoder makes: then it is held without it).
+std::uint8_t held_decimal(const Value& v) {
+  return v.has_decimal() && v.count <= UINT8_MAX ? static_cast<std::uint8_t>(v.count) : 0;
+}
+
 std::size_t held_size(const Value& v) {
   switch (v.kind) {
     case Kind::boolean:
@@ -29,7 +35,7 @@ std::size_t held_size(const Value& v) {
     case Kind::uint64:
     case Kind::pointer: return 9;
     case Kind::float32:
-    case Kind::float64: return v.has_decimal() ? 18 : 10;
+    case Kind::float64: return held_decimal(v) != 0 ? 18 : 10;
     case Kind::string: return 1 + kSizeBytes + v.s.size();
     default: return 1 + sizeof(Value) + (v.has_bytes() ? kSizeBytes + v.s.size() : 0);
   }
@@ -68,10 +74,12 @@ std::byte* put_value(std::byte* at, const Value& v) {
     case Kind::uint64:
     case Kind::pointer: return put_raw(at, v.u);
     case Kind::float32:
-    case Kind::float64:
+    case Kind::float64: {
+      const std::uint8_t decimal = held_decimal(v);
       at = put_raw(at, v.f);
-      *at++ = static_cast<std::byte>(v.count);
-      return v.count != 0 ? put_raw(at, v.i) : at;
+      *at++ = static_cast<std::byte>(decimal);
+      return decimal != 0 ? put_raw(at, v.i) : at;
+    }
     case Kind::string: return put_bytes(at, v.s);
     default: at = put_raw(at, v); return v.has_bytes() ? put_bytes(at, v.s) : at;
   }
@@ -126,6 +134,16 @@ RecordStore::Chunk& RecordStore::room_for(std::size_t size) {
   return chunks_.back();
 }
 
+std::byte* RecordStore::claim(std::size_t size) {
+  Chunk& c = room_for(size);
+  std::byte* at = c.data.get() + c.used;
+  c.used += size;
+  ++c.live;
+  bytes_ += size;
+  ++held_;
+  return at;
+}
+
 const RecordStore::Held* RecordStore::put(const Source& r, std::int64_t order_ns,
                                           std::uint64_t tag) {
   std::size_t size = sizeof(Held);
@@ -133,8 +151,7 @@ const RecordStore::Held* RecordStore::put(const Source& r, std::int64_t order_ns
   for (const record::ContextEntry& e : r.context)
     size += kSizeBytes + e.name.size() + held_size(e.value);
   size = aligned(size);
-  Chunk& c = room_for(size);
-  std::byte* at = c.data.get() + c.used;
+  std::byte* at = claim(size);
   Held* h = new (at) Held{};
   h->ts_ns = r.ts_ns;
   h->order_ns = order_ns;
@@ -151,24 +168,15 @@ const RecordStore::Held* RecordStore::put(const Source& r, std::int64_t order_ns
   at += sizeof(Held);
   for (const Value& v : r.values) at = put_value(at, v);
   for (const record::ContextEntry& e : r.context) at = put_value(put_bytes(at, e.name), e.value);
-  c.used += size;
-  ++c.live;
-  bytes_ += size;
-  ++held_;
   return h;
 }
 
 const RecordStore::Held* RecordStore::copy(const Held& from, std::uint64_t tag) {
-  Chunk& c = room_for(from.size);
-  std::byte* at = c.data.get() + c.used;
+  std::byte* at = claim(from.size);
   std::memcpy(at, &from, from.size);
   Held* h = std::launder(reinterpret_cast<Held*>(at));
   h->tag = tag;
   h->chunk = current_;
-  c.used += from.size;
-  ++c.live;
-  bytes_ += from.size;
-  ++held_;
   return h;
 }
 

@@ -97,6 +97,9 @@ class RecordStore {
   };
   // A chunk with room for `size` bytes: the current one, else a recycled or a new one.
   Chunk& room_for(std::size_t size);
+  // Room for a record of `size` bytes in the current chunk, counted as held (its chunk is
+  // current_); the caller writes the record there.
+  std::byte* claim(std::size_t size);
 
   std::vector<Chunk> chunks_;
   std::vector<std::uint32_t> spare_;  // chunks holding nothing, ready for reuse
